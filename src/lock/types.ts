@@ -1,6 +1,7 @@
 // The public contract of the session write lock core. Other layers (session model, CLI,
 // extension) depend only on what is exported from `src/lock/index.ts`, which re-exports
 // these types. Keep this file free of Node and `vscode` imports except types.
+import type { SessionLockError } from './errors';
 
 /**
  * OpenClaw's lock payload. 2026.7.x writes exactly `pid`, `createdAt`, `maxHoldMs`,
@@ -174,8 +175,5 @@ export interface ForceRemoveOptions extends RemoveOptions {
   pid: number;
 }
 
-/** Error class is defined in errors.ts; declared here for the contract. */
-export interface SessionLockError extends Error {
-  readonly code: SessionLockErrorCode;
-  readonly lockPath: string;
-}
+/** The error class (code + lockPath) lives in errors.ts; re-exported here for the contract. */
+export type { SessionLockError } from './errors';

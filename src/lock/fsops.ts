@@ -1,0 +1,162 @@
+// Low-level, synchronous file operations on lock files. Lock files are a few hundred bytes
+// on a local disk; each of these calls is one short syscall, and doing them synchronously
+// keeps check-and-act windows as narrow as the kernel allows (no thread-pool hop between a
+// check and its action) and makes them usable from exit handlers.
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readSync, renameSync, unlinkSync, type Stats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { errnoCode } from './errors';
+import type { FileIdentity } from './types';
+
+/** No lock payload is anywhere near this; bigger files are not judged (never removed automatically). */
+export const MAX_LOCK_FILE_BYTES = 64 * 1024;
+
+export type LockFileRead =
+  | { kind: 'missing' }
+  | { kind: 'file'; raw: Buffer; identity: FileIdentity }
+  | { kind: 'unreadable'; problem: string; identity?: FileIdentity; errno?: string };
+
+function identityOf(stats: Stats): FileIdentity {
+  return { dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs };
+}
+
+function describeNonFile(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a lock file through one fd and fstats that same fd, so the bytes and the identity
+ * belong to the same inode. Never follows a symlink, never blocks on a FIFO.
+ */
+export function readLockFileSync(path: string): LockFileRead {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT') return { kind: 'missing' };
+    if (code === 'ELOOP' || code === 'EMLINK') {
+      return { kind: 'unreadable', problem: 'a symbolic link is at the lock path; it is not followed and never removed automatically', errno: code };
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      return { kind: 'unreadable', problem: `permission denied reading the lock file (${code})`, errno: code };
+    }
+    if (code === 'ENOTDIR') return { kind: 'unreadable', problem: 'a parent of the lock path is not a directory', errno: code };
+    return { kind: 'unreadable', problem: `cannot open the lock file: ${(error as Error).message}`, ...(code ? { errno: code } : {}) };
+  }
+  try {
+    const stats = fstatSync(fd);
+    const identity = identityOf(stats);
+    if (!stats.isFile()) {
+      return { kind: 'unreadable', problem: `${describeNonFile(stats)} is at the lock path; it is never removed automatically`, identity };
+    }
+    if (stats.size > MAX_LOCK_FILE_BYTES) {
+      return { kind: 'unreadable', problem: `the lock file is ${stats.size} bytes, too large to be a lock payload; not judged`, identity };
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.max(512, stats.size + 1));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > MAX_LOCK_FILE_BYTES) {
+        return { kind: 'unreadable', problem: `the lock file grew past ${MAX_LOCK_FILE_BYTES} bytes while being read; not judged`, identity };
+      }
+    }
+    return { kind: 'file', raw: Buffer.concat(chunks, total), identity };
+  } catch (error) {
+    const code = errnoCode(error);
+    return { kind: 'unreadable', problem: `cannot read the lock file: ${(error as Error).message}`, ...(code ? { errno: code } : {}) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface JudgedFile {
+  dev: number;
+  ino: number;
+  raw: Buffer;
+}
+
+export type SwapOutcome =
+  /** The judged file was moved aside, verified and deleted. */
+  | 'removed'
+  /** Nothing was at the lock path any more. */
+  | 'gone'
+  /** Another file was at the lock path; it was put back untouched. */
+  | 'restored'
+  /**
+   * Another file was at the lock path and, while it was aside, yet another lock was created;
+   * the displaced file could not be put back without clobbering the newer lock and was deleted.
+   */
+  | 'displaced';
+
+export function asidePathFor(lockPath: string): string {
+  return `${lockPath}.reclaim.${process.pid}.${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Removes the lock file only if it is the very file that was judged (same device/inode and
+ * byte-identical), by a verified swap instead of check-then-unlink:
+ *
+ *   1. rename(lock, aside): atomically takes whatever is at the lock path right now;
+ *   2. verify the moved file's identity and bytes through an fd;
+ *   3. if it is the judged file, unlink the aside name; else link() it back (which fails
+ *      rather than overwrite a newer lock) and unlink the aside name.
+ *
+ * Of two reclaimers racing on one stale lock only one rename finds the judged inode; the
+ * other gets ENOENT or a different file, which it puts back.
+ *
+ * Residual window, stated honestly: if the file was replaced between the caller's judgement
+ * and step 1, the replacement is absent from the lock path between steps 1 and 3. A process
+ * that creates a lock in that window (microseconds) wins it, and the replacement cannot be
+ * put back ('displaced'); its owner then finds its lock lost when it verifies before writing.
+ * No check-then-unlink scheme on POSIX avoids such a window; this one never deletes a file
+ * that was not verified to be the judged one.
+ */
+export function swapOutSync(lockPath: string, judged: JudgedFile): SwapOutcome {
+  const aside = asidePathFor(lockPath);
+  try {
+    renameSync(lockPath, aside);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return 'gone';
+    throw error;
+  }
+  const moved = readLockFileSync(aside);
+  if (moved.kind === 'file' && moved.identity.dev === judged.dev && moved.identity.ino === judged.ino && moved.raw.equals(judged.raw)) {
+    unlinkSync(aside);
+    return 'removed';
+  }
+  return restoreAside(aside, lockPath);
+}
+
+function restoreAside(aside: string, lockPath: string): SwapOutcome {
+  try {
+    linkSync(aside, lockPath);
+    unlinkSync(aside);
+    return 'restored';
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'EEXIST') {
+      unlinkSync(aside);
+      return 'displaced';
+    }
+    // Directories cannot be hard-linked: rename back if the path is still free.
+    if (code === 'EPERM' || code === 'EISDIR') {
+      try {
+        lstatSync(lockPath);
+        return 'displaced';
+      } catch {
+        renameSync(aside, lockPath);
+        return 'restored';
+      }
+    }
+    throw error;
+  }
+}

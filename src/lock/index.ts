@@ -1,0 +1,19 @@
+// The lock core's public surface. No `vscode` import anywhere under src/lock.
+export * from './types';
+export { SessionLockError, isSessionLockError } from './errors';
+export { lockPathFor, lockPathForSync } from './path';
+export { formatLockPayload, parseLockPayload, validPid, validCreatedAtMs } from './payload';
+export { isProcessAlive, readProcessStartTime, readCommandLine, isOpenClawCommandLine, readProcessState } from './process';
+export { inspectLock, inspectLockSync } from './inspect';
+export { removeStaleLock, forceRemoveLock, sweepStaleLocks } from './remove';
+export { listHeldLocks, type HeldLockInfo } from './registry';
+export {
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_STALE_MS,
+  DEFAULT_MAX_HOLD_MS,
+  DEFAULT_TORN_GRACE_MS,
+  DEFAULT_WATCHDOG_INTERVAL_MS,
+  defaultAcquireTimeoutMs,
+  defaultStaleMs,
+  defaultMaxHoldMs,
+} from './config';

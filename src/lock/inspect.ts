@@ -1,0 +1,109 @@
+// Judging a lock file without changing anything. Every verdict fails closed: a lock is
+// reclaimable only when it is provably abandoned.
+import { resolve } from 'node:path';
+import { DEFAULT_TORN_GRACE_MS, defaultStaleMs } from './config';
+import { readLockFileSync, type LockFileRead } from './fsops';
+import { validCreatedAtMs, validPid, validPositiveInteger, validStarttime, parseLockPayload } from './payload';
+import { isOpenClawCommandLine, isProcessAlive, readCommandLine, readProcessStartTime, selfHostname } from './process';
+import { isHeldByThisProcess } from './registry';
+import type { InspectOptions, LockInspection, LockOwner, StaleReason } from './types';
+
+/** Reads and judges the lock file. Never modifies anything and never throws for bad files. */
+export async function inspectLock(lockPath: string, options: InspectOptions = {}): Promise<LockInspection> {
+  return inspectLockSync(lockPath, options);
+}
+
+export function inspectLockSync(lockPath: string, options: InspectOptions = {}): LockInspection {
+  const absolute = resolve(lockPath);
+  return judgeLockFile(absolute, readLockFileSync(absolute), options);
+}
+
+export function judgeLockFile(lockPath: string, read: LockFileRead, options: InspectOptions = {}): LockInspection {
+  const now = options.now ?? Date.now();
+  if (read.kind === 'missing') return { lockPath, state: 'free', reasons: [], reclaimable: false };
+  if (read.kind === 'unreadable') {
+    return {
+      lockPath,
+      state: 'unreadable',
+      reasons: [],
+      reclaimable: false,
+      problem: read.problem,
+      ...(read.identity ? { identity: read.identity, fileAgeMs: Math.max(0, now - read.identity.mtimeMs) } : {}),
+    };
+  }
+
+  const { raw, identity } = read;
+  const fileAgeMs = Math.max(0, now - identity.mtimeMs);
+  const base: LockInspection = { lockPath, state: 'held', raw, identity, fileAgeMs, reasons: [], reclaimable: false };
+  const payload = parseLockPayload(raw);
+  if (payload) base.payload = payload;
+  const pid = validPid(payload?.pid);
+  const createdAtMs = validCreatedAtMs(payload?.createdAt);
+  if (createdAtMs !== undefined) base.createdAtMs = createdAtMs;
+  base.ageMs = createdAtMs !== undefined ? Math.max(0, now - createdAtMs) : fileAgeMs;
+  const maxHoldMs = validPositiveInteger(payload?.maxHoldMs);
+  if (maxHoldMs !== undefined) base.maxHoldMs = maxHoldMs;
+
+  // Empty or torn: OpenClaw opens with wx and writes right after, so a young one is being written.
+  if (pid === undefined) {
+    const reasons: StaleReason[] = ['missing-pid'];
+    if (payload && createdAtMs === undefined) reasons.push('invalid-createdAt');
+    const tornGraceMs = options.tornGraceMs ?? DEFAULT_TORN_GRACE_MS;
+    const old = fileAgeMs >= tornGraceMs;
+    return {
+      ...base,
+      state: old ? 'stale' : 'initialising',
+      reasons,
+      reclaimable: old,
+      problem: raw.length === 0 ? 'the lock file is empty' : payload ? 'the lock payload has no valid pid' : 'the lock payload is not valid JSON (torn or garbage)',
+    };
+  }
+
+  const reasons: StaleReason[] = [];
+  if (createdAtMs === undefined) reasons.push('invalid-createdAt');
+  const staleMs = options.staleMs ?? defaultStaleMs();
+  if (createdAtMs !== undefined && now - createdAtMs > staleMs) reasons.push('too-old');
+  if (maxHoldMs !== undefined && base.ageMs > maxHoldMs) reasons.push('hold-exceeded');
+
+  const lockHost = typeof payload?.hostname === 'string' ? payload.hostname : undefined;
+  if (lockHost !== undefined && lockHost !== selfHostname()) {
+    return {
+      ...base,
+      state: 'unknown-host',
+      reasons,
+      problem: `the lock was written on host "${lockHost}" (this is "${selfHostname()}"); its pid ${pid} cannot be checked from here`,
+    };
+  }
+
+  const owner: LockOwner = { pid, alive: false, isSelf: pid === process.pid };
+  base.owner = owner;
+  if (owner.isSelf) {
+    owner.alive = true;
+    if (isHeldByThisProcess(raw)) return { ...base, reasons };
+    // Our pid, but not a lock we hold or are creating: left behind by an earlier run in this
+    // process (or a pid reused by us), so nobody can ever release it.
+    return { ...base, state: 'stale', reasons: ['orphan-self-pid', ...reasons], reclaimable: true };
+  }
+
+  owner.alive = isProcessAlive(pid);
+  if (!owner.alive) return { ...base, state: 'stale', reasons: ['dead-pid', ...reasons], reclaimable: true };
+
+  const liveStart = readProcessStartTime(pid);
+  if (liveStart !== undefined) owner.starttime = liveStart;
+  const lockStart = validStarttime(payload?.starttime);
+  if (liveStart !== undefined && lockStart !== undefined) {
+    owner.starttimeMatches = liveStart === lockStart;
+    if (!owner.starttimeMatches) return { ...base, state: 'stale', reasons: ['recycled-pid', ...reasons], reclaimable: true };
+  }
+
+  if (options.readCommandLine !== false) {
+    const commandLine = readCommandLine(pid);
+    if (commandLine !== undefined) {
+      owner.commandLine = commandLine;
+      owner.isOpenClaw = isOpenClawCommandLine(commandLine);
+      // Report only: this project's own locks are held by non-OpenClaw processes.
+      if (!owner.isOpenClaw) reasons.push('non-openclaw-owner');
+    }
+  }
+  return { ...base, reasons };
+}

@@ -1,0 +1,74 @@
+// Facts about processes, read cheaply and failing closed: when in doubt a process is alive.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { errnoCode } from './errors';
+
+/** /proc/<pid>/stat fields after the command name, which may itself contain spaces and ')'. */
+function readStatFields(pid: number): string[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  // fields[0] is field 3 (state) of proc(5).
+  return text.slice(close + 2).split(' ');
+}
+
+/** The one-letter process state from /proc (R, S, D, Z, ...), when readable. */
+export function readProcessState(pid: number): string | undefined {
+  return readStatFields(pid)?.[0];
+}
+
+/**
+ * kill(pid, 0): success or EPERM (someone else's process) means alive; ESRCH means dead.
+ * A zombie has exited and will never release anything, so it counts as dead.
+ */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if (errnoCode(error) === 'ESRCH') return false;
+    // EPERM and anything unexpected: fail closed.
+  }
+  return readProcessState(pid) !== 'Z';
+}
+
+/** Field 22 of /proc/<pid>/stat (clock ticks since boot), or undefined off Linux / when gone. */
+export function readProcessStartTime(pid: number): number | undefined {
+  const field = readStatFields(pid)?.[19];
+  if (field === undefined || !/^\d+$/.test(field)) return undefined;
+  const value = Number(field);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+/** The process's command line with NULs as spaces, or undefined when unreadable (other OS, gone, hidden). */
+export function readCommandLine(pid: number): string | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').replace(/\0/g, ' ');
+    return text === '' ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** OpenClaw runs as `openclaw ...`, `node .../openclaw/...`, or under its former names. */
+export function isOpenClawCommandLine(commandLine: string): boolean {
+  return /(^|[\s/\\@_-])(openclaw|clawdbot|moltbot|moldbot)([\s/\\._-]|$)/i.test(commandLine);
+}
+
+let cachedSelfStartTime: number | undefined | null = null;
+/** This process's start time, read once: it cannot change. */
+export function selfStartTime(): number | undefined {
+  if (cachedSelfStartTime === null) cachedSelfStartTime = readProcessStartTime(process.pid);
+  return cachedSelfStartTime;
+}
+
+let cachedHostname: string | undefined;
+export function selfHostname(): string {
+  cachedHostname ??= hostname();
+  return cachedHostname;
+}

@@ -1,0 +1,107 @@
+// Removing locks someone else left behind: only provably stale ones automatically, a live one
+// only when a person confirmed that very holder. Every removal is a verified swap.
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { SessionLockError, errnoCode } from './errors';
+import { swapOutSync, type SwapOutcome } from './fsops';
+import { inspectLockSync } from './inspect';
+import type { ForceRemoveOptions, LockInspection, RemoveOptions, RemoveResult } from './types';
+
+function matchesExpected(inspection: LockInspection, expected: RemoveOptions['expected']): boolean {
+  if (!expected) return true;
+  const { identity, raw } = inspection;
+  if (!identity || !raw || !expected.identity || !expected.raw) return false;
+  return identity.dev === expected.identity.dev && identity.ino === expected.identity.ino && raw.equals(expected.raw);
+}
+
+function swapOut(inspection: LockInspection): RemoveResult {
+  const { lockPath, identity, raw } = inspection;
+  if (!identity || !raw) return { lockPath, removed: false, inspection, keptBecause: 'the lock file could not be read' };
+  let outcome: SwapOutcome;
+  try {
+    outcome = swapOutSync(lockPath, { dev: identity.dev, ino: identity.ino, raw });
+  } catch (error) {
+    throw new SessionLockError('SESSION_LOCK_IO', `cannot remove lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
+  }
+  switch (outcome) {
+    case 'removed':
+      return { lockPath, removed: true, inspection };
+    case 'gone':
+      return { lockPath, removed: false, inspection, keptBecause: 'the lock file was already gone' };
+    case 'restored':
+      return { lockPath, removed: false, inspection, keptBecause: 'the lock file changed after it was inspected; the new one was kept' };
+    case 'displaced':
+      return {
+        lockPath,
+        removed: false,
+        inspection,
+        keptBecause: 'the lock file changed after it was inspected and another lock was created meanwhile; the newest lock was kept',
+      };
+  }
+}
+
+/**
+ * Removes the lock only if it is provably stale right now (`inspection.reclaimable`), and, with
+ * `expected`, only if it is still the very file the caller inspected (inode and bytes).
+ */
+export async function removeStaleLock(lockPath: string, options: RemoveOptions = {}): Promise<RemoveResult> {
+  const inspection = inspectLockSync(lockPath, options);
+  if (inspection.state === 'free') return { lockPath: inspection.lockPath, removed: false, inspection, keptBecause: 'there is no lock file' };
+  if (!matchesExpected(inspection, options.expected)) {
+    return { lockPath: inspection.lockPath, removed: false, inspection, keptBecause: 'the lock file changed since it was inspected' };
+  }
+  if (!inspection.reclaimable) {
+    return { lockPath: inspection.lockPath, removed: false, inspection, keptBecause: keptReason(inspection) };
+  }
+  return swapOut(inspection);
+}
+
+function keptReason(inspection: LockInspection): string {
+  switch (inspection.state) {
+    case 'initialising':
+      return 'the lock file is being written (empty or partial and younger than the grace period)';
+    case 'unknown-host':
+      return inspection.problem ?? 'the lock belongs to another host';
+    case 'unreadable':
+      return inspection.problem ?? 'the lock file cannot be judged';
+    default:
+      return `the owner (pid ${inspection.owner?.pid ?? 'unknown'}) is alive`;
+  }
+}
+
+/**
+ * Removes a lock a person confirmed, even though its owner may be alive: only if it still
+ * names `pid` and (with `expected`) is still the very file they saw. Never touches something
+ * that is not a regular lock file.
+ */
+export async function forceRemoveLock(lockPath: string, options: ForceRemoveOptions): Promise<RemoveResult> {
+  const inspection = inspectLockSync(lockPath, options);
+  const path = inspection.lockPath;
+  if (inspection.state === 'free') return { lockPath: path, removed: false, inspection, keptBecause: 'there is no lock file' };
+  if (inspection.state === 'unreadable') return { lockPath: path, removed: false, inspection, keptBecause: keptReason(inspection) };
+  if (inspection.payload?.pid !== options.pid) {
+    const now = inspection.payload?.pid;
+    return { lockPath: path, removed: false, inspection, keptBecause: `the lock now names ${now === undefined ? 'no valid pid' : `pid ${String(now)}`}, not pid ${options.pid}` };
+  }
+  if (!matchesExpected(inspection, options.expected)) {
+    return { lockPath: path, removed: false, inspection, keptBecause: 'the lock file changed since it was inspected' };
+  }
+  return swapOut(inspection);
+}
+
+/** Tries removeStaleLock on every `*.lock` in the directory; a missing directory has none. */
+export async function sweepStaleLocks(sessionsDir: string, options: Omit<RemoveOptions, 'expected'> = {}): Promise<RemoveResult[]> {
+  const dir = resolve(sessionsDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return [];
+    throw new SessionLockError('SESSION_LOCK_IO', `cannot list ${dir}: ${(error as Error).message}`, dir, { cause: error });
+  }
+  const results: RemoveResult[] = [];
+  for (const name of names.filter((n) => n.endsWith('.lock')).sort()) {
+    results.push(await removeStaleLock(join(dir, name), options));
+  }
+  return results;
+}
