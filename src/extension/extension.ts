@@ -1,10 +1,82 @@
 import * as vscode from 'vscode';
+import type { SessionsSnapshot } from '../sessions/types';
+import { LockAlerts, type ShownAlert } from './lockAlerts';
+import { LockCommands } from './lockCommands';
+import { LockFileDecorations } from './fileDecorations';
+import type { StatusSummary } from './lockStatus';
+import { SessionsState } from './sessionsState';
+import { SessionsView, type SessionsTreeDataProvider } from './sessionsView';
+import { LockStatusBar } from './statusBar';
+import type { SessionsTreeModel } from './treeModel';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: a small surface for integration tests and other extensions. */
+export interface OpenClawSessionsApi {
+  /** Milliseconds activate() took (scanning starts after it returns). */
+  readonly activationMs: number;
+  readonly state: SessionsState;
+  readonly commands: LockCommands;
+  readonly provider: SessionsTreeDataProvider;
+  treeModel(): SessionsTreeModel;
+  snapshot(): SessionsSnapshot | undefined;
+  status(): StatusSummary & { visible: boolean };
+  alertsShown(): readonly ShownAlert[];
+  /** Resolves once every scan asked for so far, and any auto-clear it started, is over. */
+  whenIdle(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi {
+  const began = performance.now();
   const log = vscode.window.createOutputChannel('OpenClaw Session Locks', { log: true });
   context.subscriptions.push(log);
-  context.subscriptions.push(vscode.commands.registerCommand('openclawSessions.showLog', () => log.show()));
-  log.info('activated');
+
+  const state = new SessionsState(log);
+  const view = new SessionsView(state);
+  const statusBar = new LockStatusBar(state);
+  const commands = new LockCommands(state, view, log);
+  const alerts = new LockAlerts(state, log, commands);
+  const decorations = new LockFileDecorations(state);
+  // Disposed in reverse: the model (inside state) goes last.
+  context.subscriptions.push(state, view, statusBar, commands, alerts, decorations);
+
+  state.onDidChange(() => {
+    const snapshot = state.snapshot;
+    if (!snapshot) return;
+    const sessions = snapshot.agents.reduce((sum, agent) => sum + agent.sessions.length, 0);
+    log.info(
+      `scanned ${snapshot.resolution.stateDir} (${snapshot.resolution.source}${snapshot.resolution.exists ? '' : ', missing'}): ` +
+        `layout=${snapshot.layout} agents=${snapshot.agents.length} sessions=${sessions} ` +
+        `locks=${state.tree.lockedNodes().length} in ${snapshot.scanMs.toFixed(0)} ms`,
+    );
+    for (const problem of snapshot.problems) log.warn(`problem: ${problem.message}: ${problem.path}`);
+  }, undefined, context.subscriptions);
+
+  const activationMs = performance.now() - began;
+  log.info(`activated in ${activationMs.toFixed(1)} ms; scanning starts now`);
+  // The first scan runs after activate() returns, so startup never waits on the disk.
+  const startTimer = setTimeout(() => {
+    const scanBegan = performance.now();
+    state.start().then(
+      () => log.info(`first scan applied ${(performance.now() - scanBegan).toFixed(0)} ms after activation`),
+      () => undefined,
+    );
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(startTimer) });
+
+  return {
+    activationMs,
+    state,
+    commands,
+    provider: view.provider,
+    treeModel: () => state.tree,
+    snapshot: () => state.snapshot,
+    status: () => statusBar.summary,
+    alertsShown: () => alerts.shown,
+    async whenIdle() {
+      await state.whenIdle();
+      await alerts.whenAutoClearDone();
+      await state.whenIdle();
+    },
+  };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,64 @@
+// Explorer badges: when a sessions folder is open in the workspace, locked transcripts carry
+// a lock badge coloured by how worrying the lock is. Answers from the in-memory model only.
+import * as vscode from 'vscode';
+import { Disposable } from './dispose';
+import { LEVEL_PRESENTATION, formatDuration, lockMoment } from './lockPresentation';
+import type { SessionsState } from './sessionsState';
+
+const SEVERITY_COLOR: Record<string, string | undefined> = {
+  info: 'charts.blue',
+  warning: 'list.warningForeground',
+  error: 'list.errorForeground',
+};
+
+export class LockFileDecorations extends Disposable implements vscode.FileDecorationProvider {
+  private readonly _onDidChangeFileDecorations = this._register(new vscode.EventEmitter<vscode.Uri[]>());
+  readonly onDidChangeFileDecorations = this._onDidChangeFileDecorations.event;
+  /** transcript path → level last reported, to announce only what changed. */
+  private decorated = new Map<string, string>();
+
+  constructor(private readonly state: SessionsState) {
+    super();
+    this._register(vscode.window.registerFileDecorationProvider(this));
+    this._register(state.onDidChange(() => this.announceChanges()));
+    this._register(state.onDidTick(() => this.announceChanges()));
+  }
+
+  private currentLevels(): Map<string, string> {
+    const levels = new Map<string, string>();
+    const now = Date.now();
+    const tree = this.state.tree;
+    for (const node of tree.lockedNodes()) {
+      if (node.kind !== 'session') continue;
+      const moment = lockMoment(node.lock, this.state.settings.thresholds, tree.snapshot?.scannedAt ?? now, now);
+      levels.set(node.session.transcriptPath, moment.level);
+    }
+    return levels;
+  }
+
+  private announceChanges(): void {
+    const next = this.currentLevels();
+    const changed: vscode.Uri[] = [];
+    for (const [path, level] of next) if (this.decorated.get(path) !== level) changed.push(vscode.Uri.file(path));
+    for (const path of this.decorated.keys()) if (!next.has(path)) changed.push(vscode.Uri.file(path));
+    this.decorated = next;
+    if (changed.length > 0) this._onDidChangeFileDecorations.fire(changed);
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const node = this.state.tree.nodeForTranscript(uri.fsPath);
+    if (!node || node.lock.level === 'free') return undefined;
+    const now = Date.now();
+    const moment = lockMoment(node.lock, this.state.settings.thresholds, this.state.tree.snapshot?.scannedAt ?? now, now);
+    const color = SEVERITY_COLOR[moment.severity];
+    const age = moment.ageMs === undefined ? '' : `, ${formatDuration(moment.ageMs)}`;
+    const pid = node.lock.pid === undefined ? '' : `, pid ${node.lock.pid}`;
+    return {
+      badge: '🔒',
+      color: color ? new vscode.ThemeColor(color) : undefined,
+      tooltip: vscode.l10n.t('OpenClaw lock: {0}{1}{2}', LEVEL_PRESENTATION[moment.level].label, age, pid),
+      propagate: false,
+    };
+  }
+}

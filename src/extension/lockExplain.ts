@@ -1,0 +1,111 @@
+// Words for what the lock core decided: why a lock is stale, why it was kept, what a forced
+// release means. Pure, so the messages are tested with node --test.
+import type { LockInspection, RemoveResult, StaleReason } from '../lock/types';
+import { clip, formatDuration } from './lockPresentation';
+
+/** OpenClaw's reason word, then what it means for this lock. */
+export function explainReason(reason: StaleReason, inspection: LockInspection): string {
+  const pid = inspection.payload?.pid;
+  switch (reason) {
+    case 'dead-pid':
+      return `dead-pid (pid ${String(pid)} is not running)`;
+    case 'recycled-pid':
+      return `recycled-pid (pid ${String(pid)} now belongs to another process)`;
+    case 'missing-pid':
+      return 'missing-pid (the payload names no valid pid)';
+    case 'invalid-createdAt':
+      return 'invalid-createdAt (the payload has no valid creation time)';
+    case 'non-openclaw-owner':
+      return `non-openclaw-owner (pid ${String(pid)} is not an OpenClaw process)`;
+    case 'too-old':
+      return `too-old (created ${inspection.ageMs === undefined ? 'long' : formatDuration(inspection.ageMs)} ago)`;
+    case 'hold-exceeded':
+      return `hold-exceeded (held past its maxHoldMs of ${String(inspection.maxHoldMs)} ms)`;
+    case 'orphan-self-pid':
+      return 'orphan-self-pid (names this process, which holds no such lock)';
+  }
+}
+
+export function explainReasons(inspection: LockInspection): string {
+  return inspection.reasons.length === 0 ? 'no stale reason' : inspection.reasons.map((r) => explainReason(r, inspection)).join('; ');
+}
+
+/** "pid 4242 (openclaw gateway), alive, held 3m 05s". */
+export function describeHolder(inspection: LockInspection): string {
+  const pid = inspection.payload?.pid;
+  const parts = [typeof pid === 'number' ? `pid ${pid}` : 'no valid pid'];
+  if (inspection.owner?.commandLine) parts[0] += ` (${clip(inspection.owner.commandLine, 120)})`;
+  if (inspection.owner) parts.push(inspection.owner.alive ? 'alive' : 'not running');
+  if (inspection.ageMs !== undefined) parts.push(`held ${formatDuration(inspection.ageMs)}`);
+  return parts.join(', ');
+}
+
+/** The lines of the modal confirmation before a forced release. */
+export function forceReleaseDetail(inspection: LockInspection): string {
+  const owner = inspection.owner;
+  return [
+    `Holder pid: ${String(inspection.payload?.pid ?? 'unknown')}`,
+    `Command line: ${owner?.commandLine ? clip(owner.commandLine, 300) : 'unknown'}`,
+    `Running: ${owner ? (owner.alive ? 'yes' : 'no') : 'unknown'}`,
+    `Age: ${inspection.ageMs === undefined ? 'unknown' : formatDuration(inspection.ageMs)}`,
+    `Created at: ${typeof inspection.payload?.createdAt === 'string' ? clip(inspection.payload.createdAt, 60) : 'unknown'}`,
+    `maxHoldMs: ${inspection.maxHoldMs ?? 'not set'}`,
+    `Stale reasons: ${inspection.reasons.length > 0 ? inspection.reasons.join(', ') : 'none'}`,
+    '',
+    'If this process is still writing the session, releasing its lock lets another writer in at the same time, ' +
+      'and a transcript written by two processes can lose messages. Release only a lock you know is stuck.',
+    `The lock is removed only if it still names pid ${String(inspection.payload?.pid ?? 'unknown')} and is byte-for-byte the file inspected now.`,
+  ].join('\n');
+}
+
+export interface RemovalReport {
+  removed: boolean;
+  message: string;
+}
+
+export function describeRemoval(title: string, result: RemoveResult, forced = false): RemovalReport {
+  if (result.removed) {
+    const why = forced ? `forced by you; holder ${describeHolder(result.inspection)}` : explainReasons(result.inspection);
+    return { removed: true, message: `Removed the lock of "${title}": ${why}.` };
+  }
+  return { removed: false, message: `Kept the lock of "${title}": ${result.keptBecause ?? 'it is not provably stale'}.` };
+}
+
+/** One line per removal for the log. */
+export function removalLogLine(result: RemoveResult, how: 'clear' | 'force' | 'auto' | 'clear-all'): string {
+  const inspection = result.inspection;
+  const facts = [
+    `pid=${String(inspection.payload?.pid ?? 'none')}`,
+    inspection.owner ? `alive=${inspection.owner.alive}` : undefined,
+    inspection.ageMs !== undefined ? `ageMs=${Math.round(inspection.ageMs)}` : undefined,
+    `reasons=${inspection.reasons.join(',') || 'none'}`,
+    inspection.identity ? `ino=${inspection.identity.ino}` : undefined,
+  ].filter((part) => part !== undefined);
+  return result.removed
+    ? `${how}: removed ${result.lockPath} ${facts.join(' ')}`
+    : `${how}: kept ${result.lockPath} because ${result.keptBecause ?? 'not provably stale'} ${facts.join(' ')}`;
+}
+
+export interface ClearAllSummary {
+  removed: RemoveResult[];
+  kept: RemoveResult[];
+  failed: { lockPath: string; error: string }[];
+}
+
+export function describeClearAll(summary: ClearAllSummary, titleOf: (lockPath: string) => string): string {
+  const { removed, kept, failed } = summary;
+  if (removed.length === 0 && kept.length === 0 && failed.length === 0) return 'No lock files to clear.';
+  const parts: string[] = [];
+  parts.push(
+    removed.length === 0
+      ? 'Removed no lock.'
+      : `Removed ${removed.length} stale lock${removed.length === 1 ? '' : 's'}: ${removed
+          .map((r) => `${titleOf(r.lockPath)} (${r.inspection.reasons.join(', ')})`)
+          .join('; ')}.`,
+  );
+  if (kept.length > 0) {
+    parts.push(`Kept ${kept.length}: ${kept.map((r) => `${titleOf(r.lockPath)} (${r.keptBecause ?? 'not provably stale'})`).join('; ')}.`);
+  }
+  if (failed.length > 0) parts.push(`Failed ${failed.length}: ${failed.map((f) => `${titleOf(f.lockPath)} (${f.error})`).join('; ')}.`);
+  return parts.join(' ');
+}

@@ -1,0 +1,200 @@
+// The decisions behind the status bar, the notifications, auto-clear and the settings.
+// Pure (no `vscode`, no disk), so node --test covers every rule.
+import type { LockThresholds, LockView, SessionsSnapshot } from '../sessions/types';
+import type { StaleReason } from '../lock/types';
+import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMoment } from './lockPresentation';
+import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
+
+export interface LockEntry {
+  node: LockedNode;
+  title: string;
+  moment: LockMoment;
+}
+
+/** Every lock in the model, with its level right now, worst first. */
+export function lockEntries(model: SessionsTreeModel, thresholds: LockThresholds, now: number): LockEntry[] {
+  const scannedAt = model.snapshot?.scannedAt ?? now;
+  const entries = model.lockedNodes().map((node) => ({
+    node,
+    title: titleOf(node),
+    moment: lockMoment(node.lock, thresholds, scannedAt, now),
+  }));
+  entries.sort((a, b) => levelRank(b.moment.level) - levelRank(a.moment.level) || (b.moment.ageMs ?? 0) - (a.moment.ageMs ?? 0));
+  return entries;
+}
+
+export type StatusBackground = 'none' | 'warning' | 'error';
+
+export interface StatusSummary {
+  /** Lock files present (any level but free). 0 hides the item. */
+  count: number;
+  text: string;
+  background: StatusBackground;
+  tooltip: string;
+  worst?: LockEntry;
+}
+
+const MAX_TOOLTIP_LOCKS = 15;
+
+export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
+  const count = entries.length;
+  let background: StatusBackground = 'none';
+  for (const entry of entries) {
+    if (entry.moment.severity === 'error') {
+      background = 'error';
+      break;
+    }
+    if (entry.moment.severity === 'warning') background = 'warning';
+  }
+  const lines = entries.slice(0, MAX_TOOLTIP_LOCKS).map((entry) => {
+    const parts = [LEVEL_PRESENTATION[entry.moment.level].label];
+    if (entry.moment.ageMs !== undefined) parts.push(formatDuration(entry.moment.ageMs));
+    if (entry.node.lock.pid !== undefined) parts.push(`pid ${entry.node.lock.pid}`);
+    if (entry.node.lock.reasons.length > 0) parts.push(entry.node.lock.reasons.join(', '));
+    return `${entry.title}: ${parts.join(', ')}`;
+  });
+  if (entries.length > MAX_TOOLTIP_LOCKS) lines.push(`… and ${entries.length - MAX_TOOLTIP_LOCKS} more`);
+  const heading = count === 1 ? '1 OpenClaw session lock' : `${count} OpenClaw session locks`;
+  return {
+    count,
+    text: `$(lock) ${count}`,
+    background,
+    tooltip: count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, '', 'Click to show the worst lock.'].join('\n'),
+    worst: entries[0],
+  };
+}
+
+/**
+ * Who a lock is: the same file with the same payload. A lock re-created for the same
+ * session (new inode or new bytes) is a new lock and may be announced again.
+ */
+export function lockIdentity(view: LockView): string {
+  const identity = view.inspection.identity;
+  return [view.lockPath, identity?.dev ?? '', identity?.ino ?? '', view.pid ?? '', view.createdAt ?? ''].join('|');
+}
+
+export type AlertKind = 'stale' | 'held-too-long';
+
+export interface LockAlert {
+  kind: AlertKind;
+  entry: LockEntry;
+  /** Offer "Clear Stale Lock" only when removal is provably safe. */
+  clearable: boolean;
+}
+
+/**
+ * Remembers which locks were already announced, so a notification appears once when a lock
+ * turns stale or crosses the error threshold, not on every refresh or tick.
+ */
+export class AlertTracker {
+  private announced = new Set<string>();
+
+  update(entries: readonly LockEntry[]): LockAlert[] {
+    const present = new Set<string>();
+    const alerts: LockAlert[] = [];
+    for (const entry of entries) {
+      const identity = lockIdentity(entry.node.lock);
+      const kind: AlertKind | undefined =
+        entry.moment.level === 'stale' ? 'stale' : entry.moment.level === 'held-too-long' ? 'held-too-long' : undefined;
+      if (kind) {
+        const key = `${kind}|${identity}`;
+        present.add(key);
+        if (!this.announced.has(key)) {
+          alerts.push({ kind, entry, clearable: kind === 'stale' && entry.node.lock.inspection.reclaimable });
+        }
+      }
+    }
+    // Forget locks that went away, keep the rest: an alert is shown once per lock.
+    this.announced = present;
+    return alerts;
+  }
+}
+
+/** Reasons auto-clear acts on: the owner is provably gone. */
+const AUTO_CLEAR_REASONS: readonly StaleReason[] = ['dead-pid', 'recycled-pid'];
+
+export function isAutoClearable(view: LockView): boolean {
+  return (
+    view.level === 'stale' &&
+    view.inspection.reclaimable &&
+    view.inspection.state === 'stale' &&
+    view.reasons.some((reason) => AUTO_CLEAR_REASONS.includes(reason))
+  );
+}
+
+/** Every lock in a snapshot, lock rows included, whatever the view's filters. */
+export function allLockViews(snapshot: SessionsSnapshot | undefined): LockView[] {
+  const views: LockView[] = [];
+  for (const agent of snapshot?.agents ?? []) {
+    if (agent.storeLock && agent.storeLock.level !== 'free') views.push(agent.storeLock);
+    for (const orphan of agent.orphanLocks) if (orphan.level !== 'free') views.push(orphan);
+    for (const session of agent.sessions) if (session.lock.level !== 'free') views.push(session.lock);
+  }
+  return views;
+}
+
+/** Settings: `{warn, error}` in seconds, with minimums, to milliseconds. */
+export const MIN_THRESHOLD_SECONDS = 5;
+
+export function thresholdsFromSetting(raw: unknown, defaults: LockThresholds): LockThresholds {
+  const seconds = (value: unknown, fallbackMs: number): number => {
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+    return Number.isFinite(n) ? Math.max(MIN_THRESHOLD_SECONDS, n) * 1000 : fallbackMs;
+  };
+  const object = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const warnMs = seconds(object.warn, defaults.warnMs);
+  // An error threshold below the warning one would skip the warning: lift it.
+  const errorMs = Math.max(warnMs, seconds(object.error, defaults.errorMs));
+  return { warnMs, errorMs };
+}
+
+export function agentsFromSetting(raw: unknown): string[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const ids = raw.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter((v) => v !== '');
+  return ids.length > 0 ? [...new Set(ids)] : undefined;
+}
+
+/** A verdict change worth a log line: a lock appeared, changed level, or went away. */
+export interface VerdictChange {
+  lockPath: string;
+  from?: string;
+  to?: string;
+  view?: LockView;
+}
+
+export class VerdictTracker {
+  private last = new Map<string, { level: string; identity: string }>();
+
+  update(views: readonly LockView[]): VerdictChange[] {
+    const next = new Map<string, { level: string; identity: string }>();
+    const changes: VerdictChange[] = [];
+    for (const view of views) {
+      const identity = lockIdentity(view);
+      const before = this.last.get(view.lockPath);
+      next.set(view.lockPath, { level: view.level, identity });
+      if (!before || before.level !== view.level || before.identity !== identity) {
+        changes.push({ lockPath: view.lockPath, from: before?.level, to: view.level, view });
+      }
+    }
+    for (const [lockPath, before] of this.last) {
+      if (!next.has(lockPath)) changes.push({ lockPath, from: before.level, to: undefined });
+    }
+    this.last = next;
+    return changes;
+  }
+}
+
+export function describeVerdictChange(change: VerdictChange): string {
+  if (!change.view) return `lock gone (was ${change.from}): ${change.lockPath}`;
+  const view = change.view;
+  const details = [
+    view.pid !== undefined ? `pid=${view.pid}` : undefined,
+    view.inspection.owner ? `alive=${view.inspection.owner.alive}` : undefined,
+    view.ageMs !== undefined ? `ageMs=${Math.round(view.ageMs)}` : undefined,
+    view.maxHoldMs !== undefined ? `maxHoldMs=${view.maxHoldMs}` : undefined,
+    view.reasons.length > 0 ? `reasons=${view.reasons.join(',')}` : undefined,
+    view.inspection.problem ? `problem=${JSON.stringify(view.inspection.problem)}` : undefined,
+  ].filter((part) => part !== undefined);
+  const transition = change.from ? `${change.from} → ${view.level}` : `new lock, ${view.level}`;
+  return `${transition} ${details.join(' ')}: ${view.lockPath}`;
+}

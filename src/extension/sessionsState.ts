@@ -1,0 +1,162 @@
+// Owns the live session model and the tree model derived from it: one place that turns
+// snapshots and settings into what every view shows, and a clock that ticks while a lock
+// is held so ages and thresholds move without rescanning the disk.
+import * as vscode from 'vscode';
+import { SessionModel } from '../sessions';
+import type { SessionsSnapshot } from '../sessions/types';
+import { Disposable, toDisposable } from './dispose';
+import { SessionsTreeModel, DEFAULT_FREE_SESSION_LIMIT } from './treeModel';
+import { affectsSettings, readSettings, type ExtensionSettings } from './settings';
+
+const TICK_MS = 1000;
+
+export class SessionsState extends Disposable {
+  private readonly _onDidChange = this._register(new vscode.EventEmitter<SessionsTreeModel>());
+  /** A new snapshot or a new filter: the tree model was rebuilt. */
+  readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidTick = this._register(new vscode.EventEmitter<number>());
+  /** Once a second while any lock exists: ages and live levels moved. */
+  readonly onDidTick = this._onDidTick.event;
+
+  readonly model: SessionModel;
+  private _settings: ExtensionSettings;
+  private _tree: SessionsTreeModel;
+  private _lockedOnly = false;
+  private readonly freeSessionLimits = new Map<string, number>();
+  private pending: Promise<unknown> = Promise.resolve();
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private started = false;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    super();
+    this._settings = readSettings();
+    this.model = new SessionModel(this.modelOptions(this._settings));
+    this._register(this.model);
+    this._tree = new SessionsTreeModel(undefined);
+    this._register(this.model.onDidChange((snapshot) => this.apply(snapshot)));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsSettings(event)) this.onSettingsChanged();
+      }),
+    );
+    this._register(toDisposable(() => this.stopTicking()));
+  }
+
+  get settings(): ExtensionSettings {
+    return this._settings;
+  }
+
+  get tree(): SessionsTreeModel {
+    return this._tree;
+  }
+
+  get snapshot(): SessionsSnapshot | undefined {
+    return this.model.snapshot;
+  }
+
+  get lockedOnly(): boolean {
+    return this._lockedOnly;
+  }
+
+  /** First scan and watch; called after activate() returned. */
+  start(): Promise<void> {
+    if (this.started) return this.whenIdle();
+    this.started = true;
+    return this.track(this.model.start());
+  }
+
+  refresh(): Promise<void> {
+    if (!this.started) return this.start();
+    return this.track(this.model.refresh());
+  }
+
+  /** Resolves once every scan asked for so far has been applied. */
+  async whenIdle(): Promise<void> {
+    let seen: Promise<unknown> | undefined;
+    while (seen !== this.pending) {
+      seen = this.pending;
+      await seen.catch(() => undefined);
+    }
+  }
+
+  setLockedOnly(lockedOnly: boolean): void {
+    if (this._lockedOnly === lockedOnly) return;
+    this._lockedOnly = lockedOnly;
+    this.rebuild(this.model.snapshot);
+  }
+
+  showMoreSessions(agentId: string, step = DEFAULT_FREE_SESSION_LIMIT): void {
+    this.freeSessionLimits.set(agentId, (this.freeSessionLimits.get(agentId) ?? DEFAULT_FREE_SESSION_LIMIT) + step);
+    this.rebuild(this.model.snapshot);
+  }
+
+  private track(scan: Promise<SessionsSnapshot>): Promise<void> {
+    const applied = scan.then(
+      (snapshot) => this.apply(snapshot),
+      (error: unknown) => {
+        this.log.error(`scan failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        throw error;
+      },
+    );
+    const previous = this.pending;
+    this.pending = Promise.all([previous.catch(() => undefined), applied.catch(() => undefined)]);
+    return applied;
+  }
+
+  private apply(snapshot: SessionsSnapshot): void {
+    if (this.isDisposed) return;
+    // start() and refresh() resolve with the same snapshot the listener already saw.
+    if (snapshot === this._tree.snapshot) return;
+    this.rebuild(snapshot);
+  }
+
+  private rebuild(snapshot: SessionsSnapshot | undefined): void {
+    this._tree = new SessionsTreeModel(snapshot, {
+      lockedOnly: this._lockedOnly,
+      freeSessionLimits: this.freeSessionLimits,
+    });
+    this._onDidChange.fire(this._tree);
+    if (this._tree.lockedNodes().length > 0) this.startTicking();
+    else this.stopTicking();
+  }
+
+  private startTicking(): void {
+    if (this.ticker) return;
+    this.ticker = setInterval(() => this._onDidTick.fire(Date.now()), TICK_MS);
+  }
+
+  private stopTicking(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private onSettingsChanged(): void {
+    const before = this._settings;
+    this._settings = readSettings();
+    const after = this._settings;
+    const rescan =
+      before.stateDir !== after.stateDir ||
+      before.thresholds.warnMs !== after.thresholds.warnMs ||
+      before.thresholds.errorMs !== after.thresholds.errorMs ||
+      (before.agents ?? []).join('\0') !== (after.agents ?? []).join('\0');
+    this.log.info(
+      `settings changed: stateDir=${after.stateDir ?? '(default)'} warn=${after.thresholds.warnMs / 1000}s ` +
+        `error=${after.thresholds.errorMs / 1000}s autoClearDeadLocks=${after.autoClearDeadLocks} agents=${after.agents?.join(',') ?? '(all)'}`,
+    );
+    if (!rescan) {
+      this.rebuild(this.model.snapshot);
+      return;
+    }
+    this.model.updateOptions(this.modelOptions(after));
+    if (this.started) void this.refresh().catch(() => undefined);
+  }
+
+  private modelOptions(settings: ExtensionSettings) {
+    return {
+      stateDir: settings.stateDir,
+      env: process.env,
+      agents: settings.agents,
+      thresholds: settings.thresholds,
+    };
+  }
+}

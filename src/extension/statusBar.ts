@@ -1,0 +1,49 @@
+// The status bar badge: `$(lock) N`, hidden when no lock exists, yellow past the warning
+// threshold, red when a lock is stale or held past the error threshold or its maxHoldMs.
+import * as vscode from 'vscode';
+import { Disposable } from './dispose';
+import { lockEntries, summarizeStatus, type StatusSummary } from './lockStatus';
+import type { SessionsState } from './sessionsState';
+
+export const STATUS_ITEM_ID = 'openclawSessions.status';
+
+export class LockStatusBar extends Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private _summary: StatusSummary = summarizeStatus([]);
+
+  constructor(private readonly state: SessionsState) {
+    super();
+    this.item = this._register(vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 50));
+    this.item.name = vscode.l10n.t('OpenClaw Session Locks');
+    this.item.command = 'openclawSessions.revealWorstLock';
+    this._register(state.onDidChange(() => this.update()));
+    this._register(state.onDidTick(() => this.update()));
+    this.update();
+  }
+
+  /** What the item shows now; read by tests through the extension's API. */
+  get summary(): StatusSummary & { visible: boolean } {
+    return { ...this._summary, visible: this._summary.count > 0 };
+  }
+
+  private update(): void {
+    const summary = summarizeStatus(lockEntries(this.state.tree, this.state.settings.thresholds, Date.now()));
+    this._summary = summary;
+    if (summary.count === 0) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = summary.text;
+    this.item.tooltip = summary.tooltip;
+    this.item.backgroundColor =
+      summary.background === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : summary.background === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
+    this.item.accessibilityInformation = {
+      label: vscode.l10n.t('{0} OpenClaw session locks, worst: {1}', summary.count, summary.worst?.moment.level ?? 'none'),
+    };
+    this.item.show();
+  }
+}
