@@ -130,6 +130,8 @@ export interface ScanOptions {
   agents?: string[];
   thresholds?: LockThresholds;
   now?: number;
+  /** Where gateway locks live. Default `<os.tmpdir()>/openclaw-<uid>`. */
+  gatewayLockDir?: string;
 }
 
 export interface Disposable {

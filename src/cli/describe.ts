@@ -1,0 +1,81 @@
+// Words for locks, shared by status, clear-stale, watch and inspect, and their JSON shape.
+import * as path from 'node:path';
+import type { StaleReason } from '../lock';
+import type { LockEntry, LockView, SessionsSnapshot } from '../sessions';
+import { allLocks, needsAttention } from '../sessions';
+
+/** What each of OpenClaw's reason words means for this lock. */
+export function explainReason(reason: StaleReason, view: LockView): string {
+  const pid = view.pid !== undefined ? `pid ${view.pid}` : 'the owner';
+  switch (reason) {
+    case 'dead-pid': return `${pid} is not running`;
+    case 'recycled-pid': return `${pid} now belongs to another process (start time differs)`;
+    case 'missing-pid': return 'the payload has no valid pid (empty or torn)';
+    case 'invalid-createdAt': return 'the payload has no valid createdAt';
+    case 'non-openclaw-owner': return `${pid} does not look like OpenClaw`;
+    case 'too-old': return 'older than OpenClaw\'s stale age (30 min)';
+    case 'hold-exceeded': return `held past its own maxHoldMs (${view.maxHoldMs ?? '?'} ms)`;
+    case 'orphan-self-pid': return 'names this very process, which holds no such lock';
+  }
+}
+
+/** One short verdict for a table cell. */
+export function verdict(view: LockView): string {
+  const reasons = view.reasons.length > 0 ? view.reasons.join(', ') : '';
+  switch (view.level) {
+    case 'free': return 'no lock';
+    case 'initialising': return 'being written (empty or partial, young)';
+    case 'held': return reasons ? `ok (${reasons})` : 'ok';
+    case 'held-long': return `held longer than the warn threshold${reasons ? ` (${reasons})` : ''}`;
+    case 'held-too-long': return `held too long${reasons ? ` (${reasons})` : ''}`;
+    case 'stale': return `stale: ${reasons}; safe to clear`;
+    case 'suspect': return `suspect${reasons ? `: ${reasons}` : ''}${view.inspection.problem ? `; ${view.inspection.problem}` : ''}`;
+    case 'unreadable': return `unreadable: ${view.inspection.problem ?? 'cannot be judged'}`;
+  }
+}
+
+export function entryName(entry: LockEntry): string {
+  if (entry.kind === 'store') return '(sessions.json)';
+  if (entry.kind === 'orphan') return `(no session) ${path.basename(entry.view.lockPath)}`;
+  const s = entry.session!;
+  return s.key ?? s.sessionId;
+}
+
+export function lockToJson(view: LockView, ageOffsetMs = 0): Record<string, unknown> {
+  const i = view.inspection;
+  return {
+    lockPath: view.lockPath,
+    state: i.state,
+    level: view.level,
+    severity: view.severity,
+    reasons: view.reasons,
+    reclaimable: i.reclaimable,
+    pid: view.pid,
+    ownerAlive: i.owner?.alive,
+    starttimeMatches: i.owner?.starttimeMatches,
+    commandLine: view.commandLine,
+    isOpenClaw: i.owner?.isOpenClaw,
+    createdAt: view.createdAt,
+    ageMs: view.ageMs !== undefined ? view.ageMs + ageOffsetMs : undefined,
+    maxHoldMs: view.maxHoldMs,
+    problem: i.problem,
+    identity: i.identity,
+    payload: i.payload,
+    raw: i.raw?.toString('utf8'),
+  };
+}
+
+export function entryToJson(entry: LockEntry): Record<string, unknown> {
+  return {
+    agentId: entry.agent.id,
+    kind: entry.kind,
+    sessionKey: entry.session?.key,
+    sessionId: entry.session?.sessionId,
+    transcriptPath: entry.session?.transcriptPath,
+    ...lockToJson(entry.view),
+  };
+}
+
+export function attentionNeeded(snapshot: SessionsSnapshot): boolean {
+  return allLocks(snapshot).some((e) => needsAttention(e.view.severity));
+}

@@ -1,0 +1,166 @@
+// `openclaw-locks`: the session lock tool for servers where no editor runs.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { thresholdsFromSeconds, type ScanOptions } from '../sessions';
+import { version } from '../../package.json';
+import './commands';
+import { colourWanted, makePalette } from './format';
+import { EXIT_ERROR, UsageError, getCommand, listCommands, type CliCommand, type CliContext, type OptionSpec } from './registry';
+
+const DEFAULT_COMMAND = 'status';
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  'state-dir': { type: 'string', valueName: '<dir>', description: 'OpenClaw state dir (default: $OPENCLAW_STATE_DIR, else ~/.openclaw or a legacy ~/.clawdbot)' },
+  agent: { type: 'string', multiple: true, valueName: '<id>', description: 'only this agent (repeatable)' },
+  warn: { type: 'string', valueName: '<seconds>', description: 'a live lock held longer than this needs attention (default 60)' },
+  error: { type: 'string', valueName: '<seconds>', description: 'a live lock held longer than this is an error (default 300)' },
+  json: { type: 'boolean', description: 'machine-readable output' },
+  'no-color': { type: 'boolean', description: 'no colour even on a terminal (NO_COLOR is respected too)' },
+  help: { type: 'boolean', short: 'h', description: 'help for the command' },
+};
+
+function optionLines(options: Record<string, OptionSpec>): string[] {
+  const rows = Object.entries(options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.valueName ? ` ${spec.valueName}` : ''}`;
+    return [flag, spec.description];
+  });
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  return rows.map(([flag, text]) => `  ${flag!.padEnd(width)}  ${text}`);
+}
+
+export function mainHelp(): string {
+  const commands = listCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    `openclaw-locks ${version}: see, explain and safely clear OpenClaw session write locks.`,
+    '',
+    'Usage: openclaw-locks [command] [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global options:',
+    ...optionLines(GLOBAL_OPTIONS),
+    '      --version        print the version',
+    '',
+    'Run `openclaw-locks <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+export function commandHelp(command: CliCommand): string {
+  return [
+    `Usage: openclaw-locks ${command.usage}`,
+    '',
+    command.summary,
+    ...(command.description ? ['', command.description] : []),
+    ...(command.options && Object.keys(command.options).length > 0 ? ['', 'Options:', ...optionLines(command.options)] : []),
+    '',
+    'Global options:',
+    ...optionLines(GLOBAL_OPTIONS),
+    ...(command.examples ? ['', 'Examples:', ...command.examples.map((e) => `  ${e}`)] : []),
+  ].join('\n');
+}
+
+function seconds(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--${name} takes a positive number of seconds, got "${String(value)}".`);
+  }
+  return n;
+}
+
+export interface CliIo {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export async function runCli(io: CliIo): Promise<number> {
+  const args = [...io.argv];
+  if (args.includes('--version') || args.includes('-V')) {
+    io.out(version);
+    return 0;
+  }
+  const first = args[0];
+  let command: CliCommand | undefined;
+  if (first !== undefined && !first.startsWith('-')) {
+    command = getCommand(first);
+    if (!command) {
+      io.err(`Unknown command "${first}". Commands: ${listCommands().map((c) => c.name).join(', ')}. Run \`openclaw-locks --help\`.`);
+      return EXIT_ERROR;
+    }
+    args.shift();
+  }
+  const explicitCommand = command !== undefined;
+  command ??= getCommand(DEFAULT_COMMAND)!;
+  try {
+    const options = { ...GLOBAL_OPTIONS, ...(command.options ?? {}) };
+    const config: ParseArgsConfig = {
+      args,
+      options: Object.fromEntries(Object.entries(options).map(([name, spec]) => [name, {
+        type: spec.type,
+        ...(spec.short ? { short: spec.short } : {}),
+        ...(spec.multiple ? { multiple: true } : {}),
+      }])),
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    };
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs(config);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const values = parsed.values as CliContext['values'];
+    if (values.help) {
+      io.out(explicitCommand ? commandHelp(command) : mainHelp());
+      return 0;
+    }
+    const thresholds = thresholdsFromSeconds({ warn: seconds('warn', values.warn), error: seconds('error', values.error) });
+    if (values.warn !== undefined && values.error !== undefined && Number(values.warn) > Number(values.error)) {
+      throw new UsageError('--warn must not be larger than --error.');
+    }
+    const scanOptions: ScanOptions = { env: io.env, thresholds };
+    if (typeof values['state-dir'] === 'string') scanOptions.stateDir = values['state-dir'];
+    if (Array.isArray(values.agent)) scanOptions.agents = values.agent.map(String);
+    const ctx: CliContext = {
+      command,
+      values,
+      positionals: parsed.positionals,
+      scanOptions,
+      thresholds,
+      json: values.json === true,
+      isTTY: io.isTTY,
+      palette: makePalette(colourWanted(io.isTTY, io.env, values['no-color'] === true)),
+      env: io.env,
+      out: io.out,
+      err: io.err,
+    };
+    return await command.run(ctx);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\nRun \`openclaw-locks ${command.name} --help\` for usage.`);
+      return EXIT_ERROR;
+    }
+    io.err(`openclaw-locks ${command.name} failed: ${(error as Error).stack ?? String(error)}`);
+    return EXIT_ERROR;
+  }
+}
+
+if (require.main === module) {
+  runCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  }).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => {
+      process.stderr.write(`openclaw-locks: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = EXIT_ERROR;
+    },
+  );
+}

@@ -1,0 +1,67 @@
+// Looks a session or lock up the way a person names it: session key, session id, transcript
+// path or lock path.
+import * as path from 'node:path';
+import { agentLocks } from './scan';
+import type { AgentInfo, LockView, SessionInfo, SessionsSnapshot } from './types';
+
+export function findSession(snapshot: SessionsSnapshot, query: string): SessionInfo | undefined {
+  const asPath = path.resolve(query);
+  let byId: SessionInfo | undefined;
+  let byPath: SessionInfo | undefined;
+  for (const agent of snapshot.agents) {
+    for (const session of agent.sessions) {
+      if (session.key === query) return session;
+      if (!byId && session.sessionId === query) byId = session;
+      if (!byPath && (session.transcriptPath === asPath || session.lockPath === asPath)) byPath = session;
+    }
+  }
+  return byId ?? byPath;
+}
+
+export interface FoundLock {
+  agent: AgentInfo;
+  view: LockView;
+  /** Sessions whose transcript this lock guards (empty for orphans and the store lock). */
+  sessions: SessionInfo[];
+  kind: 'session' | 'orphan' | 'store';
+}
+
+/** A lock by its path, or the lock of the session a query names (even when the lock is free). */
+export function findLock(snapshot: SessionsSnapshot, query: string): FoundLock | undefined {
+  const asPath = path.resolve(query);
+  for (const agent of snapshot.agents) {
+    const orphan = agent.orphanLocks.find((v) => v.lockPath === asPath);
+    if (orphan) return { agent, view: orphan, sessions: [], kind: 'orphan' };
+    if (agent.storeLock?.lockPath === asPath) return { agent, view: agent.storeLock, sessions: [], kind: 'store' };
+  }
+  const session = findSession(snapshot, query);
+  if (!session) return undefined;
+  const agent = snapshot.agents.find((a) => a.id === session.agentId)!;
+  const sessions = agent.sessions.filter((s) => s.lockPath === session.lockPath);
+  return { agent, view: session.lock, sessions, kind: 'session' };
+}
+
+export interface LockEntry {
+  agent: AgentInfo;
+  view: LockView;
+  session?: SessionInfo;
+  kind: 'session' | 'orphan' | 'store';
+}
+
+/** Every lock file in the snapshot, once each, in agent order. */
+export function allLocks(snapshot: SessionsSnapshot): LockEntry[] {
+  const entries: LockEntry[] = [];
+  for (const agent of snapshot.agents) {
+    const seen = new Set<string>();
+    for (const session of agent.sessions) {
+      if (session.lock.level === 'free' || seen.has(session.lockPath)) continue;
+      seen.add(session.lockPath);
+      entries.push({ agent, view: session.lock, session, kind: 'session' });
+    }
+    for (const view of agent.orphanLocks) entries.push({ agent, view, kind: 'orphan' });
+    if (agent.storeLock) entries.push({ agent, view: agent.storeLock, kind: 'store' });
+  }
+  return entries;
+}
+
+export { agentLocks };

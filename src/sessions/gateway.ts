@@ -1,0 +1,91 @@
+// Reads OpenClaw's gateway lock (`<tmpdir>/openclaw-<uid>/gateway.<hash>.lock`, payload
+// `{pid, createdAt, configPath, startTime?}`) to tell whether a gateway runs for this state dir.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isProcessAlive, readProcessStartTime } from '../lock';
+import type { GatewayInfo, Problem } from './types';
+
+const GATEWAY_LOCK = /^gateway\..+\.lock$/;
+/** A gateway lock is a few hundred bytes; anything larger is not one. */
+const MAX_GATEWAY_LOCK_BYTES = 64 * 1024;
+
+export function defaultGatewayLockDir(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  return path.join(os.tmpdir(), `openclaw-${uid}`);
+}
+
+interface Candidate {
+  lockPath: string;
+  pid?: number;
+  port?: number;
+  configPath?: string;
+  alive: boolean;
+}
+
+async function readCandidate(lockPath: string, problems: Problem[]): Promise<Candidate | undefined> {
+  let text: string;
+  try {
+    const stat = await fs.lstat(lockPath);
+    if (!stat.isFile()) return { lockPath, alive: false };
+    if (stat.size > MAX_GATEWAY_LOCK_BYTES) {
+      problems.push({ path: lockPath, message: `gateway lock is ${stat.size} bytes, too large to be one; ignored` });
+      return { lockPath, alive: false };
+    }
+    text = await fs.readFile(lockPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    problems.push({ path: lockPath, message: `cannot read gateway lock (${code ?? String(error)})` });
+    return { lockPath, alive: false };
+  }
+  let payload: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    payload = parsed as Record<string, unknown>;
+  } catch {
+    // Empty or torn: the gateway writes right after creating it.
+    return { lockPath, alive: false };
+  }
+  const candidate: Candidate = { lockPath, alive: false };
+  if (Number.isInteger(payload.pid) && (payload.pid as number) > 0) candidate.pid = payload.pid as number;
+  if (Number.isInteger(payload.port) && (payload.port as number) > 0) candidate.port = payload.port as number;
+  if (typeof payload.configPath === 'string') candidate.configPath = payload.configPath;
+  if (candidate.pid !== undefined && isProcessAlive(candidate.pid)) {
+    candidate.alive = true;
+    const recorded = payload.startTime;
+    if (typeof recorded === 'number') {
+      const actual = readProcessStartTime(candidate.pid);
+      if (actual !== undefined && actual !== recorded) candidate.alive = false;
+    }
+  }
+  return candidate;
+}
+
+/**
+ * Several gateways (one per config) may have locks; prefer the one whose config lives in this
+ * state dir, then any live one.
+ */
+export async function readGatewayInfo(stateDir: string, lockDir = defaultGatewayLockDir(), problems: Problem[] = []): Promise<GatewayInfo> {
+  let names: string[];
+  try {
+    names = (await fs.readdir(lockDir)).filter((n) => GATEWAY_LOCK.test(n)).sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: lockDir, message: `cannot list gateway locks (${code ?? String(error)})` });
+    return { alive: false };
+  }
+  const candidates = (await Promise.all(names.map((n) => readCandidate(path.join(lockDir, n), problems))))
+    .filter((c): c is Candidate => c !== undefined);
+  if (candidates.length === 0) return { alive: false };
+  const inStateDir = (c: Candidate) => c.configPath !== undefined && path.resolve(c.configPath).startsWith(path.resolve(stateDir) + path.sep);
+  const chosen = candidates.find((c) => inStateDir(c) && c.alive)
+    ?? candidates.find(inStateDir)
+    ?? candidates.find((c) => c.alive)
+    ?? candidates[0]!;
+  const info: GatewayInfo = { lockPath: chosen.lockPath, alive: chosen.alive };
+  if (chosen.pid !== undefined) info.pid = chosen.pid;
+  if (chosen.port !== undefined) info.port = chosen.port;
+  return info;
+}

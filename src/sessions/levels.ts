@@ -1,0 +1,103 @@
+// Turns a lock inspection into what a person should see: a level and a severity, judged
+// against the user's {warn, error} thresholds. Pure, so the extension and the CLI agree.
+import type { LockInspection } from '../lock/types';
+import { DEFAULT_THRESHOLDS, type LockLevel, type LockThresholds, type LockView, type Severity } from './types';
+
+const SEVERITY_RANK: Record<Severity, number> = { none: 0, info: 1, warning: 2, error: 3 };
+
+export function severityRank(severity: Severity): number {
+  return SEVERITY_RANK[severity];
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
+}
+
+/** Severity at or above which a lock needs a person's attention (CLI exit code 1). */
+export function needsAttention(severity: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK.warning;
+}
+
+export function lockLevel(inspection: LockInspection, thresholds: LockThresholds = DEFAULT_THRESHOLDS): LockLevel {
+  switch (inspection.state) {
+    case 'free': return 'free';
+    case 'initialising': return 'initialising';
+    case 'unreadable': return 'unreadable';
+    case 'unknown-host': return 'suspect';
+    case 'stale': return inspection.reclaimable ? 'stale' : 'suspect';
+    case 'held': {
+      const age = inspection.ageMs ?? 0;
+      const pastOwnHold = inspection.reasons.includes('hold-exceeded')
+        || (inspection.maxHoldMs !== undefined && age > inspection.maxHoldMs);
+      if (pastOwnHold || age > thresholds.errorMs || inspection.reasons.includes('too-old')) return 'held-too-long';
+      if (inspection.reasons.includes('non-openclaw-owner')) return 'suspect';
+      if (age > thresholds.warnMs) return 'held-long';
+      return 'held';
+    }
+  }
+}
+
+export function levelSeverity(level: LockLevel): Severity {
+  switch (level) {
+    case 'free': return 'none';
+    case 'initialising':
+    case 'held': return 'info';
+    case 'held-long':
+    case 'suspect':
+    case 'unreadable': return 'warning';
+    case 'held-too-long':
+    case 'stale': return 'error';
+  }
+}
+
+export function freeInspection(lockPath: string): LockInspection {
+  return { lockPath, state: 'free', reasons: [], reclaimable: false };
+}
+
+export function lockViewFrom(
+  inspection: LockInspection,
+  thresholds: LockThresholds = DEFAULT_THRESHOLDS,
+  commandLine?: string,
+): LockView {
+  const level = lockLevel(inspection, thresholds);
+  const view: LockView = {
+    lockPath: inspection.lockPath,
+    level,
+    severity: levelSeverity(level),
+    inspection,
+    reasons: inspection.reasons,
+  };
+  const pid = inspection.payload?.pid;
+  if (typeof pid === 'number' && Number.isInteger(pid) && pid > 0) view.pid = pid;
+  const owned = inspection.owner?.commandLine ?? commandLine;
+  if (owned !== undefined) view.commandLine = owned;
+  if (inspection.ageMs !== undefined) view.ageMs = inspection.ageMs;
+  if (inspection.maxHoldMs !== undefined) view.maxHoldMs = inspection.maxHoldMs;
+  const createdAt = inspection.payload?.createdAt;
+  if (typeof createdAt === 'string') view.createdAt = createdAt;
+  return view;
+}
+
+export function freeLockView(lockPath: string): LockView {
+  return lockViewFrom(freeInspection(lockPath));
+}
+
+/** Thresholds from user settings in seconds, falling back to defaults for nonsense. */
+export function thresholdsFromSeconds(input: { warn?: number; error?: number } | undefined): LockThresholds {
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;
+  const warnMs = ok(input?.warn) ? input.warn * 1000 : DEFAULT_THRESHOLDS.warnMs;
+  const errorMs = ok(input?.error) ? input.error * 1000 : DEFAULT_THRESHOLDS.errorMs;
+  return { warnMs, errorMs: Math.max(errorMs, warnMs) };
+}
+
+/**
+ * The same lock `deltaMs` later, without touching the disk: how UIs let ages tick and levels
+ * cross thresholds between scans (`deltaMs = Date.now() - snapshot.scannedAt`).
+ */
+export function ageLockView(view: LockView, deltaMs: number, thresholds: LockThresholds = DEFAULT_THRESHOLDS): LockView {
+  if (deltaMs <= 0 || view.level === 'free') return view;
+  const inspection = { ...view.inspection };
+  if (inspection.ageMs !== undefined) inspection.ageMs += deltaMs;
+  if (inspection.fileAgeMs !== undefined) inspection.fileAgeMs += deltaMs;
+  return lockViewFrom(inspection, thresholds, view.commandLine);
+}

@@ -1,0 +1,209 @@
+// The live session model: a scan, then chokidar on each agent's sessions folder (depth 0)
+// and on the state dir's agent skeleton, debounced into one rescan of the affected agents,
+// plus a slow unref'd rescan as a backstop for locks that come and go between events.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import { findSession } from './find';
+import { CommandLineLookup } from './processes';
+import { scanStateDir } from './scan';
+import type { Disposable, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
+
+export const DEFAULT_DEBOUNCE_MS = 50;
+export const DEFAULT_RESCAN_MS = 30_000;
+const SQLITE_NAME = 'openclaw-agent.sqlite';
+
+type Listener = (snapshot: SessionsSnapshot) => void;
+
+/** A cheap fingerprint: subscribers hear about a scan only when something they show changed. */
+export function snapshotSignature(snapshot: SessionsSnapshot): string {
+  const parts: string[] = [snapshot.resolution.stateDir, snapshot.layout, JSON.stringify(snapshot.gateway)];
+  for (const problem of snapshot.problems) parts.push(problem.path, problem.message);
+  const lock = (v: { lockPath: string; level: string; pid?: number; createdAt?: string; reasons: string[] }) =>
+    `${v.lockPath}|${v.level}|${v.pid ?? ''}|${v.createdAt ?? ''}|${v.reasons.join(',')}`;
+  for (const agent of snapshot.agents) {
+    parts.push(`agent ${agent.id} ${agent.layout} ${agent.sideFiles.length}`);
+    for (const problem of agent.problems) parts.push(problem.path, problem.message);
+    for (const s of agent.sessions) {
+      parts.push(`${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${s.problems.length}`);
+      if (s.lock.level !== 'free') parts.push(lock(s.lock));
+    }
+    for (const v of agent.orphanLocks) parts.push('orphan', lock(v));
+    if (agent.storeLock) parts.push('store', lock(agent.storeLock));
+  }
+  return parts.join('\n');
+}
+
+export class SessionModel implements Disposable {
+  private options: SessionModelOptions;
+  private current: SessionsSnapshot | undefined;
+  private signature: string | undefined;
+  private readonly listeners = new Set<Listener>();
+  private readonly sessionWatchers = new Map<string, FSWatcher>();
+  private structureWatcher: { stateDir: string; watcher: FSWatcher } | undefined;
+  private readonly pendingAgents = new Set<string>();
+  private pendingFull = false;
+  private debounceTimer: NodeJS.Timeout | undefined;
+  private periodicTimer: NodeJS.Timeout | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly commandLines = new CommandLineLookup();
+  private started = false;
+  private disposed = false;
+
+  constructor(options: SessionModelOptions = {}) {
+    this.options = { ...options };
+  }
+
+  get snapshot(): SessionsSnapshot | undefined {
+    return this.current;
+  }
+
+  /** First scan, then watching. */
+  async start(): Promise<SessionsSnapshot> {
+    this.started = true;
+    const snapshot = await this.refresh();
+    this.restartPeriodic();
+    return snapshot;
+  }
+
+  /** Rescans everything now; resolves with the new snapshot. */
+  refresh(): Promise<SessionsSnapshot> {
+    return this.enqueue(undefined);
+  }
+
+  onDidChange(listener: Listener): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** A changed state dir, agent filter or thresholds: rewatch as needed and rescan. */
+  updateOptions(partial: Partial<SessionModelOptions>): void {
+    const before = this.options;
+    this.options = { ...before, ...partial };
+    if (this.disposed) return;
+    if (partial.rescanMs !== undefined && partial.rescanMs !== before.rescanMs && this.started) this.restartPeriodic();
+    void this.refresh().catch(() => undefined);
+  }
+
+  findSession(keyOrIdOrPath: string): SessionInfo | undefined {
+    return this.current ? findSession(this.current, keyOrIdOrPath) : undefined;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.listeners.clear();
+    clearTimeout(this.debounceTimer);
+    clearInterval(this.periodicTimer);
+    for (const watcher of this.sessionWatchers.values()) void watcher.close().catch(() => undefined);
+    this.sessionWatchers.clear();
+    if (this.structureWatcher) void this.structureWatcher.watcher.close().catch(() => undefined);
+    this.structureWatcher = undefined;
+  }
+
+  private restartPeriodic(): void {
+    clearInterval(this.periodicTimer);
+    const every = this.options.rescanMs ?? DEFAULT_RESCAN_MS;
+    this.periodicTimer = setInterval(() => void this.refresh().catch(() => undefined), every);
+    this.periodicTimer.unref();
+  }
+
+  private enqueue(onlyAgents: string[] | undefined): Promise<SessionsSnapshot> {
+    const run = this.queue.then(() => this.scanNow(onlyAgents));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async scanNow(onlyAgents: string[] | undefined): Promise<SessionsSnapshot> {
+    if (this.disposed && this.current) return this.current;
+    const previous = this.current;
+    const partial = onlyAgents !== undefined && previous !== undefined;
+    const snapshot = await scanStateDir({
+      ...this.options,
+      commandLines: this.commandLines,
+      ...(partial ? { onlyAgents, previous } : {}),
+    });
+    if (this.disposed) return snapshot;
+    this.current = snapshot;
+    if (this.started) this.reconcileWatchers(snapshot);
+    const signature = snapshotSignature(snapshot);
+    if (signature !== this.signature) {
+      this.signature = signature;
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(snapshot);
+        } catch {
+          // one faulty subscriber must not starve the others
+        }
+      }
+    }
+    return snapshot;
+  }
+
+  private schedule(agentId: string | undefined): void {
+    if (this.disposed) return;
+    if (agentId === undefined) this.pendingFull = true;
+    else this.pendingAgents.add(agentId);
+    clearTimeout(this.debounceTimer);
+    this.debounceTimer = setTimeout(() => {
+      const only = this.pendingFull ? undefined : [...this.pendingAgents];
+      this.pendingFull = false;
+      this.pendingAgents.clear();
+      void this.enqueue(only).catch(() => undefined);
+    }, this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+  }
+
+  private reconcileWatchers(snapshot: SessionsSnapshot): void {
+    const stateDir = snapshot.resolution.stateDir;
+    if (this.structureWatcher && this.structureWatcher.stateDir !== stateDir) {
+      void this.structureWatcher.watcher.close().catch(() => undefined);
+      this.structureWatcher = undefined;
+    }
+    if (!this.structureWatcher && snapshot.resolution.exists) {
+      this.structureWatcher = { stateDir, watcher: this.watchStructure(stateDir) };
+    }
+    const wanted = new Map<string, string>();
+    for (const agent of snapshot.agents) {
+      if (existsSync(agent.sessionsDir)) wanted.set(agent.sessionsDir, agent.id);
+    }
+    for (const [dir, watcher] of this.sessionWatchers) {
+      if (!wanted.has(dir)) {
+        void watcher.close().catch(() => undefined);
+        this.sessionWatchers.delete(dir);
+      }
+    }
+    for (const [dir, agentId] of wanted) {
+      if (!this.sessionWatchers.has(dir)) this.sessionWatchers.set(dir, this.watchSessions(dir, agentId));
+    }
+  }
+
+  private watchSessions(dir: string, agentId: string): FSWatcher {
+    const watcher = watch(dir, { depth: 0, ignoreInitial: true, usePolling: false, atomic: false, persistent: true });
+    watcher.on('all', (event, changed) => {
+      // Appends to transcripts are frequent and change no lock; the periodic rescan refreshes sizes.
+      if (event === 'change' && changed.endsWith('.jsonl')) return;
+      this.schedule(agentId);
+    });
+    watcher.on('error', () => this.schedule(agentId));
+    return watcher;
+  }
+
+  /** Notices agents, sessions folders and SQLite stores appearing, not their contents. */
+  private watchStructure(stateDir: string): FSWatcher {
+    const ignored = (candidate: string): boolean => {
+      const rel = path.relative(stateDir, candidate);
+      if (rel === '') return false;
+      const parts = rel.split(path.sep);
+      if (parts[0] !== 'agents') return true;
+      if (parts.length <= 2) return false;
+      if (parts.length === 3) return parts[2] !== 'sessions' && parts[2] !== 'agent';
+      return !(parts.length === 4 && parts[2] === 'agent' && parts[3] === SQLITE_NAME);
+    };
+    const watcher = watch(stateDir, { depth: 3, ignoreInitial: true, usePolling: false, atomic: false, persistent: true, ignored });
+    watcher.on('all', (event) => {
+      if (event !== 'change') this.schedule(undefined);
+    });
+    watcher.on('error', () => this.schedule(undefined));
+    return watcher;
+  }
+}
