@@ -1,0 +1,118 @@
+// Taking the session write lock for a transcript operation, with errors and wait messages
+// in the words the editor and the CLI show.
+import { acquireSessionWriteLock, inspectLock } from '../lock';
+import type { AcquireOptions, LockInspection, SessionWriteLock } from '../lock/types';
+import { TranscriptError } from './transcript-errors';
+
+export interface LockWaitInfo {
+  waitedMs: number;
+  holder: LockInspection;
+  /** "waiting for pid 4242 (openclaw gateway), 12 s" */
+  message: string;
+}
+
+export interface TranscriptLockOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onWait?: (info: LockWaitInfo) => void;
+  /** Passed through to the lock core (staleMs, maxHoldMs, tornGraceMs...). */
+  lockOptions?: Partial<Omit<AcquireOptions, 'sessionFile' | 'timeoutMs' | 'signal' | 'onWait'>>;
+}
+
+/** "pid 4242 (openclaw gateway)", or what is known about a holder without a pid. */
+export function describeHolder(holder: LockInspection | undefined): string {
+  if (!holder) return 'another process';
+  const pid = holder.owner?.pid ?? holder.payload?.pid;
+  if (typeof pid !== 'number') {
+    return holder.state === 'initialising' ? 'a process that is just taking the lock' : 'an unknown process';
+  }
+  const command = shortCommand(holder.owner?.commandLine);
+  const dead = holder.owner && !holder.owner.alive ? ', not running' : '';
+  return command ? `pid ${pid} (${command}${dead})` : `pid ${pid}${dead ? ' (not running)' : ''}`;
+}
+
+export function formatWaitMessage(waitedMs: number, holder: LockInspection | undefined): string {
+  return `waiting for ${describeHolder(holder)}, ${Math.round(waitedMs / 1000)} s`;
+}
+
+function shortCommand(commandLine: string | undefined): string | undefined {
+  if (!commandLine) return undefined;
+  const words = commandLine.trim().split(/\s+/);
+  const program = (words[0] ?? '').split('/').pop() ?? '';
+  // `node /usr/lib/node_modules/openclaw/dist/index.js gateway` reads better as `openclaw gateway`.
+  const script = words.slice(1).find((w) => !w.startsWith('-'));
+  const named = /^node(js)?$/.test(program) && script ? script.split('/').filter((p) => p && !/^(dist|bin|index\.m?js)$/.test(p)).pop() : program;
+  const args = words.slice(/^node(js)?$/.test(program) ? 2 : 1);
+  const firstFlag = args.findIndex((w) => w.startsWith('-'));
+  const rest = (firstFlag === -1 ? args : args.slice(0, firstFlag)).filter((w) => !w.includes('/')).slice(0, 2);
+  const text = [named ?? program, ...rest].join(' ').trim();
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Takes the lock or throws a TranscriptError (LOCK_TIMEOUT naming the holder, ABORTED, ...). */
+export async function lockTranscript(transcriptPath: string, options: TranscriptLockOptions): Promise<SessionWriteLock> {
+  let lastHolder: LockInspection | undefined;
+  try {
+    return await acquireSessionWriteLock({
+      ...options.lockOptions,
+      sessionFile: transcriptPath,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      onWait: (info) => {
+        lastHolder = info.holder;
+        options.onWait?.({ ...info, message: formatWaitMessage(info.waitedMs, info.holder) });
+      },
+    });
+  } catch (error) {
+    const lockPath = (error as { lockPath?: string }).lockPath;
+    if (!lastHolder && lockPath && (error as { code?: string }).code === 'SESSION_LOCK_TIMEOUT') {
+      // A timeout shorter than the first onWait: look at the holder once, for the message.
+      lastHolder = await inspectLock(lockPath).catch(() => undefined);
+    }
+    throw lockErrorToTranscriptError(error, transcriptPath, lastHolder);
+  }
+}
+
+export function lockErrorToTranscriptError(error: unknown, transcriptPath: string, holder?: LockInspection): TranscriptError {
+  if (error instanceof TranscriptError) return error;
+  const code = (error as { code?: string } | undefined)?.code;
+  const message = (error as Error | undefined)?.message ?? String(error);
+  switch (code) {
+    case 'SESSION_LOCK_TIMEOUT':
+      return new TranscriptError(
+        'LOCK_TIMEOUT',
+        `The session is locked by ${describeHolder(holder)}; gave up waiting. Nothing was written. (${message})`,
+        transcriptPath,
+        { cause: error },
+      );
+    case 'SESSION_LOCK_ABORTED':
+    case 'ABORT_ERR':
+      return new TranscriptError('ABORTED', 'Cancelled before anything was written.', transcriptPath, { cause: error });
+    case 'SESSION_LOCK_LOST':
+      return new TranscriptError(
+        'LOCK_LOST',
+        `The session write lock was taken by another process before the write; nothing was written. (${message})`,
+        transcriptPath,
+        { cause: error },
+      );
+    case 'SESSION_LOCK_UNSAFE_PATH':
+      return new TranscriptError('UNSAFE_PATH', message, transcriptPath, { cause: error });
+    case 'EACCES':
+    case 'EPERM':
+      return new TranscriptError('NO_PERMISSION', `Cannot take the session write lock: ${message}`, transcriptPath, { cause: error });
+    default:
+      return new TranscriptError('IO', `Cannot take the session write lock: ${message}`, transcriptPath, { cause: error });
+  }
+}
+
+/** assertHeld() with the error mapped; the caller has not renamed anything yet. */
+export async function assertStillHeld(lock: SessionWriteLock, transcriptPath: string): Promise<void> {
+  try {
+    await lock.assertHeld();
+  } catch (error) {
+    throw lockErrorToTranscriptError(
+      (error as { code?: string }).code ? error : Object.assign(new Error(String(error)), { code: 'SESSION_LOCK_LOST' }),
+      transcriptPath,
+    );
+  }
+}
