@@ -4,3 +4,4 @@ import './status';
 import './clear-stale';
 import './watch';
 import './inspect';
+import './compact';
