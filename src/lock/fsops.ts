@@ -65,6 +65,8 @@ export function readLockFileSync(path: string): LockFileRead {
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
       total += read;
+      // A regular file returns everything available; a short read means end of file.
+      if (read < chunk.length) break;
       if (total > MAX_LOCK_FILE_BYTES) {
         return { kind: 'unreadable', problem: `the lock file grew past ${MAX_LOCK_FILE_BYTES} bytes while being read; not judged`, identity };
       }
@@ -97,8 +99,12 @@ export type SwapOutcome =
    */
   | 'displaced';
 
+const asidePrefix = randomBytes(4).toString('hex');
+let asideCounter = 0;
+/** A name no other process (different pid) or call (counter) uses, in the lock's own directory. */
 export function asidePathFor(lockPath: string): string {
-  return `${lockPath}.reclaim.${process.pid}.${randomBytes(6).toString('hex')}`;
+  asideCounter = (asideCounter + 1) % 0x100000000;
+  return `${lockPath}.reclaim.${process.pid}.${asidePrefix}${asideCounter.toString(16)}`;
 }
 
 /**

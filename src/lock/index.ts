@@ -7,6 +7,9 @@ export { isProcessAlive, readProcessStartTime, readCommandLine, isOpenClawComman
 export { inspectLock, inspectLockSync } from './inspect';
 export { removeStaleLock, forceRemoveLock, sweepStaleLocks } from './remove';
 export { listHeldLocks, type HeldLockInfo } from './registry';
+export { acquireSessionWriteLock } from './acquire';
+export { installExitCleanup, releaseAllHeldLocksSync } from './exit';
+export { configureWatchdog, runWatchdogOnce, type WatchdogSettings } from './watchdog';
 export {
   DEFAULT_ACQUIRE_TIMEOUT_MS,
   DEFAULT_STALE_MS,

@@ -35,3 +35,54 @@ export function waitForExit(child: ChildProcess): Promise<{ code: number | null;
     else child.once('exit', (code, signal) => resolve({ code, signal }));
   });
 }
+
+import { join as joinPath } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { WorkerCommand } from './fixtures/lock-worker';
+
+export interface Worker {
+  child: ChildProcess;
+  /** Resolves with the first event of this name (events seen earlier count too). */
+  next(event: string): Promise<Record<string, unknown>>;
+  send(line: string): void;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Spawns test/lock/fixtures/lock-worker with one command; events arrive as JSON lines. */
+export function spawnWorker(command: WorkerCommand): Worker {
+  const script = joinPath(__dirname, 'fixtures', 'lock-worker.js');
+  const child = spawn(process.execPath, [script, JSON.stringify(command)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const seen: Array<Record<string, unknown>> = [];
+  const waiting: Array<{ event: string; resolve: (e: Record<string, unknown>) => void }> = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    seen.push(parsed);
+    for (const w of [...waiting]) {
+      if (w.event === parsed.event) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve(parsed);
+      }
+    }
+  });
+  const exited = waitForExit(child);
+  return {
+    child,
+    exited,
+    next(event) {
+      const found = seen.find((e) => e.event === event);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        waiting.push({ event, resolve });
+        void exited.then(() => setTimeout(() => reject(new Error(`worker exited before "${event}": ${JSON.stringify(seen)}`)), 100));
+      });
+    },
+    send(line) {
+      if (child.stdin && !child.stdin.destroyed) child.stdin.write(`${line}\n`);
+    },
+  };
+}

@@ -1,0 +1,467 @@
+// Acquiring and holding the session write lock.
+//
+// In this process: one slot per lock path with a FIFO of waiters, so independent callers
+// exclude each other and a release hands the slot straight to the next waiter. Across
+// processes: open(wx) with OpenClaw's payload; while the file exists, wait for the directory
+// watcher (the holder's release renames the file away), an exponential backoff with jitter
+// as the backstop, and a cheap kill(pid, 0) check so a SIGKILLed holder is reclaimed quickly.
+import { closeSync, constants, fstatSync, lstatSync, openSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname } from 'node:path';
+import { DEFAULT_TORN_GRACE_MS, defaultAcquireTimeoutMs, defaultMaxHoldMs, defaultStaleMs } from './config';
+import { SessionLockError, errnoCode } from './errors';
+import { readLockFileSync, swapOutSync } from './fsops';
+import { inspectLockSync } from './inspect';
+import { lockPathForSync } from './path';
+import { formatLockPayload } from './payload';
+import { isProcessAlive, selfHostname, selfStartTime } from './process';
+import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
+import type { AcquireOptions, LockInspection, LockPayload, SessionWriteLock } from './types';
+import { unwatchLock, watchLock, type WatchdogTarget } from './watchdog';
+
+const BACKOFF_START_MS = 5;
+const BACKOFF_CAP_MS = 200;
+/** kill(pid, 0) cadence while a live holder is known: a syscall, so this costs ~no CPU. */
+const LIVENESS_CHECK_MS = 4;
+const ON_WAIT_INTERVAL_MS = 1000;
+/**
+ * A process that just released a contended lock lets the waiters it woke go first instead
+ * of winning every race on its hot path (which would starve them).
+ */
+const FAIR_YIELD_MS = 2;
+const CONTENDED_MEMORY_MS = 1000;
+
+interface Waiter {
+  grant: () => void;
+}
+
+interface Slot {
+  /** Someone in this process holds the lock or has the turn to acquire it on disk. */
+  busy: boolean;
+  holder?: HeldLock;
+  queue: Waiter[];
+  lastReleaseAt: number;
+  lastContendedAt: number;
+}
+
+const slots = new Map<string, Slot>();
+
+function slotFor(lockPath: string): Slot {
+  let slot = slots.get(lockPath);
+  if (!slot) {
+    slot = { busy: false, queue: [], lastReleaseAt: 0, lastContendedAt: 0 };
+    slots.set(lockPath, slot);
+  }
+  return slot;
+}
+
+function passTurn(lockPath: string, slot: Slot): void {
+  slot.holder = undefined;
+  const next = slot.queue.shift();
+  if (next) {
+    next.grant();
+    return;
+  }
+  slot.busy = false;
+  if (slot.queue.length === 0 && Date.now() - slot.lastContendedAt > CONTENDED_MEMORY_MS) slots.delete(lockPath);
+}
+
+/** The lock as held by this process; acquisitions by the same owner share one. */
+class HeldLock implements WatchdogTarget {
+  count = 1;
+  released = false;
+  compromised: SessionLockError | undefined;
+  readonly listeners: Array<(error: SessionLockError) => void> = [];
+  readonly record: HeldRecord;
+
+  constructor(
+    readonly lockPath: string,
+    readonly sessionFile: string,
+    readonly payload: LockPayload,
+    readonly bytes: Buffer,
+    readonly dev: number,
+    readonly ino: number,
+    readonly owner: object | undefined,
+    readonly maxHoldMs: number,
+    readonly acquiredAt: number,
+    private readonly slot: Slot,
+  ) {
+    this.record = { lockPath, sessionFile, bytes, payload, dev, ino, acquiredAt };
+    addHeldRecord(this.record);
+    watchLock(this);
+  }
+
+  isStillOurs(): boolean {
+    if (this.released) return false;
+    const read = readLockFileSync(this.lockPath);
+    return read.kind === 'file' && read.identity.dev === this.dev && read.identity.ino === this.ino && read.raw.equals(this.bytes);
+  }
+
+  verify(): void {
+    if (!this.released && !this.isStillOurs()) {
+      this.markLost(new SessionLockError('SESSION_LOCK_LOST', `session write lock lost (deleted or taken over by another process): ${this.lockPath}`, this.lockPath));
+    }
+  }
+
+  forceRelease(_reason: 'hold-exceeded', message: string): void {
+    if (this.released) return;
+    this.removeFileIfOurs();
+    this.markLost(new SessionLockError('SESSION_LOCK_LOST', message, this.lockPath));
+  }
+
+  /** Gives up the lock for good: from here on the handle reports it lost and the slot moves on. */
+  markLost(error: SessionLockError): void {
+    if (this.released) return;
+    this.compromised = error;
+    this.finish();
+    for (const listener of this.listeners) {
+      try {
+        listener(error);
+      } catch {
+        // onCompromised must never throw into the lock core or the host.
+      }
+    }
+  }
+
+  releaseOne(): void {
+    this.count -= 1;
+    if (this.count > 0 || this.released) return;
+    try {
+      this.removeFileIfOurs();
+    } finally {
+      this.finish();
+    }
+  }
+
+  private removeFileIfOurs(): void {
+    try {
+      swapOutSync(this.lockPath, { dev: this.dev, ino: this.ino, raw: this.bytes });
+    } catch (error) {
+      throw new SessionLockError('SESSION_LOCK_IO', `cannot remove lock ${this.lockPath}: ${(error as Error).message}`, this.lockPath, { cause: error });
+    }
+  }
+
+  private finish(): void {
+    this.released = true;
+    removeHeldRecord(this.record);
+    unwatchLock(this);
+    this.slot.lastReleaseAt = Date.now();
+    passTurn(this.lockPath, this.slot);
+  }
+}
+
+/** One acquisition's view of a held lock: releasing it twice is harmless. */
+class LockHandle implements SessionWriteLock {
+  private ownReleased = false;
+
+  constructor(private readonly held: HeldLock) {}
+
+  get lockPath(): string {
+    return this.held.lockPath;
+  }
+  get sessionFile(): string {
+    return this.held.sessionFile;
+  }
+  get payload(): LockPayload {
+    return this.held.payload;
+  }
+  get bytes(): Buffer {
+    return this.held.bytes;
+  }
+  get released(): boolean {
+    return this.ownReleased || this.held.released;
+  }
+  get compromised(): SessionLockError | undefined {
+    return this.held.compromised;
+  }
+
+  async isHeld(): Promise<boolean> {
+    if (this.released) return false;
+    if (this.held.isStillOurs()) return true;
+    this.held.verify();
+    return false;
+  }
+
+  async assertHeld(): Promise<void> {
+    if (await this.isHeld()) return;
+    throw this.held.compromised ?? new SessionLockError('SESSION_LOCK_LOST', `session write lock is no longer held: ${this.lockPath}`, this.lockPath);
+  }
+
+  async release(): Promise<void> {
+    if (this.ownReleased) return;
+    this.ownReleased = true;
+    this.held.releaseOne();
+  }
+}
+
+function timeoutError(lockPath: string, timeoutMs: number, holder: LockInspection | undefined): SessionLockError {
+  const inspection = holder ?? inspectLockSync(lockPath, { readCommandLine: false });
+  const pid = inspection.owner?.pid ?? inspection.payload?.pid ?? 'unknown';
+  const alive = inspection.owner?.alive ?? false;
+  const ageMs = Math.round(inspection.ageMs ?? 0);
+  return new SessionLockError('SESSION_LOCK_TIMEOUT', `session file locked (timeout ${timeoutMs}ms): pid=${String(pid)} alive=${alive} ageMs=${ageMs} ${lockPath}`, lockPath);
+}
+
+function abortedError(lockPath: string, signal: AbortSignal): SessionLockError {
+  return new SessionLockError('SESSION_LOCK_ABORTED', `session write lock acquisition aborted: ${lockPath}`, lockPath, { cause: signal.reason });
+}
+
+/** Waits for this process's turn on the lock path, in FIFO order. */
+function waitForTurn(lockPath: string, slot: Slot, deadline: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const waiter: Waiter = {
+      grant: () => {
+        cleanup();
+        resolve();
+      },
+    };
+    const onAbort = (): void => {
+      drop();
+      reject(abortedError(lockPath, signal!));
+    };
+    const cleanup = (): void => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const drop = (): void => {
+      cleanup();
+      const index = slot.queue.indexOf(waiter);
+      if (index >= 0) slot.queue.splice(index, 1);
+    };
+    slot.queue.push(waiter);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => {
+      drop();
+      reject(timeoutError(lockPath, timeoutMs, undefined));
+    }, Math.max(0, deadline - Date.now()));
+  });
+}
+
+/** open(wx) and one write; a failed write removes our own half-made file (by inode). */
+function createLockFile(lockPath: string, bytes: Buffer): { dev: number; ino: number } {
+  const fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
+  try {
+    const written = writeSync(fd, bytes, 0, bytes.length, 0);
+    if (written !== bytes.length) throw new Error(`short write (${written} of ${bytes.length} bytes)`);
+    const stats = fstatSync(fd);
+    return { dev: stats.dev, ino: stats.ino };
+  } catch (error) {
+    try {
+      const mine = fstatSync(fd);
+      const there = lstatSync(lockPath);
+      if (there.dev === mine.dev && there.ino === mine.ino) unlinkSync(lockPath);
+    } catch {
+      // Nothing of ours left to remove.
+    }
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface DirectoryWatch {
+  changed: boolean;
+  wake: (() => void) | undefined;
+  close(): void;
+}
+
+/** Watches the lock's directory for the lock name changing; falls back to polling if watching fails. */
+function watchDirectory(lockPath: string): DirectoryWatch {
+  const name = basename(lockPath);
+  const state: DirectoryWatch = { changed: false, wake: undefined, close: () => undefined };
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(dirname(lockPath), { persistent: false }, (_event, filename) => {
+      if (filename !== null && filename !== name) return;
+      state.changed = true;
+      state.wake?.();
+    });
+    watcher.on('error', () => watcher?.close());
+    watcher.unref();
+  } catch {
+    watcher = undefined; // ENOSPC (inotify limits) and friends: the backoff still polls.
+  }
+  state.close = () => watcher?.close();
+  return state;
+}
+
+function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, holderPid: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+  if (watchState.changed) {
+    watchState.changed = false;
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) => {
+    let liveness: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      if (liveness) clearInterval(liveness);
+      signal?.removeEventListener('abort', done);
+      watchState.wake = undefined;
+      watchState.changed = false;
+      resolve();
+    };
+    const timer = setTimeout(done, delayMs);
+    if (holderPid !== undefined && delayMs > LIVENESS_CHECK_MS) {
+      liveness = setInterval(() => {
+        if (!isProcessAlive(holderPid)) done();
+      }, LIVENESS_CHECK_MS);
+    }
+    watchState.wake = done;
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function backoffMs(attempt: number): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** Math.min(attempt, 16));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+interface DiskAcquireSettings {
+  lockPath: string;
+  sessionFile: string;
+  timeoutMs: number;
+  deadline: number;
+  staleMs: number;
+  maxHoldMs: number;
+  tornGraceMs: number;
+  signal: AbortSignal | undefined;
+  onWait: AcquireOptions['onWait'];
+  slot: Slot;
+}
+
+// A random per-process prefix plus a counter: unique per lock without a crypto call per attempt.
+const tokenPrefix = randomBytes(6).toString('hex');
+let tokenCounter = 0;
+function nextToken(): string {
+  tokenCounter = (tokenCounter + 1) % 0x100000000;
+  return `${tokenPrefix}${tokenCounter.toString(16).padStart(8, '0')}`;
+}
+
+function newPayload(maxHoldMs: number): LockPayload {
+  const payload: LockPayload = { pid: process.pid, createdAt: new Date().toISOString(), maxHoldMs };
+  const starttime = selfStartTime();
+  if (starttime !== undefined) payload.starttime = starttime;
+  payload.hostname = selfHostname();
+  payload.token = nextToken();
+  return payload;
+}
+
+async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: LockPayload; bytes: Buffer; dev: number; ino: number }> {
+  const { lockPath, signal, slot } = settings;
+  const started = Date.now();
+  let watchState: DirectoryWatch | undefined;
+  let attempt = 0;
+  let lastInspection: LockInspection | undefined;
+  // The first wait reports the holder at once; later ones at most once a second.
+  let lastOnWait = Number.NEGATIVE_INFINITY;
+  // Fairness: right after our own release of a contended lock, let the woken waiters try first.
+  let yieldFirst = started - slot.lastReleaseAt < FAIR_YIELD_MS && started - slot.lastContendedAt < CONTENDED_MEMORY_MS;
+  try {
+    for (;;) {
+      if (signal?.aborted) throw abortedError(lockPath, signal);
+      if (yieldFirst) {
+        yieldFirst = false;
+        watchState ??= watchDirectory(lockPath);
+        await sleepUntilChange(watchState, FAIR_YIELD_MS, undefined, signal);
+        continue;
+      }
+      const payload = newPayload(settings.maxHoldMs);
+      const bytes = Buffer.from(formatLockPayload(payload));
+      try {
+        const identity = createLockFile(lockPath, bytes);
+        return { payload, bytes, ...identity };
+      } catch (error) {
+        const code = errnoCode(error);
+        if (code !== 'EEXIST') {
+          throw new SessionLockError('SESSION_LOCK_IO', `cannot create lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
+        }
+      }
+      slot.lastContendedAt = Date.now();
+      if (!watchState) {
+        // Watch before judging, so a release between our open and the watch is not missed.
+        watchState = watchDirectory(lockPath);
+        continue;
+      }
+      const inspection = inspectLockSync(lockPath, { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false });
+      if (inspection.state === 'free') continue;
+      if (inspection.state === 'unreadable') {
+        throw new SessionLockError('SESSION_LOCK_UNSAFE_PATH', `cannot lock ${settings.sessionFile}: ${inspection.problem ?? 'the lock path cannot be judged'} (${lockPath})`, lockPath);
+      }
+      if (inspection.reclaimable && inspection.identity && inspection.raw) {
+        try {
+          swapOutSync(lockPath, { dev: inspection.identity.dev, ino: inspection.identity.ino, raw: inspection.raw });
+        } catch (error) {
+          throw new SessionLockError('SESSION_LOCK_IO', `cannot reclaim stale lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
+        }
+        // Whether or not our swap moved the judged file, only open(wx) decides who holds it.
+        continue;
+      }
+      lastInspection = inspection;
+      const now = Date.now();
+      if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, lastInspection);
+      if (settings.onWait && now - lastOnWait >= ON_WAIT_INTERVAL_MS) {
+        lastOnWait = now;
+        try {
+          settings.onWait({ waitedMs: now - started, holder: inspectLockSync(lockPath, { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs }) });
+        } catch {
+          // A UI callback must not break acquisition.
+        }
+      }
+      const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? inspection.owner.pid : undefined;
+      const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
+      await sleepUntilChange(watchState, delay, holderPid, signal);
+    }
+  } finally {
+    watchState?.close();
+  }
+}
+
+/**
+ * Takes the session write lock for `sessionFile` (which need not exist and is never created).
+ * Resolves to a handle; rejects with SessionLockError (TIMEOUT, ABORTED, UNSAFE_PATH, IO).
+ */
+export async function acquireSessionWriteLock(options: AcquireOptions): Promise<SessionWriteLock> {
+  const started = Date.now();
+  const { signal } = options;
+  const timeoutMs = options.timeoutMs ?? defaultAcquireTimeoutMs();
+  const maxHoldMs = options.maxHoldMs ?? defaultMaxHoldMs(timeoutMs);
+  // One realpath syscall; the async variant costs a thread-pool round trip per acquisition.
+  const lockPath = lockPathForSync(options.sessionFile);
+  if (signal?.aborted) throw abortedError(lockPath, signal);
+  const deadline = started + timeoutMs;
+  const slot = slotFor(lockPath);
+
+  const current = slot.holder;
+  if (options.owner !== undefined && current && current.owner === options.owner && !current.released) {
+    current.count += 1;
+    if (options.onCompromised) current.listeners.push(options.onCompromised);
+    return new LockHandle(current);
+  }
+
+  if (slot.busy) await waitForTurn(lockPath, slot, deadline, timeoutMs, signal);
+  else slot.busy = true;
+
+  let created: Awaited<ReturnType<typeof acquireOnDisk>>;
+  try {
+    created = await acquireOnDisk({
+      lockPath,
+      sessionFile: options.sessionFile,
+      timeoutMs,
+      deadline,
+      staleMs: options.staleMs ?? defaultStaleMs(),
+      maxHoldMs,
+      tornGraceMs: options.tornGraceMs ?? DEFAULT_TORN_GRACE_MS,
+      signal,
+      onWait: options.onWait,
+      slot,
+    });
+  } catch (error) {
+    passTurn(lockPath, slot);
+    throw error;
+  }
+  const held = new HeldLock(lockPath, options.sessionFile, created.payload, created.bytes, created.dev, created.ino, options.owner, maxHoldMs, Date.now(), slot);
+  if (options.onCompromised) held.listeners.push(options.onCompromised);
+  slot.holder = held;
+  return new LockHandle(held);
+}
