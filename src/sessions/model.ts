@@ -11,7 +11,6 @@ import type { Disposable, SessionInfo, SessionModelOptions, SessionsSnapshot } f
 
 export const DEFAULT_DEBOUNCE_MS = 50;
 export const DEFAULT_RESCAN_MS = 30_000;
-const SQLITE_NAME = 'openclaw-agent.sqlite';
 
 type Listener = (snapshot: SessionsSnapshot) => void;
 
@@ -49,6 +48,8 @@ export class SessionModel implements Disposable {
   private readonly commandLines = new CommandLineLookup();
   private started = false;
   private disposed = false;
+  private markDisposed!: () => void;
+  private readonly disposedSignal = new Promise<void>((resolve) => { this.markDisposed = resolve; });
 
   constructor(options: SessionModelOptions = {}) {
     this.options = { ...options };
@@ -92,6 +93,7 @@ export class SessionModel implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.markDisposed();
     this.listeners.clear();
     clearTimeout(this.debounceTimer);
     clearInterval(this.periodicTimer);
@@ -125,7 +127,8 @@ export class SessionModel implements Disposable {
     });
     if (this.disposed) return snapshot;
     this.current = snapshot;
-    if (this.started) this.reconcileWatchers(snapshot);
+    // Events before a watcher's `ready` count as initial and are dropped, so wait for it.
+    if (this.started && this.options.watch !== false) await this.reconcileWatchers(snapshot);
     const signature = snapshotSignature(snapshot);
     if (signature !== this.signature) {
       this.signature = signature;
@@ -153,7 +156,8 @@ export class SessionModel implements Disposable {
     }, this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   }
 
-  private reconcileWatchers(snapshot: SessionsSnapshot): void {
+  private async reconcileWatchers(snapshot: SessionsSnapshot): Promise<void> {
+    const fresh: FSWatcher[] = [];
     const stateDir = snapshot.resolution.stateDir;
     if (this.structureWatcher && this.structureWatcher.stateDir !== stateDir) {
       void this.structureWatcher.watcher.close().catch(() => undefined);
@@ -161,6 +165,7 @@ export class SessionModel implements Disposable {
     }
     if (!this.structureWatcher && snapshot.resolution.exists) {
       this.structureWatcher = { stateDir, watcher: this.watchStructure(stateDir) };
+      fresh.push(this.structureWatcher.watcher);
     }
     const wanted = new Map<string, string>();
     for (const agent of snapshot.agents) {
@@ -173,8 +178,18 @@ export class SessionModel implements Disposable {
       }
     }
     for (const [dir, agentId] of wanted) {
-      if (!this.sessionWatchers.has(dir)) this.sessionWatchers.set(dir, this.watchSessions(dir, agentId));
+      if (this.sessionWatchers.has(dir)) continue;
+      const watcher = this.watchSessions(dir, agentId);
+      this.sessionWatchers.set(dir, watcher);
+      fresh.push(watcher);
     }
+    await Promise.race([
+      this.disposedSignal,
+      Promise.all(fresh.map((w) => new Promise<void>((resolve) => {
+        w.once('ready', () => resolve());
+        w.once('error', () => resolve());
+      }))),
+    ]);
   }
 
   private watchSessions(dir: string, agentId: string): FSWatcher {
@@ -188,7 +203,10 @@ export class SessionModel implements Disposable {
     return watcher;
   }
 
-  /** Notices agents, sessions folders and SQLite stores appearing, not their contents. */
+  /**
+   * Notices agents and sessions folders appearing, not their contents. A SQLite store appearing
+   * (an OpenClaw upgrade) is left to the periodic rescan.
+   */
   private watchStructure(stateDir: string): FSWatcher {
     const ignored = (candidate: string): boolean => {
       const rel = path.relative(stateDir, candidate);
@@ -197,9 +215,10 @@ export class SessionModel implements Disposable {
       if (parts[0] !== 'agents') return true;
       if (parts.length <= 2) return false;
       if (parts.length === 3) return parts[2] !== 'sessions' && parts[2] !== 'agent';
-      return !(parts.length === 4 && parts[2] === 'agent' && parts[3] === SQLITE_NAME);
+      return true;
     };
-    const watcher = watch(stateDir, { depth: 3, ignoreInitial: true, usePolling: false, atomic: false, persistent: true, ignored });
+    // depth 2 reaches agents/<id>/sessions itself but not its (possibly 10,000) entries.
+    const watcher = watch(stateDir, { depth: 2, ignoreInitial: true, usePolling: false, atomic: false, persistent: true, ignored });
     watcher.on('all', (event) => {
       if (event !== 'change') this.schedule(undefined);
     });

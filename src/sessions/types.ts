@@ -143,6 +143,8 @@ export interface SessionModelOptions extends ScanOptions {
   debounceMs?: number;
   /** Slow safety rescan. Default 30 s. */
   rescanMs?: number;
+  /** Watch the sessions folders with chokidar. Default true; false leaves only the periodic rescan. */
+  watch?: boolean;
 }
 
 /**

@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { SessionModel, type SessionsSnapshot } from '../../src/sessions';
+import { deadPid, isoAgo, lockBytes, makeSessionsDir, makeTempRoot, spawnLockHolder, waitForExit, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+
+/** Resolves with the first snapshot delivered to subscribers that satisfies `accept`. */
+function nextSnapshot(model: SessionModel, accept: (s: SessionsSnapshot) => boolean, timeoutMs = 15_000): Promise<SessionsSnapshot> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error('no matching snapshot arrived'));
+    }, timeoutMs);
+    const sub = model.onDidChange((s) => {
+      if (!accept(s)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(s);
+    });
+  });
+}
+
+const lockOf = (s: SessionsSnapshot, agent: string, sessionId: string) =>
+  s.agents.find((a) => a.id === agent)?.sessions.find((x) => x.sessionId === sessionId)?.lock;
+
+describe('SessionModel (real files, real watchers)', () => {
+  const { root, cleanup } = makeTempRoot('oc-model-');
+  const models: SessionModel[] = [];
+  after(() => {
+    for (const m of models) m.dispose();
+    cleanup();
+  });
+  let n = 0;
+  const setup = () => {
+    const stateDir = path.join(root, `state-${n++}`);
+    const main = makeSessionsDir(stateDir, 'main');
+    writeStore(main, { 'agent:main:main': { sessionId: 'one', updatedAt: 1 } });
+    writeTranscript(main, 'one.jsonl');
+    const other = makeSessionsDir(stateDir, 'other');
+    writeTranscript(other, 'two.jsonl');
+    return { stateDir, main, other };
+  };
+  const model = (options: ConstructorParameters<typeof SessionModel>[0]) => {
+    const m = new SessionModel({ gatewayLockDir: path.join(root, 'no-gateway'), ...options });
+    models.push(m);
+    return m;
+  };
+
+  it('delivers a snapshot with a new lock, then without it once released', async () => {
+    const { stateDir, main } = setup();
+    const m = model({ stateDir });
+    const first = await m.start();
+    assert.equal(lockOf(first, 'main', 'one')?.level, 'free');
+    assert.equal(m.snapshot, first);
+
+    const appeared = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level !== 'free');
+    const pid = deadPid();
+    writeFileSync(path.join(main, 'one.jsonl.lock'), lockBytes({ pid, createdAt: isoAgo(0), maxHoldMs: 300_000 }), { flag: 'wx' });
+    const withLock = await appeared;
+    const lock = lockOf(withLock, 'main', 'one')!;
+    assert.equal(lock.level, 'stale');
+    assert.equal(lock.pid, pid);
+    assert.deepEqual(lock.reasons, ['dead-pid']);
+
+    const released = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'free');
+    rmSync(path.join(main, 'one.jsonl.lock'));
+    await released;
+  });
+
+  it('sees a live owner\'s lock written by another process, and its death', async () => {
+    const { stateDir, main } = setup();
+    const m = model({ stateDir });
+    await m.start();
+    const held = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'held');
+    const holder = await spawnLockHolder([{ lockPath: path.join(main, 'one.jsonl.lock') }]);
+    try {
+      const s = await held;
+      assert.equal(lockOf(s, 'main', 'one')?.pid, holder.pid);
+      // SIGKILL leaves the file behind; the periodic/forced rescan then calls it dead.
+      holder.kill();
+      await waitForExit(holder.child);
+      const after = await m.refresh();
+      assert.equal(lockOf(after, 'main', 'one')?.level, 'stale');
+      assert.deepEqual(lockOf(after, 'main', 'one')?.reasons, ['dead-pid']);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('rescans only the agent whose folder changed and reuses the others', async () => {
+    const { stateDir, main } = setup();
+    const m = model({ stateDir });
+    const first = await m.start();
+    const otherBefore = first.agents.find((a) => a.id === 'other')!;
+    const changed = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level !== 'free');
+    writeFileSync(path.join(main, 'one.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }));
+    const s = await changed;
+    assert.equal(s.agents.find((a) => a.id === 'other'), otherBefore);
+    assert.notEqual(s.agents.find((a) => a.id === 'main'), first.agents.find((a) => a.id === 'main'));
+  });
+
+  it('notices a new agent and its sessions folder', async () => {
+    const { stateDir } = setup();
+    const m = model({ stateDir });
+    await m.start();
+    const arrived = nextSnapshot(m, (s) => s.agents.some((a) => a.id === 'late' && a.sessions.length === 1));
+    const late = makeSessionsDir(stateDir, 'late');
+    writeTranscript(late, 'three.jsonl');
+    const s = await arrived;
+    assert.deepEqual(s.agents.map((a) => a.id), ['late', 'main', 'other']);
+    // ...and then watches it: a lock in the new folder arrives too.
+    const locked = nextSnapshot(m, (x) => lockOf(x, 'late', 'three')?.level === 'stale');
+    writeFileSync(path.join(late, 'three.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }));
+    await locked;
+  });
+
+  it('falls back to the periodic rescan when not watching', async () => {
+    const { stateDir, main } = setup();
+    const m = model({ stateDir, watch: false, rescanMs: 100 });
+    await m.start();
+    const seen = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'stale');
+    writeFileSync(path.join(main, 'one.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }));
+    await seen;
+  });
+
+  it('tells subscribers only about changes', async () => {
+    const { stateDir } = setup();
+    const m = model({ stateDir, watch: false });
+    const delivered: SessionsSnapshot[] = [];
+    m.onDidChange((s) => delivered.push(s));
+    const first = await m.start();
+    const second = await m.refresh();
+    assert.notEqual(first, second);
+    assert.deepEqual(delivered, [first]);
+  });
+
+  it('follows a new state dir and new thresholds from updateOptions', async () => {
+    const a = setup();
+    const b = setup();
+    mkdirSync(path.join(b.stateDir, 'agents', 'extra'));
+    const m = model({ stateDir: a.stateDir });
+    await m.start();
+    const moved = nextSnapshot(m, (s) => s.resolution.stateDir === b.stateDir);
+    m.updateOptions({ stateDir: b.stateDir });
+    const s = await moved;
+    assert.deepEqual(s.agents.map((x) => x.id), ['extra', 'main', 'other']);
+    assert.equal(m.findSession('agent:main:main')?.transcriptPath, path.join(b.main, 'one.jsonl'));
+    const holder = await spawnLockHolder([{ lockPath: path.join(b.main, 'one.jsonl.lock'), createdAt: isoAgo(30_000) }]);
+    try {
+      const heldNow = await m.refresh();
+      assert.equal(lockOf(heldNow, 'main', 'one')?.level, 'held');
+      const stricter = nextSnapshot(m, (x) => lockOf(x, 'main', 'one')?.level === 'held-too-long');
+      m.updateOptions({ thresholds: { warnMs: 5_000, errorMs: 10_000 } });
+      await stricter;
+    } finally {
+      holder.kill();
+      await waitForExit(holder.child);
+    }
+  });
+
+  it('stops delivering after dispose', async () => {
+    const { stateDir, main } = setup();
+    const m = model({ stateDir });
+    await m.start();
+    let calls = 0;
+    m.onDidChange(() => calls++);
+    m.dispose();
+    writeFileSync(path.join(main, 'one.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(calls, 0);
+    assert.equal(lockOf(m.snapshot!, 'main', 'one')?.level, 'free');
+  });
+});
