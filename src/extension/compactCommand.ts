@@ -1,0 +1,229 @@
+// Compact Session (palette and the Sessions view's context menu): pick a session, pick a
+// method (Summarize with OpenClaw when its CLI is found; Trim locally always), run it with a
+// cancellable progress notification, and report what changed. Trimming takes the session
+// write lock, so the view shows the session locked while it runs, and its new size after.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SessionInfo } from '../sessions/types';
+import { DEFAULT_MAX_LINES, trimTranscript, type TrimResult } from '../sessions/compact';
+import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError, type OpenClawCompactResult } from '../sessions/openclaw-cli';
+import { TranscriptError } from '../sessions/transcript-errors';
+import { Disposable } from './dispose';
+import type { SessionsState } from './sessionsState';
+import { SECTION } from './settings';
+import type { TreeNode } from './treeModel';
+
+export type CompactMethod = 'openclaw' | 'trim';
+
+/** Options a caller (a test, another command) may pass instead of answering the pickers. */
+export interface CompactCommandOptions {
+  method?: CompactMethod;
+  maxLines?: number;
+}
+
+export interface CompactCommandResult {
+  outcome: 'compacted' | 'unchanged' | 'cancelled' | 'failed';
+  method?: CompactMethod;
+  message: string;
+  session?: SessionInfo;
+  trim?: TrimResult;
+  openclaw?: OpenClawCompactResult;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 2 ** 20) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  return `${(bytes / 2 ** 30).toFixed(2)} GB`;
+}
+
+function formatCount(n: number | undefined): string {
+  return n === undefined ? '?' : n.toLocaleString('en-US');
+}
+
+export function compactionSettings(): { maxLines: number; openclawPath?: string } {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const maxLines = Number(config.get('compaction.maxLines', DEFAULT_MAX_LINES));
+  const openclawPath = String(config.get('openclawPath', '') ?? '').trim();
+  return {
+    maxLines: Number.isInteger(maxLines) && maxLines >= 1 ? maxLines : DEFAULT_MAX_LINES,
+    openclawPath: openclawPath === '' ? undefined : openclawPath,
+  };
+}
+
+export class CompactCommand extends Disposable {
+  constructor(
+    private readonly state: SessionsState,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    this._register(
+      vscode.commands.registerCommand('openclawSessions.compactSession', (arg?: unknown, options?: CompactCommandOptions) => this.run(arg, options)),
+    );
+  }
+
+  async run(arg?: unknown, options: CompactCommandOptions = {}): Promise<CompactCommandResult> {
+    const session = await this.pickSession(arg);
+    if (!session) return { outcome: 'cancelled', message: 'No session picked.' };
+    const settings = compactionSettings();
+    const cliPath = await findOpenClawCli({ configuredPath: settings.openclawPath });
+    const maxLines = options.maxLines ?? settings.maxLines;
+    const method = options.method ?? (await this.pickMethod(session, cliPath, maxLines));
+    if (!method) return { outcome: 'cancelled', message: 'No method picked.', session };
+    if (method === 'openclaw') return this.summarize(session, cliPath);
+    return this.trim(session, maxLines);
+  }
+
+  private async pickSession(arg: unknown): Promise<SessionInfo | undefined> {
+    if (arg && typeof arg === 'object' && 'kind' in arg && (arg as TreeNode).kind === 'session') {
+      return (arg as Extract<TreeNode, { kind: 'session' }>).session;
+    }
+    if (arg instanceof vscode.Uri) arg = arg.path;
+    if (typeof arg === 'string') {
+      const found = this.state.model.findSession(arg);
+      if (!found) void vscode.window.showErrorMessage(`No OpenClaw session matches "${arg}".`);
+      return found;
+    }
+    const sessions = (this.state.snapshot?.agents ?? []).flatMap((agent) => agent.sessions.filter((s) => s.transcriptExists));
+    if (sessions.length === 0) {
+      void vscode.window.showInformationMessage('There is no OpenClaw session to compact.');
+      return undefined;
+    }
+    // Largest first: those are the ones worth compacting.
+    sessions.sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
+    const picked = await vscode.window.showQuickPick(
+      sessions.map((session) => ({
+        label: session.title,
+        description: `${formatBytes(session.sizeBytes ?? 0)}${session.key && session.key !== session.title ? ` · ${session.key}` : ''}`,
+        detail: session.transcriptPath,
+        session,
+      })),
+      { placeHolder: 'Compact which session?', matchOnDescription: true, matchOnDetail: true },
+    );
+    return picked?.session;
+  }
+
+  private async pickMethod(session: SessionInfo, cliPath: string | undefined, maxLines: number): Promise<CompactMethod | undefined> {
+    type Item = vscode.QuickPickItem & { method: CompactMethod };
+    const items: Item[] = [];
+    if (cliPath && session.key) {
+      items.push({
+        method: 'openclaw',
+        label: '$(sparkle) Summarize with OpenClaw',
+        description: 'the gateway summarizes older turns with its model',
+        detail: `Runs \`openclaw sessions compact ${session.key}\`; needs a running gateway.`,
+      });
+    }
+    items.push({
+      method: 'trim',
+      label: '$(fold) Trim locally',
+      description: `keep the header and the last ${maxLines - 1} lines`,
+      detail: 'Works without a gateway. The original is kept as <file>.bak.<timestamp>.',
+    });
+    const placeHolder = cliPath
+      ? `Compact "${session.title}" (${formatBytes(session.sizeBytes ?? 0)}) how?`
+      : `Compact "${session.title}": the openclaw CLI was not found (PATH or openclawSessions.openclawPath), so only local trimming is offered.`;
+    return (await vscode.window.showQuickPick(items, { placeHolder }))?.method;
+  }
+
+  private async trim(session: SessionInfo, maxLines: number): Promise<CompactCommandResult> {
+    const transcriptPath = session.transcriptPath;
+    this.log.info(`compact (trim to ${maxLines} lines): ${transcriptPath}`);
+    try {
+      const trim = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Compacting "${session.title}"`, cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          const subscription = token.onCancellationRequested(() => controller.abort());
+          let lastPercent = 0;
+          try {
+            return await trimTranscript({
+              transcriptPath,
+              maxLines,
+              timeoutMs: 60_000,
+              signal: controller.signal,
+              onProgress: (p) => {
+                if (p.message) progress.report({ message: p.message });
+                else if (p.bytesTotal > 0) {
+                  const percent = Math.floor((p.bytesDone / p.bytesTotal) * 100);
+                  if (percent !== lastPercent) {
+                    progress.report({ message: `${p.phase} ${percent}%` });
+                    lastPercent = percent;
+                  }
+                }
+              },
+            });
+          } finally {
+            subscription.dispose();
+          }
+        },
+      );
+      await this.state.refresh().catch(() => undefined);
+      for (const leftover of trim.removedLeftovers) this.log.info(`removed a leftover of a crashed run: ${leftover}`);
+      if (!trim.compacted) {
+        const message = `"${session.title}" has ${formatCount(trim.linesBefore)} lines, no more than ${maxLines}: nothing to trim.`;
+        this.log.info(message);
+        void vscode.window.showInformationMessage(message);
+        return { outcome: 'unchanged', method: 'trim', message, session, trim };
+      }
+      const message =
+        `Compacted "${session.title}": ${formatCount(trim.linesBefore)} → ${formatCount(trim.linesAfter)} lines, ` +
+        `${formatBytes(trim.bytesBefore)} → ${formatBytes(trim.bytesAfter)}. Original kept as ${path.basename(trim.archivePath!)}.` +
+        (trim.droppedTornLine ? ' Its cut-off last line is only in the archive.' : '');
+      this.log.info(`${message} (${trim.archivePath})`);
+      void vscode.window.showInformationMessage(message);
+      return { outcome: 'compacted', method: 'trim', message, session, trim };
+    } catch (error) {
+      const cancelled = error instanceof TranscriptError && error.code === 'ABORTED';
+      const message = cancelled ? `Compaction of "${session.title}" cancelled; the transcript was not changed.` : `Could not compact "${session.title}": ${(error as Error).message}`;
+      this.log.warn(message);
+      if (cancelled) void vscode.window.showInformationMessage(message);
+      else void vscode.window.showErrorMessage(message);
+      await this.state.refresh().catch(() => undefined);
+      return { outcome: cancelled ? 'cancelled' : 'failed', method: 'trim', message, session };
+    }
+  }
+
+  private async summarize(session: SessionInfo, cliPath: string | undefined): Promise<CompactCommandResult> {
+    const fail = (message: string): CompactCommandResult => {
+      this.log.warn(message);
+      void vscode.window.showErrorMessage(message);
+      return { outcome: 'failed', method: 'openclaw', message, session };
+    };
+    if (!cliPath) return fail('The openclaw CLI was not found (PATH or openclawSessions.openclawPath); use Trim locally instead.');
+    if (!session.key) return fail(`"${session.title}" is not in sessions.json, so OpenClaw cannot compact it by key; use Trim locally instead.`);
+    const key = session.key;
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `OpenClaw is compacting "${session.title}"`, cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          const subscription = token.onCancellationRequested(() => controller.abort());
+          try {
+            progress.report({ message: 'checking the gateway' });
+            const gateway = await getGatewayStatus(cliPath, { signal: controller.signal });
+            if (!gateway.reachable) throw new OpenClawCliError('GATEWAY_UNREACHABLE', `OpenClaw's gateway does not answer: ${gateway.problem ?? 'unknown reason'}. Start it, or use Trim locally.`);
+            progress.report({ message: 'summarizing (this can take a while)' });
+            this.log.info(`compact (openclaw): ${cliPath} sessions compact ${key}${session.agentId !== 'main' ? ` --agent ${session.agentId}` : ''}`);
+            return await compactWithOpenClaw({ cliPath, key, agentId: session.agentId, signal: controller.signal });
+          } finally {
+            subscription.dispose();
+          }
+        },
+      );
+      await this.state.refresh().catch(() => undefined);
+      const tokens = result.tokensBefore !== undefined || result.tokensAfter !== undefined ? `: ${formatCount(result.tokensBefore)} → ${formatCount(result.tokensAfter)} tokens` : '';
+      const message = result.compacted === false ? `OpenClaw did not compact "${session.title}"${tokens}.` : `OpenClaw compacted "${session.title}"${tokens}.`;
+      this.log.info(message);
+      void vscode.window.showInformationMessage(message);
+      return { outcome: result.compacted === false ? 'unchanged' : 'compacted', method: 'openclaw', message, session, openclaw: result };
+    } catch (error) {
+      if (error instanceof OpenClawCliError && error.code === 'ABORTED') {
+        const message = `Stopped waiting for OpenClaw to compact "${session.title}".`;
+        this.log.info(message);
+        return { outcome: 'cancelled', method: 'openclaw', message, session };
+      }
+      return fail((error as Error).message);
+    }
+  }
+}
