@@ -7,6 +7,8 @@ import type { StatusSummary } from './lockStatus';
 import { SessionsState } from './sessionsState';
 import { SessionsView, type SessionsTreeDataProvider } from './sessionsView';
 import { LockStatusBar } from './statusBar';
+import { SessionFileSystemProvider } from './sessionFileSystem';
+import { CompactCommand } from './compactCommand';
 import type { SessionsTreeModel } from './treeModel';
 
 /** What activate() returns: a small surface for integration tests and other extensions. */
@@ -35,6 +37,8 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
   const commands = new LockCommands(state, view, log);
   const alerts = new LockAlerts(state, log, commands);
   const decorations = new LockFileDecorations(state);
+  // Transcripts open through openclaw-session: so every save takes the session write lock.
+  context.subscriptions.push(new SessionFileSystemProvider(state, log), new CompactCommand(state, log));
   // Disposed in reverse: the model (inside state) goes last.
   context.subscriptions.push(state, view, statusBar, commands, alerts, decorations);
 

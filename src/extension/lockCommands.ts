@@ -20,6 +20,7 @@ import { allLockViews, lockEntries } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 import type { SessionsView } from './sessionsView';
 import { SECTION } from './settings';
+import { sessionUri } from './sessionFileSystem';
 import { titleOf, type LockedNode, type SessionNode, type TreeNode } from './treeModel';
 
 /** What a lock command acts on: a tree row, or a lock's path (tests, other commands). */
@@ -260,7 +261,7 @@ export class LockCommands extends Disposable {
     const target = await this.sessionTarget(arg);
     if (!target) return;
     const transcriptPath = 'kind' in target ? target.session.transcriptPath : target.transcriptPath;
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(transcriptPath), { preview: true });
+    await vscode.commands.executeCommand('vscode.open', sessionUri(transcriptPath), { preview: true });
   }
 
   async revealLockFile(arg?: unknown): Promise<void> {
