@@ -68,12 +68,13 @@ registerCommand({
       seen = diff.seen;
       for (const line of diff.lines) ctx.out(line);
     };
-    model.onDidChange(onSnapshot);
     const first = await model.start();
     if (!interactive && !ctx.json) {
       ctx.out(`${stamp()} watching ${first.resolution.stateDir} (${first.layout}; ${entriesAt(first, Date.now(), ctx.thresholds).length} lock files)`);
     }
-    if (latest !== first) onSnapshot(first);
+    // Subscribing right after the first scan (same tick) loses no change and prints it once.
+    onSnapshot(first);
+    model.onDidChange(onSnapshot);
     const ticker = interactive ? setInterval(redraw, 1000) : undefined;
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

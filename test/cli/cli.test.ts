@@ -1,0 +1,400 @@
+// The CLI as users run it: `node dist/cli.js ...` in a separate process, against fixture
+// state dirs with real lock holders. Asserts output and exit codes.
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  buildRichFixture,
+  deadPid,
+  isoAgo,
+  lockBytes,
+  makeSessionsDir,
+  makeTempRoot,
+  spawnLockHolder,
+  waitForExit,
+  writeLock,
+  writeStore,
+  writeTranscript,
+  type LockHolder,
+  type RichFixture,
+} from '../fixtures/sessions-fixture';
+
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+const ROOT = repoRoot();
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}, options: { uid?: number; gid?: number } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, HOME: '/nonexistent-home', ...env },
+      timeout: 60_000,
+      ...options,
+    }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Gateway locks live under $TMPDIR/openclaw-<uid>; tests give each run its own TMPDIR. */
+function gatewayTmp(root: string, payload?: Record<string, unknown>): string {
+  const tmp = path.join(root, 'tmp');
+  const dir = path.join(tmp, `openclaw-${process.getuid?.() ?? 'user'}`);
+  mkdirSync(dir, { recursive: true });
+  if (payload) writeFileSync(path.join(dir, 'gateway.1a2b3c4d.lock'), JSON.stringify(payload));
+  return tmp;
+}
+
+const ANSI = /\x1b\[/;
+
+describe('openclaw-locks basics', () => {
+  it('prints its version', async () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const r = await cli(['--version']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim(), pkg.version);
+  });
+
+  it('lists its commands and has help per command', async () => {
+    const r = await cli(['--help']);
+    assert.equal(r.code, 0);
+    for (const name of ['status', 'clear-stale', 'watch', 'inspect']) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'));
+    assert.match(r.stdout, /--state-dir <dir>/);
+    const c = await cli(['clear-stale', '--help']);
+    assert.equal(c.code, 0);
+    assert.match(c.stdout, /Usage: openclaw-locks clear-stale/);
+    assert.match(c.stdout, /--dry-run/);
+    assert.match(c.stdout, /--force <lock-path>/);
+    assert.match(c.stdout, /--pid <pid>/);
+    const i = await cli(['inspect', '-h']);
+    assert.match(i.stdout, /Usage: openclaw-locks inspect <session-key/);
+  });
+
+  it('explains bad command lines with exit 2 and a pointer to help', async () => {
+    const unknown = await cli(['frobnicate']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown command "frobnicate".*status, clear-stale, watch, inspect/);
+    const flag = await cli(['status', '--bogus']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /Run `openclaw-locks status --help`/);
+    const warn = await cli(['--warn', 'soon']);
+    assert.equal(warn.code, 2);
+    assert.match(warn.stderr, /--warn takes a positive number of seconds, got "soon"/);
+    const order = await cli(['--warn', '100', '--error', '10']);
+    assert.equal(order.code, 2);
+    assert.match(order.stderr, /--warn must not be larger than --error/);
+  });
+
+  it('says what to do when there is no state dir (exit 2)', async () => {
+    const { root, cleanup } = makeTempRoot('oc-cli-missing-');
+    try {
+      const r = await cli(['status'], { HOME: root, TMPDIR: gatewayTmp(root) });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, new RegExp(`No OpenClaw state dir at ${path.join(root, '.openclaw')}.*--state-dir.*OPENCLAW_STATE_DIR`));
+      const json = await cli(['status', '--json'], { HOME: root, TMPDIR: gatewayTmp(root) });
+      assert.equal(json.code, 2);
+      assert.equal(JSON.parse(json.stdout).layout, 'missing');
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
+  let fx: RichFixture;
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    fx = await buildRichFixture();
+    env = { OPENCLAW_STATE_DIR: fx.stateDir, TMPDIR: gatewayTmp(fx.root, { pid: fx.holder.pid, createdAt: isoAgo(1000), configPath: path.join(fx.stateDir, 'openclaw.json') }) };
+  });
+  after(() => fx.cleanup());
+
+  it('prints every lock with owner, age and verdict, and exits 1', async () => {
+    const r = await cli(['status'], env);
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stdout, ANSI, 'no colour when not a TTY');
+    assert.match(r.stdout, new RegExp(`^State dir  ${fx.stateDir} \\(from OPENCLAW_STATE_DIR\\)$`, 'm'));
+    assert.match(r.stdout, /^Layout     jsonl \(3 agents, 11 sessions, 9 lock files\)$/m);
+    assert.match(r.stdout, new RegExp(`^Gateway    running \\(pid ${fx.holder.pid}\\)$`, 'm'));
+    const row = (name: string, state: string, pid: string, age: RegExp, verdict: RegExp) => {
+      const line = r.stdout.split('\n').find((l) => l.startsWith('main') && l.includes(` ${name} `));
+      assert.ok(line, `a row for ${name}`);
+      const cells = line.split(/\s{2,}/);
+      assert.equal(cells[2], state, line);
+      assert.equal(cells[3], pid, line);
+      assert.match(cells[4]!, age, line);
+      assert.match(cells[5]!, verdict, line);
+    };
+    const holder = String(fx.holder.pid);
+    row('agent:main:main', 'held', holder, /^\d+s$/, /^ok$/);
+    row('agent:main:telegram:group:42', 'stale', String(fx.deadPid), /^1m\d+s$/, /dead-pid; safe to clear/);
+    row('cron:nightly', 'stale', holder, /^\d+s$/, /recycled-pid/);
+    row('hook:0b7c2a1e-4f7e-4d0a-9a41-111111111111', 'stale', '-', /^2m\d+s$/, /missing-pid/);
+    row('agent:main:fresh', 'initialising', '-', /s$/, /being written/);
+    row('agent:main:long', 'held-too-long', holder, /^40m\d+s$/, /too-old/);
+    row('agent:main:warn', 'held-long', holder, /^2m\d+s$/, /warn threshold/);
+    row('ghost.jsonl.lock', 'stale', String(fx.deadPid), /^1h0m$/, /dead-pid/);
+    row('(sessions.json)', 'stale', String(fx.deadPid), /^10m\d+s$/, /dead-pid/);
+    assert.doesNotMatch(r.stdout, /agent:main:idle/, 'free sessions are listed only with --all');
+    assert.match(r.stdout, /sessions\.json is not valid JSON/);
+    assert.match(r.stdout, /5 stale locks: remove safely with `openclaw-locks clear-stale`/);
+    // Columns line up: every row's STATE cell starts at the header's column.
+    const lines = r.stdout.split('\n');
+    const header = lines.find((l) => l.startsWith('AGENT'))!;
+    const stateCol = header.indexOf('STATE');
+    for (const l of lines.filter((x) => x.startsWith('main '))) assert.match(l.slice(stateCol), /^(held|stale|initialising|held-too-long|held-long)\b/);
+  });
+
+  it('lists free sessions too with --all', async () => {
+    const r = await cli(['status', '--all'], env);
+    assert.match(r.stdout, /^main\s+agent:main:idle\s+free\s+-\s+-\s+no lock$/m);
+    assert.match(r.stdout, /^main\s+loose-1\s+free/m);
+  });
+
+  it('gives machines JSON with the same verdicts', async () => {
+    const r = await cli(['status', '--json'], env);
+    assert.equal(r.code, 1);
+    const data = JSON.parse(r.stdout);
+    assert.equal(data.exitCode, 1);
+    assert.equal(data.layout, 'jsonl');
+    assert.deepEqual(data.gateway, { lockPath: path.join(env.TMPDIR!, `openclaw-${process.getuid!()}`, 'gateway.1a2b3c4d.lock'), pid: fx.holder.pid, alive: true });
+    assert.equal(data.locks.length, 9);
+    const byPath = new Map<string, Record<string, unknown>>(data.locks.map((l: Record<string, unknown>) => [l.lockPath, l]));
+    assert.deepEqual(byPath.get(fx.paths.deadLock)?.reasons, ['dead-pid']);
+    assert.equal(byPath.get(fx.paths.deadLock)?.sessionKey, 'agent:main:telegram:group:42');
+    assert.equal(byPath.get(fx.paths.liveLock)?.level, 'held');
+    assert.equal(byPath.get(fx.paths.liveLock)?.ownerAlive, true);
+    assert.equal(byPath.get(fx.paths.orphanLock)?.kind, 'orphan');
+    assert.equal(byPath.get(fx.paths.storeLock)?.kind, 'store');
+    assert.equal(byPath.get(fx.paths.initLock)?.level, 'initialising');
+  });
+
+  it('scopes to one agent with --agent', async () => {
+    const r = await cli(['status', '--agent', 'ops'], env);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /No lock files: every session is free\./);
+    assert.match(r.stdout, /^Agents\s+ops \(1 session, 1 problem\)$/m);
+  });
+
+  it('inspects a session by key: owner, command line, payload bytes', async () => {
+    const r = await cli(['inspect', 'agent:main:main'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^Lock\\s+${fx.paths.liveLock}$`, 'm'));
+    assert.match(r.stdout, /^Session\s+agent:main:main  s-live  "Main chat"$/m);
+    assert.match(r.stdout, new RegExp(`^Owner\\s+pid ${fx.holder.pid}, alive$`, 'm'));
+    assert.match(r.stdout, /^Start time\s+\d+ \(matches the lock\)$/m);
+    assert.match(r.stdout, /^Command\s+.*--openclaw-test-holder/m);
+    assert.match(r.stdout, /^Max hold\s+5m0s$/m);
+    assert.match(r.stdout, new RegExp(`^Payload\\s+"\\{\\\\n  \\\\"pid\\\\": ${fx.holder.pid},`, 'm'));
+  });
+
+  it('inspects a lock path and a recycled pid, with exit 1 and what to do', async () => {
+    const dead = await cli(['inspect', fx.paths.orphanLock], env);
+    assert.equal(dead.code, 1);
+    assert.match(dead.stdout, /^Kind\s+lock with no session$/m);
+    assert.match(dead.stdout, new RegExp(`^Reason\\s+dead-pid: pid ${fx.deadPid} is not running$`, 'm'));
+    assert.match(dead.stdout, /Safe to remove: `openclaw-locks clear-stale`/);
+    const recycled = await cli(['inspect', 's-recycled', '--json'], env);
+    assert.equal(recycled.code, 1);
+    const data = JSON.parse(recycled.stdout);
+    assert.deepEqual(data.lock.reasons, ['recycled-pid']);
+    assert.equal(data.lock.starttimeMatches, false);
+    assert.equal(data.sessions[0].key, 'cron:nightly');
+  });
+
+  it('says what to try when nothing matches (exit 2)', async () => {
+    const r = await cli(['inspect', 'agent:nope'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Nothing matches "agent:nope".*status --all/);
+    const none = await cli(['inspect'], env);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /inspect needs a session key/);
+  });
+
+  it('watch logs locks appearing and going when not a TTY, and stops on SIGINT', async () => {
+    const child = spawn(process.execPath, [CLI, 'watch'], { env: { PATH: process.env.PATH, HOME: '/nonexistent-home', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const waitFor = (pattern: RegExp) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`watch never printed ${pattern}; got:\n${out}`)), 20_000);
+      const check = () => {
+        if (pattern.test(out)) {
+          clearTimeout(timer);
+          child.stdout.off('data', onData);
+          resolve();
+        }
+      };
+      const onData = () => check();
+      child.stdout.on('data', onData);
+      check();
+    });
+    try {
+      await waitFor(/watching .* lock files\)/);
+      await waitFor(/\+ held main agent:main:main pid \d+/);
+      const newLock = path.join(fx.main, 's-idle.jsonl.lock');
+      writeLock(newLock, { pid: fx.deadPid, createdAt: isoAgo(0) });
+      await waitFor(new RegExp(`\\+ stale main agent:main:idle pid ${fx.deadPid} age \\d+s: stale: dead-pid; safe to clear \\[${newLock.replace(/[.]/g, '\\.')}\\]`));
+      const { rmSync } = await import('node:fs');
+      rmSync(newLock);
+      await waitFor(new RegExp(`- released ${newLock.replace(/[.]/g, '\\.')}`));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      assert.equal(code, 0);
+      assert.match(out, /stopped\n$/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('openclaw-locks clear-stale', () => {
+  let fx: RichFixture;
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    fx = await buildRichFixture();
+    env = { OPENCLAW_STATE_DIR: fx.stateDir, TMPDIR: gatewayTmp(fx.root) };
+  });
+  after(() => fx.cleanup());
+  const stale = () => [fx.paths.deadLock, fx.paths.recycledLock, fx.paths.tornLock, fx.paths.orphanLock, fx.paths.storeLock];
+  const kept = () => [fx.paths.liveLock, fx.paths.longLock, fx.paths.warnLock, fx.paths.initLock];
+
+  it('previews with --dry-run and removes nothing', async () => {
+    const r = await cli(['clear-stale', '--dry-run'], env);
+    assert.equal(r.code, 1);
+    for (const p of stale()) assert.match(r.stdout, new RegExp(`^would remove main .*${p.replace(/[.]/g, '\\.')}: `, 'm'));
+    for (const p of [...stale(), ...kept()]) assert.ok(existsSync(p), p);
+    assert.match(r.stdout, new RegExp(`dead-pid \\(pid ${fx.deadPid} is not running\\)`));
+  });
+
+  it('removes only provably stale locks, saying why for each, and keeps live owners\'', async () => {
+    const r = await cli(['clear-stale'], env);
+    assert.equal(r.code, 1, 'held-too-long and held-long locks still need attention');
+    for (const p of stale()) {
+      assert.ok(!existsSync(p), `${p} removed`);
+      assert.match(r.stdout, new RegExp(`^removed main .*${p.replace(/[.]/g, '\\.')}: `, 'm'));
+    }
+    for (const p of kept()) {
+      assert.ok(existsSync(p), `${p} kept`);
+      assert.match(r.stdout, new RegExp(`^kept    main .*${p.replace(/[.]/g, '\\.')}: `, 'm'));
+    }
+    assert.match(r.stdout, new RegExp(`held by live pid ${fx.holder.pid}; too-old .*to remove anyway: --force ${fx.paths.longLock.replace(/[.]/g, '\\.')} --pid ${fx.holder.pid}`));
+    assert.match(r.stdout, /being written right now/);
+    // Transcripts and the store are never touched.
+    assert.ok(existsSync(path.join(fx.main, 's-dead.jsonl')));
+    assert.ok(existsSync(path.join(fx.main, 'sessions.json')));
+  });
+
+  it('refuses --force without the right pid, and removes with it', async () => {
+    const noPid = await cli(['clear-stale', '--force', fx.paths.longLock], env);
+    assert.equal(noPid.code, 2);
+    assert.match(noPid.stderr, /--force needs --pid <pid>/);
+    const wrong = await cli(['clear-stale', '--force', fx.paths.longLock, '--pid', String(fx.deadPid)], env);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, new RegExp(`names pid ${fx.holder.pid}, not pid ${fx.deadPid}`));
+    assert.ok(existsSync(fx.paths.longLock));
+    const notLock = await cli(['clear-stale', '--force', path.join(fx.main, 'sessions.json'), '--pid', '1'], env);
+    assert.equal(notLock.code, 2);
+    assert.match(notLock.stderr, /ending in \.lock/);
+    const dry = await cli(['clear-stale', '--force', fx.paths.longLock, '--pid', String(fx.holder.pid), '--dry-run'], env);
+    assert.equal(dry.code, 0);
+    assert.match(dry.stdout, /^would force-remove /m);
+    assert.ok(existsSync(fx.paths.longLock));
+    const right = await cli(['clear-stale', '--force', fx.paths.longLock, '--pid', String(fx.holder.pid)], env);
+    assert.equal(right.code, 0, right.stderr);
+    assert.match(right.stdout, new RegExp(`^removed ${fx.paths.longLock.replace(/[.]/g, '\\.')} \\(live owner pid ${fx.holder.pid}`, 'm'));
+    assert.ok(!existsSync(fx.paths.longLock));
+    assert.ok(existsSync(fx.paths.liveLock), 'other locks of the same owner stay');
+  });
+});
+
+describe('openclaw-locks exit codes and layouts', () => {
+  const { root, cleanup } = makeTempRoot('oc-cli-codes-');
+  let holder: LockHolder | undefined;
+  after(async () => {
+    if (holder) {
+      holder.kill();
+      await waitForExit(holder.child);
+    }
+    cleanup();
+  });
+
+  it('exits 0 with a young live lock, 1 once it is over --warn', async () => {
+    const stateDir = path.join(root, 'clean');
+    const dir = makeSessionsDir(stateDir, 'main');
+    writeStore(dir, { 'agent:main:main': { sessionId: 'a', updatedAt: Date.now() } });
+    writeTranscript(dir, 'a.jsonl');
+    holder = await spawnLockHolder([{ lockPath: path.join(dir, 'a.jsonl.lock'), createdAt: isoAgo(120_000), maxHoldMs: 3_600_000 }]);
+    const env = { TMPDIR: gatewayTmp(root) };
+    const relaxed = await cli(['--state-dir', stateDir, '--warn', '600', '--error', '1200'], env);
+    assert.equal(relaxed.code, 0, relaxed.stdout);
+    assert.match(relaxed.stdout, /^main\s+agent:main:main\s+held\s+\d+\s+2m\d+s\s+ok$/m);
+    assert.match(relaxed.stdout, /^Gateway    not running \(no gateway lock\)$/m);
+    const strict = await cli(['--state-dir', stateDir], env);
+    assert.equal(strict.code, 1);
+    assert.match(strict.stdout, /held-long/);
+    const clear = await cli(['clear-stale', '--state-dir', stateDir, '--warn', '600', '--error', '1200'], env);
+    assert.equal(clear.code, 0);
+  });
+
+  it('says plainly when OpenClaw keeps sessions in SQLite', async () => {
+    const stateDir = path.join(root, 'sqlite');
+    makeSessionsDir(stateDir, 'main');
+    mkdirSync(path.join(stateDir, 'agents', 'main', 'agent'), { recursive: true });
+    writeFileSync(path.join(stateDir, 'agents', 'main', 'agent', 'openclaw-agent.sqlite'), 'SQLite format 3\0');
+    const r = await cli(['--state-dir', stateDir], { TMPDIR: gatewayTmp(root) });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Layout     sqlite: OpenClaw 2026\.8\.1\+ keeps sessions in SQLite and writes no \.jsonl\.lock files/m);
+    assert.match(r.stdout, /No lock files: this OpenClaw version does not use them\./);
+  });
+
+  it('finds a legacy ~/.clawdbot state dir through HOME', async () => {
+    const home = path.join(root, 'home');
+    const dir = makeSessionsDir(path.join(home, '.clawdbot'), 'main');
+    writeTranscript(dir, 'x.jsonl');
+    writeLock(path.join(dir, 'x.jsonl.lock'), { pid: deadPid(), createdAt: isoAgo(5_000) });
+    const r = await cli(['status'], { HOME: home, TMPDIR: gatewayTmp(root) });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, new RegExp(`^State dir  ${path.join(home, '.clawdbot')} \\(legacy location\\)$`, 'm'));
+    assert.match(r.stdout, /^main\s+x\s+stale/m);
+  });
+
+  it('reports a folder it may not read as a problem, not a crash', async (t) => {
+    const stateDir = path.join(root, 'perm');
+    const open = makeSessionsDir(stateDir, 'open');
+    writeTranscript(open, 'o.jsonl');
+    writeLock(path.join(open, 'o.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(1_000) }));
+    const secret = makeSessionsDir(stateDir, 'secret');
+    writeTranscript(secret, 's.jsonl');
+    chmodSync(secret, 0o700);
+    const asRoot = process.getuid?.() === 0;
+    // Root reads everything, so the scan runs as `nobody` and the fixture is made readable to it.
+    if (asRoot) {
+      for (let d = path.dirname(secret); d !== path.dirname(root); d = path.dirname(d)) chmodSync(d, 0o755);
+    } else {
+      chmodSync(secret, 0o000);
+    }
+    const tmp = path.join(root, 'tmp-nobody');
+    mkdirSync(tmp, { recursive: true, mode: 0o777 });
+    chmodSync(tmp, 0o777);
+    const r = await cli(['status', '--json', '--state-dir', stateDir], { TMPDIR: tmp }, asRoot ? { uid: 65534, gid: 65534 } : {});
+    if (!asRoot) chmodSync(secret, 0o700);
+    t.diagnostic(`ran as ${asRoot ? 'nobody' : 'the current user'}`);
+    assert.equal(r.code, 1, r.stderr);
+    const data = JSON.parse(r.stdout);
+    const agent = data.agents.find((a: { id: string }) => a.id === 'secret');
+    assert.match(agent.problems[0].message, /permission denied reading the sessions folder; run as the user that runs OpenClaw/);
+    assert.equal(data.locks.length, 1, 'the readable agent is still scanned');
+  });
+});
