@@ -100,6 +100,16 @@ export function lockErrorToTranscriptError(error: unknown, transcriptPath: strin
     case 'EACCES':
     case 'EPERM':
       return new TranscriptError('NO_PERMISSION', `Cannot take the session write lock: ${message}`, transcriptPath, { cause: error });
+    case 'SESSION_LOCK_IO': {
+      const errno = ((error as { cause?: { code?: string } }).cause)?.code ?? /\b(EACCES|EPERM|EROFS)\b/.exec(message)?.[1];
+      const denied = errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS';
+      return new TranscriptError(
+        denied ? 'NO_PERMISSION' : 'IO',
+        `Cannot take the session write lock${denied ? ' (permission denied: the session folder must be writable)' : ''}: ${message}`,
+        transcriptPath,
+        { cause: error },
+      );
+    }
     default:
       return new TranscriptError('IO', `Cannot take the session write lock: ${message}`, transcriptPath, { cause: error });
   }

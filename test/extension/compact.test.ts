@@ -85,6 +85,36 @@ suite('Compact Session (real VS Code)', function () {
     assert.equal(ext.treeModel().nodeForTranscript(session.transcriptPath)!.lock.level, 'free');
   });
 
+  test('the view shows the session locked while the trim runs, and free with its new size after', async () => {
+    const session = scene.session('agent:main:big');
+    const hooksKey = Symbol.for('openclawSessions.compact.testHooks');
+    let resume: () => void = () => undefined;
+    const paused = new Promise<void>((resolve) => {
+      (globalThis as Record<symbol, unknown>)[hooksKey] = {
+        onStep: (step: string, transcriptPath: string) => {
+          if (step !== 'scanned' || transcriptPath !== session.transcriptPath) return undefined;
+          resolve();
+          return new Promise<void>((release) => (resume = release));
+        },
+      };
+    });
+    undo.push(() => delete (globalThis as Record<symbol, unknown>)[hooksKey]);
+    const running = vscode.commands.executeCommand('openclawSessions.compactSession', 'agent:main:big', { method: 'trim', maxLines: 20 }) as Thenable<CompactCommandResult>;
+    await paused;
+    await waitFor(() => {
+      const lock = ext.treeModel().nodeForTranscript(session.transcriptPath)?.lock;
+      return lock !== undefined && lock.level !== 'free' && lock.pid === process.pid;
+    }, 'the view to show the session locked by the extension host');
+    resume();
+    const result = await running;
+    assert.equal(result.outcome, 'compacted', result.message);
+    const size = fs.statSync(session.transcriptPath).size;
+    await waitFor(() => {
+      const node = ext.treeModel().nodeForTranscript(session.transcriptPath);
+      return node?.lock.level === 'free' && node.session.sizeBytes === size;
+    }, 'the view to show the session free with its new size');
+  });
+
   test('the pickers offer sessions by size and only Trim locally when no openclaw CLI is found', async () => {
     await setSetting('openclawPath', '/nonexistent/openclaw');
     const picks = stubQuickPicks((items) => items.find((i) => (i as { session?: { key?: string } }).session?.key === 'agent:work:telegram:group:42') ?? items[0]);
