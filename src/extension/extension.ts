@@ -9,7 +9,7 @@ import { SessionsView, type SessionsTreeDataProvider } from './sessionsView';
 import { LockStatusBar } from './statusBar';
 import { SessionFileSystemProvider } from './sessionFileSystem';
 import { CompactCommand } from './compactCommand';
-import type { SessionsTreeModel } from './treeModel';
+import type { SessionsTreeModel, TreeNode } from './treeModel';
 
 /** What activate() returns: a small surface for integration tests and other extensions. */
 export interface OpenClawSessionsApi {
@@ -18,6 +18,9 @@ export interface OpenClawSessionsApi {
   readonly state: SessionsState;
   readonly commands: LockCommands;
   readonly provider: SessionsTreeDataProvider;
+  readonly treeView: vscode.TreeView<TreeNode>;
+  readonly decorations: LockFileDecorations;
+  readonly log: vscode.LogOutputChannel;
   treeModel(): SessionsTreeModel;
   snapshot(): SessionsSnapshot | undefined;
   status(): StatusSummary & { visible: boolean };
@@ -71,6 +74,9 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
     state,
     commands,
     provider: view.provider,
+    treeView: view.treeView,
+    decorations,
+    log,
     treeModel: () => state.tree,
     snapshot: () => state.snapshot,
     status: () => statusBar.summary,

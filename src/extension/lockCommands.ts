@@ -293,8 +293,14 @@ export class LockCommands extends Disposable {
       const inspection = await inspectLock(target.lockPath);
       text = [`Session: ${target.title}`, `Lock file: ${target.lockPath}`, `State: ${inspection.state}`, `Holder: ${describeHolder(inspection)}`].join('\n');
     }
-    await vscode.env.clipboard.writeText(text);
-    void vscode.window.setStatusBarMessage(vscode.l10n.t('Lock details copied'), 3000);
+    try {
+      await vscode.env.clipboard.writeText(text);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Lock details copied'), 3000);
+    } catch (error) {
+      // A browser workbench may refuse clipboard access: show the text instead of losing it.
+      this.log.warn(`copy: clipboard refused (${error instanceof Error ? error.message : String(error)}); showing the details instead`);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' }), { preview: true });
+    }
     return text;
   }
 

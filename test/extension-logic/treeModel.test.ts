@@ -5,7 +5,7 @@ import { agent, lockView, session, snapshot } from './snapshots';
 
 function labels(model: SessionsTreeModel, agentIndex = 0): string[] {
   const root = model.roots[agentIndex];
-  return model.children(root).map((node) => (node.kind === 'session' ? node.session.sessionId : node.kind === 'lock' ? `lock:${node.lockKind}` : `more:${node.hiddenCount}`));
+  return model.children(root).map((node) => (node.kind === 'session' ? node.session.sessionId : node.kind === 'lock' ? `lock:${node.lockKind}` : node.kind === 'more' ? `more:${node.hiddenCount}` : node.id));
 }
 
 test('groups sessions under their agents and puts locked sessions first, worst first', () => {
