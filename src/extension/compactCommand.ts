@@ -9,6 +9,7 @@ import { DEFAULT_MAX_LINES, trimTranscript, type TrimResult } from '../sessions/
 import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError, type OpenClawCompactResult } from '../sessions/openclaw-cli';
 import { TranscriptError } from '../sessions/transcript-errors';
 import { Disposable } from './dispose';
+import { readEditingSettings } from './sessionFileSystem';
 import type { SessionsState } from './sessionsState';
 import { SECTION } from './settings';
 import type { TreeNode } from './treeModel';
@@ -140,7 +141,8 @@ export class CompactCommand extends Disposable {
             return await trimTranscript({
               transcriptPath,
               maxLines,
-              timeoutMs: 60_000,
+              // The same patience as a save from the editor: both wait for the gateway's turn.
+              timeoutMs: readEditingSettings().lockTimeoutMs,
               signal: controller.signal,
               onProgress: (p) => {
                 if (p.message) progress.report({ message: p.message });
