@@ -49,6 +49,8 @@ export interface TrimOptions extends TranscriptLockOptions {
   onProgress?: (progress: CompactProgress) => void;
   /** Test seam: awaited after each step (crash tests pause or die here). */
   onStep?: (step: CompactStep) => Promise<void> | void;
+  /** Read size; small values let tests put line ends on every chunk boundary. Default 1 MiB. */
+  chunkBytes?: number;
   /** Archive by copying instead of hard-linking (file systems without links; tests). */
   archiveBy?: 'link' | 'copy';
   now?: () => Date;
@@ -101,8 +103,8 @@ function checkAborted(signal: AbortSignal | undefined, path: string): void {
 }
 
 /** Finds the first non-empty line, reading forwards. */
-async function findHeader(handle: fsp.FileHandle, size: number, signal: AbortSignal | undefined, path: string): Promise<LineRange | undefined> {
-  const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size, 1)));
+async function findHeader(handle: fsp.FileHandle, size: number, signal: AbortSignal | undefined, path: string, chunkBytes: number): Promise<LineRange | undefined> {
+  const buffer = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(size, 1)));
   let lineStart = 0;
   let nonBlank = false;
   let offset = 0;
@@ -118,8 +120,8 @@ async function findHeader(handle: fsp.FileHandle, size: number, signal: AbortSig
       } else if (!nonBlank && !isBlankByte(byte)) {
         nonBlank = true;
         // The header is found; only its end is still needed, so jump to the next newline.
-        const newline = buffer.indexOf(0x0a, i, 'latin1');
-        if (newline !== -1 && newline < bytesRead) return { start: lineStart, end: offset + newline, terminated: true };
+        const newline = buffer.subarray(0, bytesRead).indexOf(0x0a, i);
+        if (newline !== -1) return { start: lineStart, end: offset + newline, terminated: true };
         break;
       }
     }
@@ -144,13 +146,13 @@ async function findHeader(handle: fsp.FileHandle, size: number, signal: AbortSig
  * Plans the trim by reading backwards from the end: collects up to maxLines non-empty
  * lines after the header (one more than are kept, to know whether anything is dropped).
  */
-export async function planTrim(handle: fsp.FileHandle, size: number, maxLines: number, signal?: AbortSignal, path = ''): Promise<TrimPlan> {
-  const header = await findHeader(handle, size, signal, path);
+export async function planTrim(handle: fsp.FileHandle, size: number, maxLines: number, signal?: AbortSignal, path = '', chunkBytes = CHUNK_BYTES): Promise<TrimPlan> {
+  const header = await findHeader(handle, size, signal, path, chunkBytes);
   if (!header) return { size, tail: [], needed: false, linesSeen: 0 };
   const floor = header.terminated ? header.end + 1 : header.end;
   const wanted = maxLines; // maxLines-1 kept plus one to prove there is more
   const found: LineRange[] = [];
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  const buffer = Buffer.allocUnsafe(chunkBytes);
   let lineEnd = size; // exclusive end of the line being assembled
   let terminated = false; // whether that line is followed by '\n'
   let lineHasContent = false;
@@ -191,8 +193,10 @@ export async function planTrim(handle: fsp.FileHandle, size: number, maxLines: n
 }
 
 /** Counts non-empty lines in [start, end), where start is a line start and end a line end or start. */
-export async function countNonEmptyLines(handle: fsp.FileHandle, start: number, end: number, signal?: AbortSignal, path = '', onBytes?: (n: number) => void): Promise<number> {
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+export async function countNonEmptyLines(
+  handle: fsp.FileHandle, start: number, end: number, signal?: AbortSignal, path = '', onBytes?: (n: number) => void, chunkBytes = CHUNK_BYTES,
+): Promise<number> {
+  const buffer = Buffer.allocUnsafe(chunkBytes);
   let count = 0;
   let lineHasContent = false;
   let offset = start;
@@ -415,7 +419,8 @@ export async function trimTranscript(options: TrimOptions): Promise<TrimResult> 
     const original = await source.stat();
     if (original.ino !== stats.ino) throw new TranscriptError('CHANGED_ON_DISK', `${transcriptPath} was replaced while compaction started; try again.`, transcriptPath);
     options.onProgress?.({ phase: 'scanning', bytesDone: 0, bytesTotal: original.size });
-    const plan = await planTrim(source, original.size, maxLines, signal, transcriptPath);
+    const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+    const plan = await planTrim(source, original.size, maxLines, signal, transcriptPath, chunkBytes);
     await step('scanned');
     if (!plan.needed) {
       return {
@@ -426,8 +431,10 @@ export async function trimTranscript(options: TrimOptions): Promise<TrimResult> 
     let linesBefore: number | undefined;
     if (options.countLines !== false && plan.middle) {
       const middle = plan.middle;
-      const dropped = await countNonEmptyLines(source, middle.start, middle.end, signal, transcriptPath, (n) =>
-        options.onProgress?.({ phase: 'counting', bytesDone: n, bytesTotal: middle.end - middle.start }),
+      const dropped = await countNonEmptyLines(
+        source, middle.start, middle.end, signal, transcriptPath,
+        (n) => options.onProgress?.({ phase: 'counting', bytesDone: n, bytesTotal: middle.end - middle.start }),
+        chunkBytes,
       );
       linesBefore = plan.linesSeen - 1 + dropped; // the scan saw one dropped line already
     }
@@ -446,7 +453,7 @@ export async function trimTranscript(options: TrimOptions): Promise<TrimResult> 
     try {
       await target.chmod(0o600);
       await matchOwner(target, original);
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const buffer = Buffer.allocUnsafe(chunkBytes);
       const ranges = plan.header ? [plan.header, ...kept] : kept;
       const totalBytes = ranges.reduce((sum, r) => sum + r.end - r.start + 1, 0);
       for (const range of ranges) {

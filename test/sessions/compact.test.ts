@@ -341,3 +341,44 @@ describe('trimTranscript: cancel, lock and leftovers', () => {
     }
   });
 });
+
+describe('trimTranscript: agrees with a read-everything reference on random files', () => {
+  // The reference is OpenClaw's rule written the simple way: non-empty lines, header plus the
+  // last maxLines-1. Small read chunks put line ends, CRs and blank runs on chunk boundaries.
+  function reference(text: string, maxLines: number): { lines: number; output?: string } {
+    const segments = text.split('\n');
+    if (segments[segments.length - 1] === '') segments.pop();
+    const lines = segments.filter((l) => /[^ \t\r]/.test(l));
+    if (lines.length <= maxLines) return { lines: lines.length };
+    return { lines: lines.length, output: [lines[0], ...lines.slice(lines.length - (maxLines - 1))].join('\n') + '\n' };
+  }
+
+  test('200 random transcripts with blank lines, CRLF and long lines, chunk sizes 1 to 64 bytes', async () => {
+    const { dir, cleanup } = makeTempDir();
+    let seed = 424242;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
+    try {
+      for (let run = 0; run < 200; run++) {
+        const parts: string[] = [];
+        const count = Math.floor(random() * 30);
+        for (let i = 0; i < count; i++) {
+          if (random() < 0.4) parts.push(pick(['', ' ', '\t', '\r', '  \r', '']));
+          parts.push(JSON.stringify({ i, pad: 'y'.repeat(Math.floor(random() * 90)) }) + pick(['', '', '\r']));
+        }
+        let text = parts.join('\n');
+        if (random() < 0.7) text += '\n';
+        const maxLines = 1 + Math.floor(random() * 8);
+        const path = writeTranscript(dir, `r${run}.jsonl`, text);
+        const expected = reference(text, maxLines);
+        const result = await trimTranscript({ transcriptPath: path, maxLines, chunkBytes: 1 + Math.floor(random() * 64) });
+        const label = `run ${run}: ${JSON.stringify(text)} maxLines=${maxLines}`;
+        assert.equal(result.compacted, expected.output !== undefined, label);
+        assert.equal(result.linesBefore, expected.lines, label);
+        assert.equal(readFileSync(path, 'utf8'), expected.output ?? text, label);
+      }
+    } finally {
+      cleanup();
+    }
+  });
+});
