@@ -44,7 +44,10 @@ export class LockCommands extends Disposable {
     super();
     const register = (id: string, run: (...args: any[]) => unknown) =>
       this._register(vscode.commands.registerCommand(`openclawSessions.${id}`, run));
-    register('refresh', () => this.state.refresh());
+    register('refresh', () => {
+      this.log.info('refresh requested');
+      return this.state.refresh();
+    });
     register('clearStaleLock', (arg?: unknown) => this.clearStaleLock(arg));
     register('forceReleaseLock', (arg?: unknown) => this.forceReleaseLock(arg));
     register('clearAllStaleLocks', () => this.clearAllStaleLocks());
