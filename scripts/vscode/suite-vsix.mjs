@@ -1,0 +1,68 @@
+// Suite (picked up by scripts/test.mjs): the shipped artifact. Builds the .vsix with
+// `npm run package`, checks it is warning-free, small and holds only what it should, then
+// installs it with `code-server --install-extension` into a fresh extensions dir on every
+// VS Code version under test and runs the integration tests against the installed copy
+// (no extensionDevelopmentPath). Restores the development build of dist/ afterwards.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseVersionList, projectRoot } from './env.mjs';
+import { runExtensionTests, summarise } from './integration.mjs';
+import { ensureProvisioned } from './provision.mjs';
+import { createRunDir, installExtension, log } from './server.mjs';
+import { checkVsixContents, packageVsix, vsixPath } from './vsix.mjs';
+
+let passed = 0;
+let failed = 0;
+const check = (ok, message) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+  if (ok) passed += 1;
+  else failed += 1;
+};
+
+try {
+  const versions = parseVersionList(process.env.OPENCLAW_VSCODE_VERSIONS);
+  let packaged = false;
+  try {
+    const { warnings } = packageVsix();
+    packaged = true;
+    check(warnings.length === 0, `npm run package builds the .vsix without warnings${warnings.length ? `:\n     ${warnings.join('\n     ')}` : ''}`);
+  } catch (error) {
+    check(false, `npm run package: ${error.message}`);
+  }
+  if (packaged) {
+    const { entries, bytes, problems } = checkVsixContents();
+    check(problems.length === 0, `the .vsix holds only the bundle, media and docs (${entries.length} files, ${(bytes / 1024).toFixed(1)} KiB)${problems.length ? `:\n     ${problems.join('\n     ')}` : ''}`);
+    ensureProvisioned(versions);
+    for (const vscodeVersion of versions) {
+      const run = createRunDir();
+      try {
+        const extensionsDir = join(run.dir, 'installed-extensions');
+        mkdirSync(extensionsDir, { recursive: true });
+        await installExtension(vscodeVersion, run, vsixPath, extensionsDir);
+        const result = await runExtensionTests({
+          vscodeVersion,
+          extensionDevelopmentPath: null,
+          extensionsDir,
+          label: `vsix-${vscodeVersion}`,
+          env: { OPENCLAW_EXPECT_EXTENSION_UNDER: extensionsDir },
+        });
+        passed += result.passed;
+        failed += result.failed + result.pending;
+        console.log(summarise(`installed .vsix on VS Code ${vscodeVersion}`, result));
+      } catch (error) {
+        check(false, `installed .vsix on VS Code ${vscodeVersion}: ${error.message}`);
+      } finally {
+        run.dispose();
+      }
+    }
+  }
+} catch (error) {
+  check(false, `vsix suite could not run: ${error.message}`);
+} finally {
+  // `npm run package` left a minified dist/ without source maps: put the development build back.
+  const rebuild = spawnSync(process.execPath, ['scripts/build.mjs', '--filter', 'none/'], { cwd: projectRoot, encoding: 'utf8' });
+  if (rebuild.status !== 0) log(`could not restore the development build of dist/: ${rebuild.stderr}`);
+}
+console.log(`suite-result: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
