@@ -81,8 +81,12 @@ export const cases: UiCase[] = [
         await page.locator('.pane-body .monaco-list-row', { hasText: `pid ${dead.pid}` }).first().waitFor({ timeout: WAIT_MS });
         const entry = await contextMenuEntry(page, row, 'Clear Stale Lock');
         await entry.click();
-        await waitForNotification(page, `Removed the lock of "${session.title}"`, WAIT_MS);
-        if (fs.existsSync(dead.lockPath)) throw new Error('the lock file is still there');
+        const deadline = Date.now() + WAIT_MS;
+        while (fs.existsSync(dead.lockPath)) {
+          if (Date.now() > deadline) throw new Error('the lock file is still there');
+          await page.waitForTimeout(200);
+        }
+        await waitForNotification(page, `Removed the lock of "${session.title}"`);
       } finally {
         fs.rmSync(dead.lockPath, { force: true });
       }
