@@ -55,7 +55,8 @@ export class LockFileDecorations extends Disposable implements vscode.FileDecora
     const age = moment.ageMs === undefined ? '' : `, ${formatDuration(moment.ageMs)}`;
     const pid = node.lock.pid === undefined ? '' : `, pid ${node.lock.pid}`;
     return {
-      badge: '🔒',
+      // A letter, as git's decorations use: it renders in every font, unlike an emoji.
+      badge: moment.level === 'stale' ? 'S' : moment.level === 'suspect' || moment.level === 'unreadable' ? '?' : 'L',
       color: color ? new vscode.ThemeColor(color) : undefined,
       tooltip: vscode.l10n.t('OpenClaw lock: {0}{1}{2}', LEVEL_PRESENTATION[moment.level].label, age, pid),
       propagate: false,

@@ -174,7 +174,7 @@ suite('Sessions view (real VS Code)', function () {
     const healthy = manifest.sessions.find((s) => s.role === 'healthy')!;
     const decoration = ext.decorations.provideFileDecoration(vscode.Uri.file(dead.transcriptPath));
     assert.ok(decoration, 'a decoration for the locked transcript');
-    assert.equal(decoration.badge, '🔒');
+    assert.equal(decoration.badge, 'S', 'S for a stale lock');
     assert.equal((decoration.color as vscode.ThemeColor).id, 'list.errorForeground');
     assert.match(decoration.tooltip ?? '', /stale/);
     assert.equal(ext.decorations.provideFileDecoration(vscode.Uri.file(healthy.transcriptPath)), undefined);
