@@ -3,10 +3,19 @@
 // the gateway for a model compaction through the `openclaw` CLI. Same code as the editor.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { findSession, scanStateDir, type SessionInfo } from '../sessions';
-import { DEFAULT_MAX_LINES, trimTranscript, validateMaxLines } from '../sessions/compact';
-import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError } from '../sessions/openclaw-cli';
-import { TranscriptError } from '../sessions/transcript-errors';
+import {
+  compactWithOpenClaw,
+  DEFAULT_MAX_LINES,
+  findOpenClawCli,
+  findSession,
+  getGatewayStatus,
+  OpenClawCliError,
+  scanStateDir,
+  TranscriptError,
+  trimTranscript,
+  validateMaxLines,
+  type SessionInfo,
+} from '../sessions';
 import { formatBytes } from './format';
 import { EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
 

@@ -4,10 +4,18 @@
 // write lock, so the view shows the session locked while it runs, and its new size after.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SessionInfo } from '../sessions/types';
-import { DEFAULT_MAX_LINES, trimTranscript, type TrimResult } from '../sessions/compact';
-import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError, type OpenClawCompactResult } from '../sessions/openclaw-cli';
-import { TranscriptError } from '../sessions/transcript-errors';
+import {
+  compactWithOpenClaw,
+  DEFAULT_MAX_LINES,
+  findOpenClawCli,
+  getGatewayStatus,
+  OpenClawCliError,
+  TranscriptError,
+  trimTranscript,
+  type OpenClawCompactResult,
+  type SessionInfo,
+  type TrimResult,
+} from '../sessions';
 import { Disposable } from './dispose';
 import { readEditingSettings } from './sessionFileSystem';
 import type { SessionsState } from './sessionsState';

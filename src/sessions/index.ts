@@ -19,3 +19,17 @@ export { readGatewayInfo, defaultGatewayLockDir } from './gateway';
 export { findSession, findLock, allLocks, type FoundLock, type LockEntry } from './find';
 export { SessionModel, snapshotSignature, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS } from './model';
 export { CommandLineLookup } from './processes';
+// Editing and compaction of transcripts (safe save, trim, the openclaw CLI route).
+export { trimTranscript, validateMaxLines, DEFAULT_MAX_LINES, type TrimOptions, type TrimResult, type CompactStep, type CompactProgress } from './compact';
+export { safeSaveTranscript, readTranscriptSnapshot, foreignActivityWarning, sha256Hex, type TranscriptSnapshot, type SafeSaveOptions, type SafeSaveResult } from './transcript-save';
+export { TranscriptError, isTranscriptError, type TranscriptErrorCode } from './transcript-errors';
+export { findInvalidLine, type InvalidLine } from './transcript-validate';
+export { formatWaitMessage, describeHolder as describeLockHolder, type LockWaitInfo } from './transcript-lock';
+export {
+  findOpenClawCli,
+  getGatewayStatus,
+  compactWithOpenClaw,
+  OpenClawCliError,
+  type GatewayStatus,
+  type OpenClawCompactResult,
+} from './openclaw-cli';
