@@ -1,6 +1,6 @@
 // Turns a lock inspection into what a person should see: a level and a severity, judged
 // against the user's {warn, error} thresholds. Pure, so the extension and the CLI agree.
-import type { LockInspection } from '../lock/types';
+import type { LockInspection, StaleReason } from '../lock/types';
 import { DEFAULT_THRESHOLDS, type LockLevel, type LockThresholds, type LockView, type Severity } from './types';
 
 const SEVERITY_RANK: Record<Severity, number> = { none: 0, info: 1, warning: 2, error: 3 };
@@ -78,8 +78,12 @@ export function lockViewFrom(
   return view;
 }
 
+const NO_REASONS: StaleReason[] = Object.freeze([]) as unknown as StaleReason[];
+
+/** The view of a lock path with no file: built directly, as a scan makes one per free session. */
 export function freeLockView(lockPath: string): LockView {
-  return lockViewFrom(freeInspection(lockPath));
+  const inspection: LockInspection = { lockPath, state: 'free', reasons: NO_REASONS, reclaimable: false };
+  return { lockPath, level: 'free', severity: 'none', inspection, reasons: NO_REASONS };
 }
 
 /** Thresholds from user settings in seconds, falling back to defaults for nonsense. */

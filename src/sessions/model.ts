@@ -14,6 +14,13 @@ export const DEFAULT_RESCAN_MS = 30_000;
 
 type Listener = (snapshot: SessionsSnapshot) => void;
 
+interface ScanPlan {
+  /** Rescan these agents fully. */
+  onlyAgents: string[];
+  /** Re-inspect only these lock files (by name) of other agents. */
+  lockChanges: Map<string, Set<string>>;
+}
+
 /** A cheap fingerprint: subscribers hear about a scan only when something they show changed. */
 export function snapshotSignature(snapshot: SessionsSnapshot): string {
   const parts: string[] = [snapshot.resolution.stateDir, snapshot.layout, JSON.stringify(snapshot.gateway)];
@@ -41,6 +48,7 @@ export class SessionModel implements Disposable {
   private readonly sessionWatchers = new Map<string, FSWatcher>();
   private structureWatcher: { stateDir: string; watcher: FSWatcher } | undefined;
   private readonly pendingAgents = new Set<string>();
+  private readonly pendingLocks = new Map<string, Set<string>>();
   private pendingFull = false;
   private debounceTimer: NodeJS.Timeout | undefined;
   private periodicTimer: NodeJS.Timeout | undefined;
@@ -110,20 +118,20 @@ export class SessionModel implements Disposable {
     this.periodicTimer.unref();
   }
 
-  private enqueue(onlyAgents: string[] | undefined): Promise<SessionsSnapshot> {
-    const run = this.queue.then(() => this.scanNow(onlyAgents));
+  private enqueue(plan: ScanPlan | undefined): Promise<SessionsSnapshot> {
+    const run = this.queue.then(() => this.scanNow(plan));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async scanNow(onlyAgents: string[] | undefined): Promise<SessionsSnapshot> {
+  private async scanNow(plan: ScanPlan | undefined): Promise<SessionsSnapshot> {
     if (this.disposed && this.current) return this.current;
     const previous = this.current;
-    const partial = onlyAgents !== undefined && previous !== undefined;
+    const partial = plan !== undefined && previous !== undefined;
     const snapshot = await scanStateDir({
       ...this.options,
       commandLines: this.commandLines,
-      ...(partial ? { onlyAgents, previous } : {}),
+      ...(partial ? { onlyAgents: plan.onlyAgents, lockChanges: plan.lockChanges, previous } : {}),
     });
     if (this.disposed) return snapshot;
     this.current = snapshot;
@@ -143,16 +151,25 @@ export class SessionModel implements Disposable {
     return snapshot;
   }
 
-  private schedule(agentId: string | undefined): void {
+  /** `lockName`: only this lock file changed, so re-inspecting it is enough. */
+  private schedule(agentId: string | undefined, lockName?: string): void {
     if (this.disposed) return;
     if (agentId === undefined) this.pendingFull = true;
-    else this.pendingAgents.add(agentId);
+    else if (lockName === undefined) this.pendingAgents.add(agentId);
+    else {
+      let names = this.pendingLocks.get(agentId);
+      if (!names) this.pendingLocks.set(agentId, (names = new Set()));
+      names.add(lockName);
+    }
     clearTimeout(this.debounceTimer);
     this.debounceTimer = setTimeout(() => {
-      const only = this.pendingFull ? undefined : [...this.pendingAgents];
+      const plan: ScanPlan | undefined = this.pendingFull
+        ? undefined
+        : { onlyAgents: [...this.pendingAgents], lockChanges: new Map(this.pendingLocks) };
       this.pendingFull = false;
       this.pendingAgents.clear();
-      void this.enqueue(only).catch(() => undefined);
+      this.pendingLocks.clear();
+      void this.enqueue(plan).catch(() => undefined);
     }, this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
   }
 
@@ -197,7 +214,9 @@ export class SessionModel implements Disposable {
     watcher.on('all', (event, changed) => {
       // Appends to transcripts are frequent and change no lock; the periodic rescan refreshes sizes.
       if (event === 'change' && changed.endsWith('.jsonl')) return;
-      this.schedule(agentId);
+      const name = path.basename(changed);
+      const lockEvent = (event === 'add' || event === 'change' || event === 'unlink') && path.dirname(changed) === dir && name.endsWith('.lock');
+      this.schedule(agentId, lockEvent ? name : undefined);
     });
     watcher.on('error', () => this.schedule(agentId));
     return watcher;

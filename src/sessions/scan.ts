@@ -1,11 +1,11 @@
 // One pass over a state dir: agents, their sessions, lock files and side files. Built to stay
 // cheap at 10,000 sessions: one readdir per sessions folder, locks found from that listing
 // (never by stat'ing a `.lock` path per session), sessions.json parsed once, stats bounded.
-import { promises as fs, type Dirent } from 'node:fs';
+import { promises as fs, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { inspectLock, lockPathFor } from '../lock';
 import type { LockInspection } from '../lock/types';
-import { classifyEntry, isValidSessionId, STORE_FILE } from './classify';
+import { classifyEntry, isValidSessionId, STORE_FILE, STORE_LOCK_FILE } from './classify';
 import { mapLimit } from './concurrency';
 import { readGatewayInfo } from './gateway';
 import { ageLockView, freeLockView, lockViewFrom } from './levels';
@@ -27,8 +27,11 @@ import {
 export const SQLITE_STORE = path.join('agent', 'openclaw-agent.sqlite');
 /** Bigger than any real store (10,000 sessions is a few MB); refusing protects the editor's heap. */
 export const MAX_STORE_BYTES = 256 * 1024 * 1024;
-const STAT_CONCURRENCY = 64;
+const STAT_BATCH = 500;
 const INSPECT_CONCURRENCY = 8;
+
+/** The real sessions folder each scanned agent's lock paths are based on (kept off the public type). */
+const lockBases = new WeakMap<AgentInfo, string>();
 
 export interface ScanContext {
   thresholds: LockThresholds;
@@ -107,6 +110,10 @@ interface PendingSession {
   localName?: string;
 }
 
+const NUMERIC_FIELDS = ['updatedAt', 'inputTokens', 'outputTokens', 'totalTokens', 'contextTokens', 'compactionCount'] as const;
+
+// Paths below are built by concatenation: both halves are already normal, and path.join's
+// normalisation is a measurable share of a 10,000-session scan.
 function sessionFromEntry(
   agentId: string,
   key: string,
@@ -115,7 +122,7 @@ function sessionFromEntry(
   lockBase: string,
   problems: Problem[],
 ): PendingSession | undefined {
-  const storePath = path.join(sessionsDir, STORE_FILE);
+  const storePath = sessionsDir + path.sep + STORE_FILE;
   const sessionId = nonEmptyString(entry.sessionId);
   const sessionFile = nonEmptyString(entry.sessionFile);
   if (!sessionId) {
@@ -131,7 +138,7 @@ function sessionFromEntry(
     }
   } else if (isValidSessionId(sessionId)) {
     localName = `${sessionId}.jsonl`;
-    transcriptPath = path.join(sessionsDir, localName);
+    transcriptPath = sessionsDir + path.sep + localName;
   } else {
     problems.push({ path: storePath, message: `entry "${key}" has an invalid sessionId ${JSON.stringify(sessionId)}; skipped` });
     return undefined;
@@ -145,7 +152,7 @@ function sessionFromEntry(
     title: label ?? displayName ?? key ?? sessionId,
     transcriptPath,
     transcriptExists: false,
-    lockPath: localName ? path.join(lockBase, `${localName}.lock`) : `${transcriptPath}.lock`,
+    lockPath: localName ? `${lockBase}${path.sep}${localName}.lock` : `${transcriptPath}.lock`,
     lock: undefined as unknown as LockView, // filled once locks are inspected
     inStore: true,
     problems: [],
@@ -156,11 +163,28 @@ function sessionFromEntry(
   if (chatType) info.chatType = chatType;
   const channel = nonEmptyString(entry.lastChannel) ?? nonEmptyString(entry.channel);
   if (channel) info.channel = channel;
-  for (const field of ['updatedAt', 'inputTokens', 'outputTokens', 'totalTokens', 'contextTokens', 'compactionCount'] as const) {
+  for (const field of NUMERIC_FIELDS) {
     const value = finiteNumber(entry[field]);
     if (value !== undefined) info[field] = value;
   }
   return localName ? { info, localName } : { info };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function statTranscript(info: SessionInfo): void {
+  try {
+    const stat = statSync(info.transcriptPath, { throwIfNoEntry: false });
+    if (!stat) return; // vanished since the listing: shown as missing
+    info.transcriptExists = stat.isFile();
+    if (!info.transcriptExists) info.problems.push({ path: info.transcriptPath, message: 'transcript path is not a regular file' });
+    info.sizeBytes = stat.size;
+    info.mtimeMs = stat.mtimeMs;
+  } catch (error) {
+    info.problems.push({ path: info.transcriptPath, message: describeFsError(error, 'the transcript') });
+  }
 }
 
 async function inspectSafely(lockPath: string, ctx: ScanContext): Promise<LockInspection> {
@@ -260,9 +284,9 @@ export async function scanAgent(stateDir: string, agentId: string, ctx: ScanCont
         agentId,
         sessionId,
         title: sessionId,
-        transcriptPath: path.join(sessionsDir, name),
+        transcriptPath: sessionsDir + path.sep + name,
         transcriptExists: true,
-        lockPath: path.join(lockBase, `${name}.lock`),
+        lockPath: `${lockBase}${path.sep}${name}.lock`,
         lock: undefined as unknown as LockView,
         inStore: false,
         problems: [],
@@ -271,21 +295,16 @@ export async function scanAgent(stateDir: string, agentId: string, ctx: ScanCont
     claimed.add(name);
   }
 
-  // Transcript sizes: only files the listing showed, with bounded concurrency.
-  await mapLimit(pending, STAT_CONCURRENCY, async ({ info, localName }) => {
-    if (localName !== undefined && !transcripts.has(localName)) return;
-    try {
-      const stat = await fs.stat(info.transcriptPath);
-      info.transcriptExists = stat.isFile();
-      if (!info.transcriptExists) info.problems.push({ path: info.transcriptPath, message: 'transcript path is not a regular file' });
-      info.sizeBytes = stat.size;
-      info.mtimeMs = stat.mtimeMs;
-    } catch (error) {
-      info.transcriptExists = false;
-      const code = errorCode(error);
-      if (code !== 'ENOENT') info.problems.push({ path: info.transcriptPath, message: describeFsError(error, 'the transcript') });
+  // Transcript sizes: only files the listing showed. Synchronous stats in small batches are
+  // several times cheaper than 10,000 thread-pool round trips, and yielding between batches
+  // keeps the caller's event loop (the extension host) responsive.
+  for (let start = 0; start < pending.length; start += STAT_BATCH) {
+    if (start > 0) await yieldToEventLoop();
+    for (const { info, localName } of pending.slice(start, start + STAT_BATCH)) {
+      if (localName !== undefined && !transcripts.has(localName)) continue;
+      statTranscript(info);
     }
-  });
+  }
 
   // Locks: those the listing showed, plus those of transcripts kept outside the folder.
   type LockTarget = { lockPath: string; sessions: SessionInfo[]; orphan: boolean; store: boolean };
@@ -334,6 +353,7 @@ export async function scanAgent(stateDir: string, agentId: string, ctx: ScanCont
   agent.sessions.sort(compareSessions);
   agent.orphanLocks.sort((a, b) => a.lockPath.localeCompare(b.lockPath));
   agent.sideFiles.sort((a, b) => a.path.localeCompare(b.path));
+  lockBases.set(agent, lockBase);
   return agent;
 }
 
@@ -341,6 +361,38 @@ function compareSessions(a: SessionInfo, b: SessionInfo): number {
   const at = a.updatedAt ?? a.mtimeMs ?? 0;
   const bt = b.updatedAt ?? b.mtimeMs ?? 0;
   return bt - at || a.title.localeCompare(b.title);
+}
+
+/**
+ * Re-inspects only the named lock files of an agent: a lock coming or going costs one
+ * inspection, not a rescan of 10,000 sessions. Returns a new AgentInfo; `agent` is untouched.
+ */
+export async function updateAgentLocks(agent: AgentInfo, lockNames: ReadonlySet<string>, ctx: ScanContext): Promise<AgentInfo> {
+  const base = lockBases.get(agent) ?? agent.sessionsDir;
+  const copy: AgentInfo = { ...agent, sessions: agent.sessions.slice(), orphanLocks: agent.orphanLocks.slice() };
+  for (const name of lockNames) {
+    const lockPath = base + path.sep + name;
+    const view = lockViewFrom(await inspectSafely(lockPath, ctx), ctx.thresholds);
+    if (name === STORE_LOCK_FILE) {
+      if (view.level === 'free') delete copy.storeLock;
+      else copy.storeLock = view;
+      continue;
+    }
+    let matched = false;
+    for (let i = 0; i < copy.sessions.length; i++) {
+      const session = copy.sessions[i]!;
+      if (session.lockPath !== lockPath) continue;
+      copy.sessions[i] = { ...session, lock: view };
+      matched = true;
+    }
+    copy.orphanLocks = copy.orphanLocks.filter((v) => v.lockPath !== lockPath);
+    if (!matched && view.level !== 'free') {
+      copy.orphanLocks.push(view);
+      copy.orphanLocks.sort((a, b) => a.lockPath.localeCompare(b.lockPath));
+    }
+  }
+  lockBases.set(copy, base);
+  return copy;
 }
 
 /** Every lock view of an agent: session locks (once each), orphans and the store lock. */
@@ -395,6 +447,8 @@ export function reageAgent(agent: AgentInfo, delta: number, thresholds: LockThre
     orphanLocks: agent.orphanLocks.map(reage),
   };
   if (agent.storeLock) copy.storeLock = reage(agent.storeLock);
+  const base = lockBases.get(agent);
+  if (base !== undefined) lockBases.set(copy, base);
   return copy;
 }
 
@@ -425,6 +479,8 @@ export interface InternalScanOptions extends ScanOptions {
   commandLines?: CommandLineLookup;
   /** Re-scan only these agents and reuse the rest from `previous`. */
   onlyAgents?: string[];
+  /** For reused agents: lock file names (in the sessions folder) to re-inspect alone. */
+  lockChanges?: ReadonlyMap<string, ReadonlySet<string>>;
   previous?: SessionsSnapshot;
 }
 
@@ -451,11 +507,21 @@ export async function scanStateDir(options: InternalScanOptions = {}): Promise<S
       for (const agent of options.previous.agents) if (!rescan.has(agent.id)) reuse.set(agent.id, agent);
     }
     const delta = options.previous ? now - options.previous.scannedAt : 0;
-    agents = await mapLimit(ids, 4, (id) => {
+    const touched = new Set<string>();
+    agents = await mapLimit(ids, 4, async (id) => {
       const kept = reuse.get(id);
-      return kept ? Promise.resolve(reageAgent(kept, delta, ctx.thresholds)) : scanAgent(resolution.stateDir, id, ctx);
+      if (!kept) {
+        touched.add(id);
+        return scanAgent(resolution.stateDir, id, ctx);
+      }
+      const aged = reageAgent(kept, delta, ctx.thresholds);
+      const lockNames = options.lockChanges?.get(id);
+      if (!lockNames || lockNames.size === 0) return aged;
+      touched.add(id);
+      // A lock in a folder not seen as jsonl (sqlite era, missing) changes the layout: rescan.
+      return kept.layout === 'jsonl' ? updateAgentLocks(aged, lockNames, ctx) : scanAgent(resolution.stateDir, id, ctx);
     });
-    await fillCommandLines(agents.filter((a) => !reuse.has(a.id)), ctx);
+    await fillCommandLines(agents.filter((a) => touched.has(a.id)), ctx);
   }
   const gateway = await readGatewayInfo(resolution.stateDir, options.gatewayLockDir, problems);
   return {

@@ -100,6 +100,36 @@ describe('SessionModel (real files, real watchers)', () => {
     assert.notEqual(s.agents.find((a) => a.id === 'main'), first.agents.find((a) => a.id === 'main'));
   });
 
+  it('re-inspects just the lock that changed, without rescanning its folder', async () => {
+    const { stateDir, main } = setup();
+    for (let i = 0; i < 20; i++) writeTranscript(main, `extra-${i}.jsonl`);
+    const m = model({ stateDir });
+    const first = await m.start();
+    const before = first.agents.find((a) => a.id === 'main')!;
+    const changed = nextSnapshot(m, (s) => lockOf(s, 'main', 'extra-3')?.level === 'stale');
+    writeFileSync(path.join(main, 'extra-3.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }), { flag: 'wx' });
+    const after = (await changed).agents.find((a) => a.id === 'main')!;
+    // Untouched sessions are the very same objects: nothing was re-read for them.
+    for (const session of after.sessions) {
+      if (session.sessionId === 'extra-3') continue;
+      assert.equal(session, before.sessions.find((x) => x.sessionId === session.sessionId));
+    }
+    const orphan = nextSnapshot(m, (s) => s.agents.find((a) => a.id === 'main')!.orphanLocks.length === 1);
+    writeFileSync(path.join(main, 'gone.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }), { flag: 'wx' });
+    const withOrphan = await orphan;
+    assert.equal(withOrphan.agents.find((a) => a.id === 'main')!.orphanLocks[0]!.lockPath, path.join(main, 'gone.jsonl.lock'));
+    const store = nextSnapshot(m, (s) => s.agents.find((a) => a.id === 'main')!.storeLock?.level === 'stale');
+    writeFileSync(path.join(main, 'sessions.json.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }), { flag: 'wx' });
+    await store;
+    const cleared = nextSnapshot(m, (s) => {
+      const a = s.agents.find((x) => x.id === 'main')!;
+      return a.orphanLocks.length === 0 && a.storeLock === undefined;
+    });
+    rmSync(path.join(main, 'gone.jsonl.lock'));
+    rmSync(path.join(main, 'sessions.json.lock'));
+    await cleared;
+  });
+
   it('notices a new agent and its sessions folder', async () => {
     const { stateDir } = setup();
     const m = model({ stateDir });
