@@ -64,13 +64,16 @@ export class LockAlerts extends Disposable {
       if (change.view && (change.view.severity === 'error' || change.view.severity === 'warning')) this.log.warn(line);
       else this.log.info(line);
     }
+    // Forget attempts on locks that are gone, so the set stays as small as the state dir.
+    const present = new Set(views.map(lockIdentity));
+    for (const identity of this.autoClearTried) if (!present.has(identity)) this.autoClearTried.delete(identity);
     if (this.state.settings.autoClearDeadLocks) {
       const candidates = views.filter((view) => isAutoClearable(view) && !this.autoClearTried.has(lockIdentity(view)));
+      for (const view of candidates) this.autoClearTried.add(lockIdentity(view));
       if (candidates.length > 0) {
         this.autoClearing = this.autoClearing.then(async () => {
           let removedAny = false;
           for (const view of candidates) {
-            this.autoClearTried.add(lockIdentity(view));
             try {
               const result = await removeStaleLock(view.lockPath, { expected: view.inspection });
               this.log.info(removalLogLine(result, 'auto'));

@@ -168,6 +168,19 @@ suite('Lock commands (real VS Code)', function () {
     assert.match(text, new RegExp(`^Payload: \\{\\s*"pid": ${dead.pid},`, 'm'));
   });
 
+  test('Reveal Lock File outside the workspace shows the lock\'s bytes read-only', async () => {
+    const dead = await scene.leaveDead('agent:main:dead');
+    await scene.show(ext);
+    await vscode.commands.executeCommand('openclawSessions.revealLockFile', dead.lockPath);
+    const editor = vscode.window.activeTextEditor;
+    // code-server's extension host is remote, so there is no local file manager to reveal in.
+    assert.ok(vscode.env.remoteName || vscode.env.uiKind === vscode.UIKind.Web, 'this test expects a remote or web workbench');
+    assert.ok(editor, 'an editor opened');
+    assert.equal(editor.document.uri.scheme, 'openclaw-lock', 'a read-only document, not the file itself');
+    assert.equal(editor.document.getText(), fs.readFileSync(dead.lockPath, 'utf8'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Open Session opens the transcript', async () => {
     await scene.show(ext);
     const row = rowFor(ext, scene.session('agent:main:free').transcriptPath);
