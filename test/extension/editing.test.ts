@@ -18,13 +18,15 @@ function uriOf(session: BuiltSession): vscode.Uri {
 async function openAndEdit(session: BuiltSession, edit: (text: string) => string = (t) => t.replace('"type":"message"', '"type":"message","note":"edited by hand"')): Promise<vscode.TextDocument> {
   await vscode.commands.executeCommand('openclawSessions.openSession', session.transcriptPath);
   await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === uriOf(session).toString(), 'the session editor');
-  const editor = vscode.window.activeTextEditor!;
-  const document = editor.document;
+  const document = await vscode.workspace.openTextDocument(uriOf(session));
   const before = document.getText();
   const after = edit(before);
   assert.notEqual(after, before, 'the edit changes something');
-  await editor.edit((builder) => builder.replace(new vscode.Range(document.positionAt(0), document.positionAt(before.length)), after));
-  assert.ok(document.isDirty);
+  // A workspace edit does not depend on which editor is active at this moment.
+  const change = new vscode.WorkspaceEdit();
+  change.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(before.length)), after);
+  assert.ok(await vscode.workspace.applyEdit(change), 'the edit was applied');
+  assert.ok(document.isDirty, 'the document is dirty after the edit');
   return document;
 }
 
@@ -104,10 +106,11 @@ suite('Editing sessions through the lock (real VS Code)', function () {
     const holder = await scene.holdLive('agent:main:edit');
     const warnings = stubWarnings(() => undefined);
     undo.push(warnings.restore);
-    assert.equal(await document.save(), false);
-    assert.equal(warnings.calls.length, 1);
-    assert.ok(document.isDirty);
-    assert.equal(fs.readFileSync(session.transcriptPath, 'utf8'), original);
+    assert.equal(await document.save(), false, 'save() reports failure');
+    assert.deepEqual(warnings.calls.map((c) => c.items), [['Save Anyway']], 'asked once, with Save Anyway');
+    assert.ok(document.isDirty, 'still dirty');
+    assert.equal(fs.readFileSync(session.transcriptPath, 'utf8'), original, 'nothing written');
+    assert.equal(fs.readFileSync(holder.lockPath, 'utf8').includes(`"pid": ${holder.pid}`), true, 'the holder keeps its lock');
     await holder.stop();
   });
 
