@@ -14,7 +14,7 @@ import { readLockFileSync, swapOutSync } from './fsops';
 import { inspectLockSync } from './inspect';
 import { lockPathForSync } from './path';
 import { formatLockPayload } from './payload';
-import { isProcessAlive, selfHostname, selfStartTime } from './process';
+import { isProcessAlive, pidExists, selfHostname, selfStartTime } from './process';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload, SessionWriteLock } from './types';
 import { unwatchLock, watchLock, type WatchdogTarget } from './watchdog';
@@ -25,11 +25,19 @@ const BACKOFF_CAP_MS = 200;
 const LIVENESS_CHECK_MS = 4;
 const ON_WAIT_INTERVAL_MS = 1000;
 /**
- * A process that just released a contended lock lets the waiters it woke go first instead
- * of winning every race on its hot path (which would starve them).
+ * Fairness across processes. A process that re-acquires right after its own release wins
+ * every race against the waiters its release woke (they need an inotify wake-up and an event
+ * loop turn), which starves them. Nothing on disk tells the releaser whether anyone waits, so:
+ * a fast re-acquire first yields for FAIR_YIELD_MS (ending early as soon as the lock name
+ * changes, i.e. a waiter took it) when this process saw the lock contended recently, and in
+ * any case every FAIR_STREAK-th consecutive fast re-acquire. Uncontended loops pay one short
+ * yield per FAIR_STREAK acquisitions; contended ones hand over instead of running away.
  */
 const FAIR_YIELD_MS = 2;
+const FAIR_STREAK = 16;
+const FAIR_STREAK_CONTENDED = 4;
 const CONTENDED_MEMORY_MS = 1000;
+const MAX_IDLE_SLOTS = 256;
 
 interface Waiter {
   grant: () => void;
@@ -42,6 +50,8 @@ interface Slot {
   queue: Waiter[];
   lastReleaseAt: number;
   lastContendedAt: number;
+  /** Consecutive acquisitions that started right after this process's own release. */
+  fastStreak: number;
 }
 
 const slots = new Map<string, Slot>();
@@ -49,13 +59,22 @@ const slots = new Map<string, Slot>();
 function slotFor(lockPath: string): Slot {
   let slot = slots.get(lockPath);
   if (!slot) {
-    slot = { busy: false, queue: [], lastReleaseAt: 0, lastContendedAt: 0 };
+    if (slots.size >= MAX_IDLE_SLOTS) pruneIdleSlots();
+    slot = { busy: false, queue: [], lastReleaseAt: 0, lastContendedAt: 0, fastStreak: 0 };
     slots.set(lockPath, slot);
   }
   return slot;
 }
 
-function passTurn(lockPath: string, slot: Slot): void {
+/** Slots remember fairness history; forget the ones nobody used for a while. */
+function pruneIdleSlots(): void {
+  const cutoff = Date.now() - CONTENDED_MEMORY_MS;
+  for (const [path, slot] of slots) {
+    if (!slot.busy && slot.queue.length === 0 && slot.lastReleaseAt < cutoff && slot.lastContendedAt < cutoff) slots.delete(path);
+  }
+}
+
+function passTurn(slot: Slot): void {
   slot.holder = undefined;
   const next = slot.queue.shift();
   if (next) {
@@ -63,7 +82,6 @@ function passTurn(lockPath: string, slot: Slot): void {
     return;
   }
   slot.busy = false;
-  if (slot.queue.length === 0 && Date.now() - slot.lastContendedAt > CONTENDED_MEMORY_MS) slots.delete(lockPath);
 }
 
 /** The lock as held by this process; acquisitions by the same owner share one. */
@@ -146,7 +164,7 @@ class HeldLock implements WatchdogTarget {
     removeHeldRecord(this.record);
     unwatchLock(this);
     this.slot.lastReleaseAt = Date.now();
-    passTurn(this.lockPath, this.slot);
+    passTurn(this.slot);
   }
 }
 
@@ -262,6 +280,7 @@ function createLockFile(lockPath: string, bytes: Buffer): { dev: number; ino: nu
 
 interface DirectoryWatch {
   changed: boolean;
+  wantsContentChanges: boolean;
   wake: (() => void) | undefined;
   close(): void;
 }
@@ -269,11 +288,13 @@ interface DirectoryWatch {
 /** Watches the lock's directory for the lock name changing; falls back to polling if watching fails. */
 function watchDirectory(lockPath: string): DirectoryWatch {
   const name = basename(lockPath);
-  const state: DirectoryWatch = { changed: false, wake: undefined, close: () => undefined };
+  const state: DirectoryWatch = { changed: false, wantsContentChanges: false, wake: undefined, close: () => undefined };
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(dirname(lockPath), { persistent: false }, (_event, filename) => {
+    watcher = watch(dirname(lockPath), { persistent: false }, (event, filename) => {
       if (filename !== null && filename !== name) return;
+      // 'change' is the holder writing its payload: only a waiter looking at an empty file cares.
+      if (event === 'change' && !state.wantsContentChanges) return;
       state.changed = true;
       state.wake?.();
     });
@@ -304,12 +325,30 @@ function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, holderPid
     const timer = setTimeout(done, delayMs);
     if (holderPid !== undefined && delayMs > LIVENESS_CHECK_MS) {
       liveness = setInterval(() => {
-        if (!isProcessAlive(holderPid)) done();
+        // kill(pid, 0) only: reading /proc/<pid>/stat of the holder this often slows the holder
+        // down measurably; zombies are caught by the full check at each backoff wake-up.
+        if (!pidExists(holderPid)) done();
       }, LIVENESS_CHECK_MS);
     }
     watchState.wake = done;
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Many waiters wake on every change of the lock name. A held lock's bytes are final (nobody
+ * rewrites a lock in place), so while the same inode is there its last inspection still holds
+ * apart from liveness, which the wait loop checks itself: one lstat instead of a re-read.
+ */
+function sameHeldFile(lockPath: string, previous: LockInspection | undefined): LockInspection | undefined {
+  if (!previous || previous.state !== 'held' || !previous.identity || !previous.owner || previous.owner.isSelf) return undefined;
+  try {
+    const stats = lstatSync(lockPath);
+    if (stats.ino !== previous.identity.ino || stats.dev !== previous.identity.dev || stats.size !== previous.identity.size) return undefined;
+  } catch {
+    return undefined;
+  }
+  return isProcessAlive(previous.owner.pid) ? previous : undefined;
 }
 
 function backoffMs(attempt: number): number {
@@ -356,7 +395,11 @@ async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: 
   // The first wait reports the holder at once; later ones at most once a second.
   let lastOnWait = Number.NEGATIVE_INFINITY;
   // Fairness: right after our own release of a contended lock, let the woken waiters try first.
-  let yieldFirst = started - slot.lastReleaseAt < FAIR_YIELD_MS && started - slot.lastContendedAt < CONTENDED_MEMORY_MS;
+  const fastReacquire = started - slot.lastReleaseAt < FAIR_YIELD_MS;
+  slot.fastStreak = fastReacquire ? slot.fastStreak + 1 : 0;
+  const streakLimit = started - slot.lastContendedAt < CONTENDED_MEMORY_MS ? FAIR_STREAK_CONTENDED : FAIR_STREAK;
+  let yieldFirst = fastReacquire && slot.fastStreak >= streakLimit;
+  if (yieldFirst) slot.fastStreak = 0;
   try {
     for (;;) {
       if (signal?.aborted) throw abortedError(lockPath, signal);
@@ -383,7 +426,7 @@ async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: 
         watchState = watchDirectory(lockPath);
         continue;
       }
-      const inspection = inspectLockSync(lockPath, { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false });
+      const inspection = sameHeldFile(lockPath, lastInspection) ?? inspectLockSync(lockPath, { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false });
       if (inspection.state === 'free') continue;
       if (inspection.state === 'unreadable') {
         throw new SessionLockError('SESSION_LOCK_UNSAFE_PATH', `cannot lock ${settings.sessionFile}: ${inspection.problem ?? 'the lock path cannot be judged'} (${lockPath})`, lockPath);
@@ -408,6 +451,7 @@ async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: 
           // A UI callback must not break acquisition.
         }
       }
+      watchState.wantsContentChanges = inspection.state === 'initialising';
       const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? inspection.owner.pid : undefined;
       const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
       await sleepUntilChange(watchState, delay, holderPid, signal);
@@ -457,7 +501,7 @@ export async function acquireSessionWriteLock(options: AcquireOptions): Promise<
       slot,
     });
   } catch (error) {
-    passTurn(lockPath, slot);
+    passTurn(slot);
     throw error;
   }
   const held = new HeldLock(lockPath, options.sessionFile, created.payload, created.bytes, created.dev, created.ino, options.owner, maxHoldMs, Date.now(), slot);

@@ -22,6 +22,16 @@ export function readProcessState(pid: number): string | undefined {
   return readStatFields(pid)?.[0];
 }
 
+/** kill(pid, 0) alone: false only on ESRCH. One syscall, for tight liveness polling. */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoCode(error) !== 'ESRCH';
+  }
+}
+
 /**
  * kill(pid, 0): success or EPERM (someone else's process) means alive; ESRCH means dead.
  * A zombie has exited and will never release anything, so it counts as dead.

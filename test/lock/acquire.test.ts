@@ -336,3 +336,17 @@ test('the watchdog interval does not keep a process alive', withDir(async (dir) 
 
 // Keeps the type import honest for handles used above.
 export type { SessionWriteLock };
+
+test('a back-to-back re-acquirer periodically yields before creating the file (fairness to other processes)', withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  let yielded = 0;
+  for (let i = 0; i < 200; i++) {
+    const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
+    // Without a yield the file exists as soon as the call returns (open(wx) runs synchronously).
+    if (!existsSync(lockPath)) yielded++;
+    await (await pending).release();
+  }
+  assert.ok(yielded >= 1, `no yield in 200 back-to-back acquisitions`);
+  assert.ok(yielded <= 100, `yielded ${yielded} times: uncontended loops should rarely yield`);
+}));

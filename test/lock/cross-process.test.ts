@@ -139,3 +139,18 @@ test('a waiting process exits by itself once its acquire settles (success or tim
   holder.child.kill('SIGKILL');
   await holder.exited;
 }));
+
+test('a process re-acquiring back-to-back does not starve a waiting process', { timeout: 60_000 }, withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const stopFile = join(dir, 'stop');
+  const maxIterations = 20_000;
+  const spinner = spawnWorker({ mode: 'spin', sessionFile, stopFile, maxIterations });
+  await spinner.next('spinning');
+  const waiter = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 60_000, stopFile });
+  const outcome = await Promise.race([waiter.next('released'), waiter.next('failed')]);
+  assert.equal(outcome.event, 'released', JSON.stringify(outcome));
+  const done = await spinner.next('done');
+  // The waiter got in while the spinner was still looping, not after it ran out of iterations.
+  assert.ok((done.iterations as number) < maxIterations, JSON.stringify(done));
+  await Promise.all([spinner.exited, waiter.exited]);
+}));

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isOpenClawCommandLine, isProcessAlive, readCommandLine, readProcessStartTime, readProcessState } from '../../src/lock';
+import { pidExists } from '../../src/lock/process';
 import { deadPid, spawnSleeper, waitForExit } from './helpers';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ test('isProcessAlive: self and a live child are alive, a reaped child is dead, n
     sleeper.stop();
   }
   assert.equal(isProcessAlive(deadPid()), false);
+  assert.equal(pidExists(process.pid), true);
+  assert.equal(pidExists(deadPid()), false);
   for (const bad of [0, -1, 1.5, Number.NaN]) assert.equal(isProcessAlive(bad), false);
 });
 
