@@ -119,8 +119,16 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
     }
   }
 
-  readDirectory(): [string, vscode.FileType][] {
-    throw vscode.FileSystemError.NoPermissions('The OpenClaw session file system opens transcripts only.');
+  /** Breadcrumbs list a transcript's siblings: show the folders and transcripts only. */
+  async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    try {
+      const entries = await fs.promises.readdir(uri.path, { withFileTypes: true });
+      return entries
+        .filter((entry) => entry.isDirectory() || (entry.isFile() && entry.name.endsWith('.jsonl')))
+        .map((entry) => [entry.name, entry.isDirectory() ? vscode.FileType.Directory : vscode.FileType.File]);
+    } catch (error) {
+      throw this.fsError(error, uri);
+    }
   }
 
   // ----------------------------------------------------------------- writing

@@ -3,6 +3,7 @@
 // Lock holders are real processes (the OpenClaw gateway stand-in).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenClawSessionsApi } from '../../src/extension/extension';
 import type { BuiltSession } from '../fixtures';
@@ -77,6 +78,9 @@ suite('Editing sessions through the lock (real VS Code)', function () {
     assert.equal(stat.size, real.size);
     assert.equal(stat.permissions, undefined, 'writable');
     assert.equal(vscode.window.activeTextEditor!.document.getText(), fs.readFileSync(session.transcriptPath, 'utf8'));
+    const folder = vscode.Uri.from({ scheme: SCHEME, path: path.dirname(session.transcriptPath) });
+    const listing = await vscode.workspace.fs.readDirectory(folder);
+    assert.deepEqual(listing.map(([name]) => name).sort(), [path.basename(session.transcriptPath)], 'only transcripts are listed (not sessions.json)');
   });
 
   test('a save waits while the gateway holds the lock (after asking), then succeeds once it is released', async () => {
