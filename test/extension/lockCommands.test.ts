@@ -65,6 +65,28 @@ suite('Lock commands (real VS Code)', function () {
     await waitFor(() => rowFor(ext, scene.session('agent:main:dead').transcriptPath).lock.level === 'free', 'the row to turn free');
   });
 
+  test('Clear Stale Lock from the palette offers the current locks in a quick pick', async () => {
+    const dead = await scene.leaveDead('agent:main:dead');
+    const live = await scene.holdLive('agent:main:live');
+    await scene.show(ext);
+    quietInformation();
+    const original = vscode.window.showQuickPick;
+    let offered: string[] = [];
+    (vscode.window as { showQuickPick: unknown }).showQuickPick = (items: readonly vscode.QuickPickItem[]) => {
+      offered = items.map((item) => `${item.label} | ${item.description}`);
+      return Promise.resolve(items.find((item) => item.label === 'Dead holder'));
+    };
+    restore.push(() => {
+      (vscode.window as { showQuickPick: unknown }).showQuickPick = original;
+    });
+    const result = (await vscode.commands.executeCommand('openclawSessions.clearStaleLock')) as LockCommandResult;
+    assert.equal(offered.length, 2, offered.join('\n'));
+    assert.match(offered[0], new RegExp(`^Dead holder \\| stale · .* · pid ${dead.pid} · dead-pid$`), 'worst first');
+    assert.match(offered[1], new RegExp(`^Live holder \\| held · .* · pid ${live.pid}$`));
+    assert.equal(result.action, 'removed');
+    assert.equal(fs.existsSync(dead.lockPath), false);
+  });
+
   test('Clear Stale Lock refuses a live holder and keeps its lock', async () => {
     const holder = await scene.holdLive('agent:main:live');
     await scene.show(ext);

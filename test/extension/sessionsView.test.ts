@@ -210,6 +210,37 @@ suite('Sessions view (real VS Code)', function () {
     }
   });
 
+  test('ten thousand sessions: locked rows first, free rows capped behind a "more" row that expands', async function () {
+    this.timeout(180_000);
+    scene = new Scene();
+    const dir = path.join(scene.stateDir, 'agents', 'main', 'sessions');
+    fs.mkdirSync(dir, { recursive: true });
+    const store: Record<string, unknown> = {};
+    const header = `${JSON.stringify({ type: 'session', version: 3, id: 'x', timestamp: '2026-11-22T10:00:00.000Z', cwd: '/' })}\n`;
+    for (let i = 0; i < 10_000; i++) {
+      const id = `s${String(i).padStart(5, '0')}`;
+      store[`agent:main:bulk:${id}`] = { sessionId: id, updatedAt: 1_700_000_000_000 + i };
+      fs.writeFileSync(path.join(dir, `${id}.jsonl`), header);
+    }
+    fs.writeFileSync(path.join(dir, 'sessions.json'), JSON.stringify(store));
+    scene.sessions = [{ agentId: 'main', key: 'agent:main:bulk:s04242', sessionId: 's04242', title: 'agent:main:bulk:s04242', transcriptPath: path.join(dir, 's04242.jsonl'), lockPath: path.join(dir, 's04242.jsonl.lock') }];
+    await scene.leaveDead('agent:main:bulk:s04242');
+    await scene.show(ext);
+    await waitFor(() => ext.status().count === 1, 'the one lock among ten thousand sessions', 120_000);
+    const [root] = ext.provider.getChildren();
+    let rows = ext.provider.getChildren(root);
+    assert.equal(rows.length, 1 + 1000 + 1);
+    assert.equal(rows[0].kind === 'session' && rows[0].session.sessionId, 's04242');
+    const more = rows[rows.length - 1];
+    assert.equal(more.kind, 'more');
+    assert.equal(more.kind === 'more' && more.hiddenCount, 9_000 - 1);
+    const moreItem = ext.provider.getTreeItem(more);
+    assert.equal(moreItem.command?.command, 'openclawSessions.showMoreSessions');
+    await vscode.commands.executeCommand(moreItem.command!.command, ...(moreItem.command!.arguments ?? []));
+    rows = ext.provider.getChildren(ext.provider.getChildren()[0]);
+    assert.equal(rows.length, 1 + 2000 + 1);
+  });
+
   test('the agents setting limits the view to those agents', async () => {
     await waitFor(() => ext.provider.getChildren().length === 2, 'both sample agents');
     await setSetting('agents', ['research']);
