@@ -1,7 +1,8 @@
-// The live session model: a scan, then chokidar on each agent's sessions folder (depth 0)
-// and on the state dir's agent skeleton, debounced into one rescan of the affected agents,
-// plus a slow unref'd rescan as a backstop for locks that come and go between events.
-import { existsSync } from 'node:fs';
+// The live session model: a scan, then a watcher on each agent's sessions folder (depth 0)
+// and chokidar on the state dir's agent skeleton, debounced into one update (a changed lock is
+// re-inspected alone; anything else rescans its agent), plus a slow unref'd rescan as a
+// backstop for locks that come and go between events.
+import { existsSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { findSession } from './find';
@@ -45,7 +46,7 @@ export class SessionModel implements Disposable {
   private current: SessionsSnapshot | undefined;
   private signature: string | undefined;
   private readonly listeners = new Set<Listener>();
-  private readonly sessionWatchers = new Map<string, FSWatcher>();
+  private readonly sessionWatchers = new Map<string, FolderWatcher>();
   private structureWatcher: { stateDir: string; watcher: FSWatcher } | undefined;
   private readonly pendingAgents = new Set<string>();
   private readonly pendingLocks = new Map<string, Set<string>>();
@@ -105,7 +106,7 @@ export class SessionModel implements Disposable {
     this.listeners.clear();
     clearTimeout(this.debounceTimer);
     clearInterval(this.periodicTimer);
-    for (const watcher of this.sessionWatchers.values()) void watcher.close().catch(() => undefined);
+    for (const watcher of this.sessionWatchers.values()) watcher.close();
     this.sessionWatchers.clear();
     if (this.structureWatcher) void this.structureWatcher.watcher.close().catch(() => undefined);
     this.structureWatcher = undefined;
@@ -190,15 +191,14 @@ export class SessionModel implements Disposable {
     }
     for (const [dir, watcher] of this.sessionWatchers) {
       if (!wanted.has(dir)) {
-        void watcher.close().catch(() => undefined);
+        watcher.close();
         this.sessionWatchers.delete(dir);
       }
     }
     for (const [dir, agentId] of wanted) {
       if (this.sessionWatchers.has(dir)) continue;
       const watcher = this.watchSessions(dir, agentId);
-      this.sessionWatchers.set(dir, watcher);
-      fresh.push(watcher);
+      if (watcher) this.sessionWatchers.set(dir, watcher);
     }
     await Promise.race([
       this.disposedSignal,
@@ -209,16 +209,32 @@ export class SessionModel implements Disposable {
     ]);
   }
 
-  private watchSessions(dir: string, agentId: string): FSWatcher {
-    const watcher = watch(dir, { depth: 0, ignoreInitial: true, usePolling: false, atomic: false, persistent: true });
-    watcher.on('all', (event, changed) => {
-      // Appends to transcripts are frequent and change no lock; the periodic rescan refreshes sizes.
-      if (event === 'change' && changed.endsWith('.jsonl')) return;
-      const name = path.basename(changed);
-      const lockEvent = (event === 'add' || event === 'change' || event === 'unlink') && path.dirname(changed) === dir && name.endsWith('.lock');
-      this.schedule(agentId, lockEvent ? name : undefined);
+  /**
+   * A sessions folder is watched with the platform watcher (inotify, FSEvents) directly, not
+   * chokidar: on every event chokidar re-reads the whole folder, which with 10,000 transcripts
+   * cost 150-400 ms of CPU per lock and delayed events by seconds (bench/scan.bench.ts). The
+   * kernel names the file that changed, which is all the model needs.
+   */
+  private watchSessions(dir: string, agentId: string): FolderWatcher | undefined {
+    let watcher: FolderWatcher;
+    try {
+      watcher = watchFolder(dir, { persistent: true }, (event, filename) => {
+        if (!filename) return this.schedule(agentId);
+        const name = filename.toString();
+        // Appends to transcripts are frequent and change no lock; the periodic rescan refreshes sizes.
+        if (event === 'change' && name.endsWith('.jsonl')) return;
+        this.schedule(agentId, name.endsWith('.lock') ? name : undefined);
+      });
+    } catch {
+      this.schedule(agentId);
+      return undefined;
+    }
+    watcher.on('error', () => {
+      // The folder went away (or was replaced): forget the watcher, rescan, rewatch if it is back.
+      watcher.close();
+      if (this.sessionWatchers.get(dir) === watcher) this.sessionWatchers.delete(dir);
+      this.schedule(agentId);
     });
-    watcher.on('error', () => this.schedule(agentId));
     return watcher;
   }
 
@@ -238,8 +254,15 @@ export class SessionModel implements Disposable {
     };
     // depth 2 reaches agents/<id>/sessions itself but not its (possibly 10,000) entries.
     const watcher = watch(stateDir, { depth: 2, ignoreInitial: true, usePolling: false, atomic: false, persistent: true, ignored });
-    watcher.on('all', (event) => {
-      if (event !== 'change') this.schedule(undefined);
+    watcher.on('all', (event, changed) => {
+      if (event === 'change') return;
+      // A sessions folder removed or recreated: its old watcher follows a dead inode.
+      const stale = this.sessionWatchers.get(changed);
+      if (stale && (event === 'unlinkDir' || event === 'addDir')) {
+        stale.close();
+        this.sessionWatchers.delete(changed);
+      }
+      this.schedule(undefined);
     });
     watcher.on('error', () => this.schedule(undefined));
     return watcher;

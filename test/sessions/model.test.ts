@@ -145,6 +145,22 @@ describe('SessionModel (real files, real watchers)', () => {
     await locked;
   });
 
+  it('keeps watching a sessions folder that is deleted and created again', async () => {
+    const { stateDir, main } = setup();
+    const m = model({ stateDir });
+    await m.start();
+    const gone = nextSnapshot(m, (s) => s.agents.find((a) => a.id === 'main')?.sessions.length === 0);
+    rmSync(main, { recursive: true });
+    await gone;
+    const back = nextSnapshot(m, (s) => lockOf(s, 'main', 'again')?.level === 'stale');
+    mkdirSync(main);
+    writeTranscript(main, 'again.jsonl');
+    // Wait for the recreated folder to be picked up before the lock lands in it.
+    await nextSnapshot(m, (s) => lockOf(s, 'main', 'again') !== undefined);
+    writeFileSync(path.join(main, 'again.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }));
+    await back;
+  });
+
   it('falls back to the periodic rescan when not watching', async () => {
     const { stateDir, main } = setup();
     const m = model({ stateDir, watch: false, rescanMs: 100 });
