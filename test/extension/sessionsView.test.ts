@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { OpenClawSessionsApi } from '../../src/extension/extension';
 import { contextValueFor, type SessionNode, type TreeNode } from '../../src/extension/treeModel';
 import { buildSampleStateDir, type SampleStateDir } from '../fixtures';
-import { Scene, api, resetSettings, setSetting, waitFor } from './lockScenes';
+import { Scene, api, resetSettings, setSetting, stubInformation, stubWarnings, waitFor } from './lockScenes';
 
 function sessionRows(ext: OpenClawSessionsApi, agentId: string): SessionNode[] {
   const agent = ext.provider.getChildren().find((node) => node.kind === 'agent' && node.agent.id === agentId);
@@ -157,6 +157,27 @@ suite('Sessions view (real VS Code)', function () {
     assert.equal(shown.length, 1, JSON.stringify(shown));
     assert.match(shown[0].message, /stale \(dead-pid, pid \d+\)/);
     assert.deepEqual(shown[0].actions, ['Clear Stale Lock', 'Show']);
+  });
+
+  test('the notification\'s "Clear Stale Lock" clears the lock; a lock held too long offers only "Show"', async () => {
+    scene = new Scene();
+    scene.build([{ id: 'main', sessions: [{ key: 'agent:main:crash', label: 'Crash site' }, { key: 'agent:main:slow', label: 'Slow run' }] }]);
+    await scene.show(ext);
+    const warnings = stubWarnings((call) => (call.message.includes('Crash site') ? 'Clear Stale Lock' : undefined));
+    const info = stubInformation();
+    try {
+      const dead = await scene.leaveDead('agent:main:crash');
+      await waitFor(() => !fs.existsSync(dead.lockPath), 'the notification action to clear the lock');
+      await scene.holdLive('agent:main:slow', { createdAt: new Date(Date.now() - 10 * 60_000).toISOString(), maxHoldMs: 300_000 });
+      await waitFor(() => warnings.calls.some((c) => c.message.includes('Slow run')), 'the held-too-long notification');
+      const slow = warnings.calls.find((c) => c.message.includes('Slow run'))!;
+      assert.match(slow.message, /has been locked for 10m \d\ds by pid \d+, past its limit/);
+      assert.deepEqual(slow.items, ['Show']);
+      assert.ok(info.messages.some((m) => m.startsWith('Removed the lock of "Crash site": dead-pid')), info.messages.join('\n'));
+    } finally {
+      warnings.restore();
+      info.restore();
+    }
   });
 
   test('clicking the badge reveals the worst lock in the view', async () => {
