@@ -33,6 +33,10 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  // ESM dependencies read `import.meta.url` at load time (ps-list does), which CommonJS output
+  // leaves undefined and so crashes on import: give them the bundle's own URL.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: [join(root, 'scripts/import-meta-url.js')],
 };
 
 const builds = [

@@ -453,7 +453,7 @@ export function reageAgent(agent: AgentInfo, delta: number, thresholds: LockThre
 }
 
 /** Fills command lines the inspections could not read, with one process listing per scan. */
-async function fillCommandLines(agents: AgentInfo[], ctx: ScanContext): Promise<void> {
+export async function fillCommandLines(agents: AgentInfo[], ctx: ScanContext): Promise<void> {
   const missing: LockView[] = [];
   for (const agent of agents) {
     for (const view of agentLocks(agent)) {
