@@ -2,6 +2,7 @@
 // a lock badge coloured by how worrying the lock is. Answers from the in-memory model only.
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
+import { SESSION_SCHEME } from './sessionFileSystem';
 import { LEVEL_PRESENTATION, formatDuration, lockMoment } from './lockPresentation';
 import type { SessionsState } from './sessionsState';
 
@@ -39,15 +40,17 @@ export class LockFileDecorations extends Disposable implements vscode.FileDecora
   private announceChanges(): void {
     const next = this.currentLevels();
     const changed: vscode.Uri[] = [];
-    for (const [path, level] of next) if (this.decorated.get(path) !== level) changed.push(vscode.Uri.file(path));
-    for (const path of this.decorated.keys()) if (!next.has(path)) changed.push(vscode.Uri.file(path));
+    const uris = (path: string) => [vscode.Uri.file(path), vscode.Uri.from({ scheme: SESSION_SCHEME, path })];
+    for (const [path, level] of next) if (this.decorated.get(path) !== level) changed.push(...uris(path));
+    for (const path of this.decorated.keys()) if (!next.has(path)) changed.push(...uris(path));
     this.decorated = next;
     if (changed.length > 0) this._onDidChangeFileDecorations.fire(changed);
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
-    if (uri.scheme !== 'file') return undefined;
-    const node = this.state.tree.nodeForTranscript(uri.fsPath);
+    // Transcripts open as file: or, for safe editing, as openclaw-session: (same path).
+    if (uri.scheme !== 'file' && uri.scheme !== SESSION_SCHEME) return undefined;
+    const node = this.state.tree.nodeForTranscript(uri.scheme === 'file' ? uri.fsPath : uri.path);
     if (!node || node.lock.level === 'free') return undefined;
     const now = Date.now();
     const moment = lockMoment(node.lock, this.state.settings.thresholds, this.state.tree.snapshot?.scannedAt ?? now, now);

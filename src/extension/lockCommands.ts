@@ -48,9 +48,9 @@ export class LockCommands extends Disposable {
       this.log.info('refresh requested');
       return this.state.refresh();
     });
-    register('clearStaleLock', (arg?: unknown) => this.clearStaleLock(arg));
-    register('forceReleaseLock', (arg?: unknown) => this.forceReleaseLock(arg));
-    register('clearAllStaleLocks', () => this.clearAllStaleLocks());
+    register('clearStaleLock', (arg?: unknown) => this.reportingFailure('clear', () => this.clearStaleLock(arg)));
+    register('forceReleaseLock', (arg?: unknown) => this.reportingFailure('force', () => this.forceReleaseLock(arg)));
+    register('clearAllStaleLocks', () => this.reportingFailure('clear-all', () => this.clearAllStaleLocks()));
     register('openSession', (arg?: unknown) => this.openSession(arg));
     register('revealLockFile', (arg?: unknown) => this.revealLockFile(arg));
     register('copyLockDetails', (arg?: unknown) => this.copyLockDetails(arg));
@@ -70,6 +70,19 @@ export class LockCommands extends Disposable {
         },
       }),
     );
+  }
+
+  /** An I/O failure in the lock core becomes a clear message and a log line, not a stack. */
+  private async reportingFailure<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`${what}: failed: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('OpenClaw: the lock could not be cleared: {0}', message));
+      await this.state.refresh().catch(() => undefined);
+      return undefined;
+    }
   }
 
   // ---------------------------------------------------------------- targets

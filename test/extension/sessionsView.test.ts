@@ -199,6 +199,8 @@ suite('Sessions view (real VS Code)', function () {
     assert.equal((decoration.color as vscode.ThemeColor).id, 'list.errorForeground');
     assert.match(decoration.tooltip ?? '', /stale/);
     assert.equal(ext.decorations.provideFileDecoration(vscode.Uri.file(healthy.transcriptPath)), undefined);
+    const editing = ext.decorations.provideFileDecoration(vscode.Uri.from({ scheme: 'openclaw-session', path: dead.transcriptPath }));
+    assert.equal(editing?.badge, 'S', 'a transcript open for safe editing is decorated too');
   });
 
   test('welcome states: no state dir, SQLite-era OpenClaw, no sessions yet', async () => {
