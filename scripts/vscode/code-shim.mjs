@@ -82,7 +82,7 @@ async function main() {
         values = [message.text()];
       }
       const text = formatConsoleArgs(values).replace(/^\s*(INFO|ERR|WARN|TRACE|DEBUG)\s+/, '');
-      if (process.env.VERBOSE || !NOISE.test(text)) process.stdout.write(`  | ${text}\n`);
+      if (process.env.VERBOSE || !NOISE.test(text)) process.stdout.write(`  | ${text.replace(/\n/g, '\n  | ')}\n`);
     });
     let resolveExit;
     const exited = new Promise((resolve) => { resolveExit = resolve; });

@@ -19,8 +19,10 @@ export const PLAYWRIGHT_CORE_VERSION = '1.65.1';
  * package; 4.100.3 runs on the machine's own Node 20.
  */
 export const VSCODE_VERSIONS = {
-  '1.139.1': { codeServer: '4.139.1', node: 'node24' },
-  '1.100.3': { codeServer: '4.100.3', node: 'system' },
+  '1.139.1': { codeServer: '4.139.1', node: 'node24', newServerFlags: true },
+  // Knows neither --reconnection-grace-time (the process group is killed at the end anyway)
+  // nor --vscode-option (it runs development extensions and tests without the smoke driver).
+  '1.100.3': { codeServer: '4.100.3', node: 'system', newServerFlags: false },
 };
 export const NEWEST_VSCODE = '1.139.1';
 export const OLDEST_VSCODE = '1.100.3';

@@ -22,7 +22,7 @@ export function loadFixtures() {
 /**
  * @param {object} options
  * @param {string} options.vscodeVersion
- * @param {string} [options.extensionDevelopmentPath]  default: the project root; null: none (installed extensions only)
+ * @param {string} [options.extensionDevelopmentPath]  default: the project root
  * @param {string} [options.extensionsDir]  an extensions dir to use (e.g. with the .vsix installed)
  * @param {Record<string,string>} [options.env]  extra environment for the extension host
  * @param {string} [options.label]  names artifacts/<label>-*
@@ -47,7 +47,7 @@ export async function runExtensionTests({ vscodeVersion, extensionDevelopmentPat
     try {
       await runTests({
         vscodeExecutablePath: shimPath,
-        extensionDevelopmentPath: extensionDevelopmentPath ?? undefined,
+        extensionDevelopmentPath,
         extensionTestsPath: testsEntry,
         launchArgs: [`--user-data-dir=${userData}`, `--extensions-dir=${extensions}`],
         extensionTestsEnv: {
@@ -57,7 +57,7 @@ export async function runExtensionTests({ vscodeVersion, extensionDevelopmentPat
           OPENCLAW_FIXTURE_MANIFEST: manifestFile,
           OPENCLAW_FIXTURES_DIR: join(projectRoot, 'out/test/fixtures'),
           OPENCLAW_TEST_RESULT_FILE: resultFile,
-          ...(extensionDevelopmentPath ? { OPENCLAW_EXPECT_EXTENSION_PATH: extensionDevelopmentPath } : {}),
+          ...(env.OPENCLAW_EXPECT_EXTENSION_UNDER ? {} : { OPENCLAW_EXPECT_EXTENSION_PATH: extensionDevelopmentPath }),
           ...env,
         },
       });

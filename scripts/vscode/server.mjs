@@ -7,7 +7,7 @@ import { get } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { chromiumPath, nodeBinDirFor, paths, projectRoot } from './env.mjs';
+import { VSCODE_VERSIONS, chromiumPath, nodeBinDirFor, paths, projectRoot } from './env.mjs';
 
 const RUN_PREFIX = 'ocl-';
 const runsRoot = existsSync('/tmp') ? '/tmp' : (process.env.TMPDIR ?? '/tmp');
@@ -168,10 +168,12 @@ export async function startCodeServer({ vscodeVersion, run, env = {}, extensions
       '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
       '--disable-getting-started-override', '--ignore-last-opened',
-      // Without it every closed page keeps an extension host alive for hours.
-      '--reconnection-grace-time', '5',
-      // Required on 1.139: otherwise extensionDevelopmentPath/extensionTestsPath are ignored.
-      '--vscode-option', 'enable-smoke-test-driver',
+      ...(VSCODE_VERSIONS[vscodeVersion].newServerFlags ? [
+        // Without it every closed page keeps an extension host alive for hours.
+        '--reconnection-grace-time', '5',
+        // Required on 1.139: otherwise extensionDevelopmentPath/extensionTestsPath are ignored.
+        '--vscode-option', 'enable-smoke-test-driver',
+      ] : []),
       folder,
     ], { env: cleanEnv(serverEnv(vscodeVersion, run, env)), detached: true, stdio: ['ignore', out, out] });
     closeSync(out);

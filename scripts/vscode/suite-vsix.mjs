@@ -1,8 +1,8 @@
 // Suite (picked up by scripts/test.mjs): the shipped artifact. Builds the .vsix with
 // `npm run package`, checks it is warning-free, small and holds only what it should, then
 // installs it with `code-server --install-extension` into a fresh extensions dir on every
-// VS Code version under test and runs the integration tests against the installed copy
-// (no extensionDevelopmentPath). Restores the development build of dist/ afterwards.
+// VS Code version under test and runs the activation tests against the installed copy
+// (the development path is an empty test-host extension). Restores the development build of dist/ afterwards.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,10 +42,15 @@ try {
         await installExtension(vscodeVersion, run, vsixPath, extensionsDir);
         const result = await runExtensionTests({
           vscodeVersion,
-          extensionDevelopmentPath: null,
+          // VS Code runs extension tests only in development mode: an empty extension
+          // provides it, and the extension under test is the installed one beside it.
+          extensionDevelopmentPath: join(projectRoot, 'scripts/vscode/test-host'),
           extensionsDir,
           label: `vsix-${vscodeVersion}`,
-          env: { OPENCLAW_EXPECT_EXTENSION_UNDER: extensionsDir },
+          // Only the activation suite: other suites stub `vscode.window`, which reaches the
+          // extension only when the tests live inside its folder (VS Code hands each
+          // extension its own API object), as in the development run, not for an installed copy.
+          env: { OPENCLAW_EXPECT_EXTENSION_UNDER: extensionsDir, OPENCLAW_TEST_GREP: '^extension activation' },
         });
         passed += result.passed;
         failed += result.failed + result.pending;
