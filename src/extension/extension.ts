@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
   const decorations = new LockFileDecorations(state);
   // Transcripts open through openclaw-session: so every save takes the session write lock.
   context.subscriptions.push(new SessionFileSystemProvider(state, log), new CompactCommand(state, log));
-  // Disposed in reverse: the model (inside state) goes last.
+  // Any disposal order is safe: the parts only listen to state, and state stops the model.
   context.subscriptions.push(state, view, statusBar, commands, alerts, decorations);
 
   state.onDidChange(() => {
