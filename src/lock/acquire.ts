@@ -12,6 +12,7 @@ import { DEFAULT_TORN_GRACE_MS, defaultAcquireTimeoutMs, defaultMaxHoldMs, defau
 import { SessionLockError, errnoCode } from './errors';
 import { readLockFileSync, swapOutSync } from './fsops';
 import { inspectLockSync } from './inspect';
+import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
 import { lockPathForSync } from './path';
 import { formatLockPayload } from './payload';
 import { isProcessAlive, pidExists, selfHostname, selfStartTime } from './process';
@@ -389,6 +390,7 @@ function newPayload(maxHoldMs: number): LockPayload {
 async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: LockPayload; bytes: Buffer; dev: number; ino: number }> {
   const { lockPath, signal, slot } = settings;
   const started = Date.now();
+  const inspectOptions = { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false };
   let watchState: DirectoryWatch | undefined;
   let attempt = 0;
   let lastInspection: LockInspection | undefined;
@@ -426,18 +428,22 @@ async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: 
         watchState = watchDirectory(lockPath);
         continue;
       }
-      const inspection = sameHeldFile(lockPath, lastInspection) ?? inspectLockSync(lockPath, { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false });
+      const inspection = sameHeldFile(lockPath, lastInspection) ?? inspectLockSync(lockPath, inspectOptions);
       if (inspection.state === 'free') continue;
       if (inspection.state === 'unreadable') {
         throw new SessionLockError('SESSION_LOCK_UNSAFE_PATH', `cannot lock ${settings.sessionFile}: ${inspection.problem ?? 'the lock path cannot be judged'} (${lockPath})`, lockPath);
       }
       if (inspection.reclaimable && inspection.identity && inspection.raw) {
+        let outcome: ReclaimOutcome;
         try {
-          swapOutSync(lockPath, { dev: inspection.identity.dev, ino: inspection.identity.ino, raw: inspection.raw });
+          outcome = reclaimJudgedLockSync(lockPath, inspection, inspectOptions, (fresh) => fresh.reclaimable);
         } catch (error) {
           throw new SessionLockError('SESSION_LOCK_IO', `cannot reclaim stale lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
         }
-        // Whether or not our swap moved the judged file, only open(wx) decides who holds it.
+        // Whatever the outcome, only open(wx) decides who holds the lock; while another
+        // process reclaims, wait briefly for it instead of spinning.
+        if (outcome !== 'busy') continue;
+        await sleepUntilChange(watchState, 1, undefined, signal);
         continue;
       }
       lastInspection = inspection;

@@ -3,9 +3,9 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SessionLockError, errnoCode } from './errors';
-import { swapOutSync, type SwapOutcome } from './fsops';
+import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
 import { inspectLockSync } from './inspect';
-import type { ForceRemoveOptions, LockInspection, RemoveOptions, RemoveResult } from './types';
+import type { ForceRemoveOptions, InspectOptions, LockInspection, RemoveOptions, RemoveResult } from './types';
 
 function matchesExpected(inspection: LockInspection, expected: RemoveOptions['expected']): boolean {
   if (!expected) return true;
@@ -14,12 +14,12 @@ function matchesExpected(inspection: LockInspection, expected: RemoveOptions['ex
   return identity.dev === expected.identity.dev && identity.ino === expected.identity.ino && raw.equals(expected.raw);
 }
 
-function swapOut(inspection: LockInspection): RemoveResult {
+function swapOut(inspection: LockInspection, options: InspectOptions, stillRemovable: (fresh: LockInspection) => boolean): RemoveResult {
   const { lockPath, identity, raw } = inspection;
   if (!identity || !raw) return { lockPath, removed: false, inspection, keptBecause: 'the lock file could not be read' };
-  let outcome: SwapOutcome;
+  let outcome: ReclaimOutcome;
   try {
-    outcome = swapOutSync(lockPath, { dev: identity.dev, ino: identity.ino, raw });
+    outcome = reclaimJudgedLockSync(lockPath, inspection, options, stillRemovable);
   } catch (error) {
     throw new SessionLockError('SESSION_LOCK_IO', `cannot remove lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
   }
@@ -28,6 +28,9 @@ function swapOut(inspection: LockInspection): RemoveResult {
       return { lockPath, removed: true, inspection };
     case 'gone':
       return { lockPath, removed: false, inspection, keptBecause: 'the lock file was already gone' };
+    case 'busy':
+      return { lockPath, removed: false, inspection, keptBecause: 'another process is reclaiming this lock right now' };
+    case 'changed':
     case 'restored':
       return { lockPath, removed: false, inspection, keptBecause: 'the lock file changed after it was inspected; the new one was kept' };
     case 'displaced':
@@ -53,7 +56,7 @@ export async function removeStaleLock(lockPath: string, options: RemoveOptions =
   if (!inspection.reclaimable) {
     return { lockPath: inspection.lockPath, removed: false, inspection, keptBecause: keptReason(inspection) };
   }
-  return swapOut(inspection);
+  return swapOut(inspection, options, (fresh) => fresh.reclaimable);
 }
 
 function keptReason(inspection: LockInspection): string {
@@ -86,7 +89,7 @@ export async function forceRemoveLock(lockPath: string, options: ForceRemoveOpti
   if (!matchesExpected(inspection, options.expected)) {
     return { lockPath: path, removed: false, inspection, keptBecause: 'the lock file changed since it was inspected' };
   }
-  return swapOut(inspection);
+  return swapOut(inspection, options, () => true);
 }
 
 /** Tries removeStaleLock on every `*.lock` in the directory; a missing directory has none. */

@@ -102,7 +102,7 @@ async function raceRound(dir: string, round: number, stale: 'dead-pid' | 'torn')
     const old = new Date(Date.now() - 60_000);
     utimesSync(lockPath, old, old);
   }
-  const racers: Worker[] = Array.from({ length: 12 }, () => spawnWorker({ mode: 'race', sessionFile, timeoutMs: 1500 }));
+  const racers: Worker[] = Array.from({ length: 12 }, () => spawnWorker({ mode: 'race', sessionFile, timeoutMs: 2500 }));
   try {
     await Promise.all(racers.map((r) => r.next('ready')));
     for (const r of racers) r.send('go');
@@ -140,10 +140,11 @@ test('a waiting process exits by itself once its acquire settles (success or tim
   await holder.exited;
 }));
 
-test('a process re-acquiring back-to-back does not starve a waiting process', { timeout: 60_000 }, withDir(async (dir) => {
+test('a process re-acquiring back-to-back does not starve a waiting process', { timeout: 120_000 }, withDir(async (dir) => {
   const sessionFile = join(dir, 's.jsonl');
   const stopFile = join(dir, 'stop');
-  const maxIterations = 20_000;
+  // Far more than the waiter needs even on a crawling machine: only starvation exhausts it.
+  const maxIterations = 1_000_000;
   const spinner = spawnWorker({ mode: 'spin', sessionFile, stopFile, maxIterations });
   await spinner.next('spinning');
   const waiter = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 60_000, stopFile });

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, sweepStaleLocks } from '../../src/lock';
 import { swapOutSync } from '../../src/lock/fsops';
+import { reclaimJudgedLockSync } from '../../src/lock/reclaim';
 import { deadPid, lockBytes, makeTempDir, spawnSleeper } from './helpers';
 
 function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
@@ -195,4 +196,44 @@ test('a stale lock renamed away mid-swap is reported as gone, not an error', wit
   const result = await removeStaleLock(lockPath, { expected: judged });
   assert.equal(result.removed, false);
   assert.match(result.keptBecause!, /no lock file/);
+}));
+
+test('reclaim guard: a live guard makes removal wait its turn, a dead or ancient one is cleared', withDir(async (dir) => {
+  const lockPath = join(dir, 'r.jsonl.lock');
+  const guardPath = `${lockPath}.reclaim`;
+  writeFileSync(lockPath, staleText());
+  const sleeper = spawnSleeper('other-reclaimer');
+  try {
+    writeFileSync(guardPath, lockBytes({ pid: sleeper.pid, createdAt: new Date().toISOString() }));
+    const busy = await removeStaleLock(lockPath);
+    assert.equal(busy.removed, false);
+    assert.match(busy.keptBecause!, /another process is reclaiming/);
+    assert.ok(existsSync(lockPath) && existsSync(guardPath));
+    // The same live guard, but far older than any reclaim takes: its holder is stuck.
+    const ancient = new Date(Date.now() - 60_000);
+    utimesSync(guardPath, ancient, ancient);
+    assert.equal((await removeStaleLock(lockPath)).removed, true);
+  } finally {
+    sleeper.stop();
+  }
+  writeFileSync(lockPath, staleText());
+  writeFileSync(guardPath, lockBytes({ pid: deadPid(), createdAt: new Date().toISOString() }));
+  assert.equal((await removeStaleLock(lockPath)).removed, true);
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('reclaim guard: the lock is re-judged under the guard and kept if it changed', withDir(async (dir) => {
+  const lockPath = join(dir, 'q.jsonl.lock');
+  writeFileSync(lockPath, staleText());
+  const judged = await inspectLock(lockPath);
+  unlinkSync(lockPath);
+  const replacement = lockBytes({ pid: process.ppid, createdAt: new Date().toISOString() });
+  writeFileSync(lockPath, replacement);
+  assert.equal(reclaimJudgedLockSync(lockPath, judged, {}, () => true), 'changed');
+  assert.equal(readFileSync(lockPath, 'utf8'), replacement);
+  // Same file, but no longer removable by the caller's rule.
+  const again = await inspectLock(lockPath);
+  assert.equal(reclaimJudgedLockSync(lockPath, again, {}, () => false), 'changed');
+  assert.equal(reclaimJudgedLockSync(lockPath, again, {}, () => true), 'removed');
+  assert.deepEqual(readdirSync(dir), []);
 }));
