@@ -71,7 +71,7 @@ async function main() {
       folder: args.folder ?? run.workspace,
     });
     log(`code-server ${vscodeVersion} up at ${server.url} (pid ${server.pid})`);
-    browser = await launchBrowser();
+    browser = await launchBrowser(run);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (error) => log(`pageerror: ${error.message.slice(0, 300)}`));
     page.on('console', async (message) => {

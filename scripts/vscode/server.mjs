@@ -232,11 +232,13 @@ export function loadPlaywright() {
   return require('playwright-core');
 }
 
-export async function launchBrowser() {
+/** Chromium with HOME and XDG_* inside the run dir: it writes crash-report settings and dconf files there. */
+export async function launchBrowser(run) {
   const { chromium } = loadPlaywright();
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
+    env: cleanEnv({ ...process.env, HOME: run.dir, XDG_CONFIG_HOME: run.xdg, XDG_CACHE_HOME: run.xdg, XDG_DATA_HOME: run.xdg, TMPDIR: run.tmp }),
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });

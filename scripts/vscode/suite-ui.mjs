@@ -62,7 +62,7 @@ async function runVersion(vscodeVersion, cases, results) {
     sample = await fixtures.buildSampleStateDir(join(run.dir, 'openclaw-state'));
     server = await startCodeServer({ vscodeVersion, run, env: { OPENCLAW_STATE_DIR: sample.stateDir } });
     log(`UI: code-server ${vscodeVersion} at ${server.url}`);
-    browser = await launchBrowser();
+    browser = await launchBrowser(run);
     const url = workbenchUrl(server, { folder: run.workspace, extensionDevelopmentPath: projectRoot });
     for (const uiCase of cases) {
       if (uiCase.versions && !uiCase.versions.includes(vscodeVersion)) continue;
