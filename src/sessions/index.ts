@@ -17,7 +17,7 @@ export {
 export { scanStateDir, scanAgent, agentLocks, describeFsError } from './scan';
 export { readGatewayInfo, defaultGatewayLockDir } from './gateway';
 export { findSession, findLock, allLocks, type FoundLock, type LockEntry } from './find';
-export { SessionModel, snapshotSignature, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS } from './model';
+export { SessionModel, snapshotSignature, snapshotChanged, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS } from './model';
 export { CommandLineLookup } from './processes';
 // Editing and compaction of transcripts (safe save, trim, the openclaw CLI route).
 export { trimTranscript, validateMaxLines, DEFAULT_MAX_LINES, type TrimOptions, type TrimResult, type CompactStep, type CompactProgress } from './compact';

@@ -8,10 +8,12 @@ import { watch, type FSWatcher } from 'chokidar';
 import { findSession } from './find';
 import { CommandLineLookup } from './processes';
 import { scanStateDir } from './scan';
-import type { Disposable, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
+import type { AgentInfo, Disposable, Problem, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
 
 export const DEFAULT_DEBOUNCE_MS = 50;
 export const DEFAULT_RESCAN_MS = 30_000;
+/** Debounce when only lock files changed. */
+export const LOCK_DEBOUNCE_MS = 10;
 
 type Listener = (snapshot: SessionsSnapshot) => void;
 
@@ -22,29 +24,60 @@ interface ScanPlan {
   lockChanges: Map<string, Set<string>>;
 }
 
-/** A cheap fingerprint: subscribers hear about a scan only when something they show changed. */
-export function snapshotSignature(snapshot: SessionsSnapshot): string {
-  const parts: string[] = [snapshot.resolution.stateDir, snapshot.layout, JSON.stringify(snapshot.gateway)];
-  for (const problem of snapshot.problems) parts.push(problem.path, problem.message);
-  const lock = (v: { lockPath: string; level: string; pid?: number; createdAt?: string; reasons: string[] }) =>
-    `${v.lockPath}|${v.level}|${v.pid ?? ''}|${v.createdAt ?? ''}|${v.reasons.join(',')}`;
-  for (const agent of snapshot.agents) {
-    parts.push(`agent ${agent.id} ${agent.layout} ${agent.sideFiles.length}`);
-    for (const problem of agent.problems) parts.push(problem.path, problem.message);
-    for (const s of agent.sessions) {
-      parts.push(`${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${s.problems.length}`);
-      if (s.lock.level !== 'free') parts.push(lock(s.lock));
-    }
-    for (const v of agent.orphanLocks) parts.push('orphan', lock(v));
-    if (agent.storeLock) parts.push('store', lock(agent.storeLock));
+type LockLike = { lockPath: string; level: string; pid?: number; createdAt?: string; reasons: string[] };
+const lockKey = (v: LockLike) => `${v.lockPath}|${v.level}|${v.pid ?? ''}|${v.createdAt ?? ''}|${v.reasons.join(',')}`;
+const problemsKey = (problems: readonly Problem[]) => problems.map((p) => `${p.path}|${p.message}`).join('\n');
+
+const sessionKeys = new WeakMap<SessionInfo, string>();
+/** What a person sees of one session; cached because a lock update reuses 9,999 of 10,000 sessions. */
+function sessionKey(s: SessionInfo): string {
+  let key = sessionKeys.get(s);
+  if (key === undefined) {
+    key = `${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${problemsKey(s.problems)}|${s.lock.level === 'free' ? '' : lockKey(s.lock)}`;
+    sessionKeys.set(s, key);
   }
-  return parts.join('\n');
+  return key;
+}
+
+function agentHeader(a: AgentInfo): string {
+  return [a.id, a.layout, a.sessionsDir, a.sideFiles.length, problemsKey(a.problems), ...a.orphanLocks.map(lockKey), a.storeLock ? lockKey(a.storeLock) : ''].join('\n');
+}
+
+function snapshotHeader(s: SessionsSnapshot): string {
+  return [s.resolution.stateDir, s.resolution.exists, s.layout, JSON.stringify(s.gateway), problemsKey(s.problems)].join('\n');
+}
+
+/**
+ * Whether `next` shows anything `previous` did not. Agents and sessions reused by a partial
+ * update are the same objects, so this is mostly pointer comparisons.
+ */
+export function snapshotChanged(previous: SessionsSnapshot | undefined, next: SessionsSnapshot): boolean {
+  if (!previous) return true;
+  if (snapshotHeader(previous) !== snapshotHeader(next) || previous.agents.length !== next.agents.length) return true;
+  for (let i = 0; i < next.agents.length; i++) {
+    const a = previous.agents[i]!;
+    const b = next.agents[i]!;
+    if (a === b) continue;
+    if (agentHeader(a) !== agentHeader(b) || a.sessions.length !== b.sessions.length) return true;
+    for (let j = 0; j < b.sessions.length; j++) {
+      const x = a.sessions[j]!;
+      const y = b.sessions[j]!;
+      if (x !== y && sessionKey(x) !== sessionKey(y)) return true;
+    }
+  }
+  return false;
+}
+
+/** A fingerprint of everything subscribers are told about (equal fingerprints: nothing to tell). */
+export function snapshotSignature(snapshot: SessionsSnapshot): string {
+  return [snapshotHeader(snapshot), ...snapshot.agents.flatMap((a) => [agentHeader(a), ...a.sessions.map(sessionKey)])].join('\n');
 }
 
 export class SessionModel implements Disposable {
   private options: SessionModelOptions;
   private current: SessionsSnapshot | undefined;
-  private signature: string | undefined;
+  /** The last snapshot subscribers were told about. */
+  private announced: SessionsSnapshot | undefined;
   private readonly listeners = new Set<Listener>();
   private readonly sessionWatchers = new Map<string, FolderWatcher>();
   private structureWatcher: { stateDir: string; watcher: FSWatcher } | undefined;
@@ -138,9 +171,8 @@ export class SessionModel implements Disposable {
     this.current = snapshot;
     // Events before a watcher's `ready` count as initial and are dropped, so wait for it.
     if (this.started && this.options.watch !== false) await this.reconcileWatchers(snapshot);
-    const signature = snapshotSignature(snapshot);
-    if (signature !== this.signature) {
-      this.signature = signature;
+    if (snapshotChanged(this.announced, snapshot)) {
+      this.announced = snapshot;
       for (const listener of [...this.listeners]) {
         try {
           listener(snapshot);
@@ -163,6 +195,10 @@ export class SessionModel implements Disposable {
       names.add(lockName);
     }
     clearTimeout(this.debounceTimer);
+    // A lock alone is cheap to re-inspect and OpenClaw writes its payload right after creating
+    // it, so a short window suffices; anything else waits for the burst to settle.
+    const onlyLocks = !this.pendingFull && this.pendingAgents.size === 0;
+    const debounceMs = this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
     this.debounceTimer = setTimeout(() => {
       const plan: ScanPlan | undefined = this.pendingFull
         ? undefined
@@ -171,7 +207,7 @@ export class SessionModel implements Disposable {
       this.pendingAgents.clear();
       this.pendingLocks.clear();
       void this.enqueue(plan).catch(() => undefined);
-    }, this.options.debounceMs ?? DEFAULT_DEBOUNCE_MS);
+    }, onlyLocks ? Math.min(debounceMs, LOCK_DEBOUNCE_MS) : debounceMs);
   }
 
   private async reconcileWatchers(snapshot: SessionsSnapshot): Promise<void> {

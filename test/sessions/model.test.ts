@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SessionModel, type SessionsSnapshot } from '../../src/sessions';
+import { scanStateDir, SessionModel, snapshotChanged, snapshotSignature, type SessionsSnapshot } from '../../src/sessions';
 import { deadPid, isoAgo, lockBytes, makeSessionsDir, makeTempRoot, spawnLockHolder, waitForExit, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
 
 /** Resolves with the first snapshot delivered to subscribers that satisfies `accept`. */
@@ -203,6 +203,21 @@ describe('SessionModel (real files, real watchers)', () => {
       holder.kill();
       await waitForExit(holder.child);
     }
+  });
+
+  it('compares snapshots by what people see', async () => {
+    const { stateDir, main } = setup();
+    const a = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'no-gateway') });
+    const same = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'no-gateway') });
+    assert.equal(snapshotChanged(a, same), false, 'a rescan of unchanged files is no change');
+    assert.equal(snapshotSignature(a), snapshotSignature(same));
+    writeStore(main, { 'agent:main:main': { sessionId: 'one', updatedAt: 1, label: 'Renamed' } });
+    const renamed = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'no-gateway') });
+    assert.equal(snapshotChanged(a, renamed), true);
+    writeFileSync(path.join(main, 'one.jsonl.lock'), lockBytes({ pid: deadPid(), createdAt: isoAgo(0) }));
+    const locked = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'no-gateway') });
+    assert.equal(snapshotChanged(renamed, locked), true);
+    assert.equal(snapshotChanged(undefined, locked), true);
   });
 
   it('stops delivering after dispose', async () => {
