@@ -18,8 +18,7 @@ export type EntryClass =
   | { type: 'side'; kind: SideFileKind };
 
 const ARCHIVE = /\.jsonl\.(reset|deleted|bak)\.[^/]+$/;
-const CHECKPOINT = /^.+\.checkpoint\.[^.]+\.jsonl$/;
-const TRAJECTORY = /^.+\.trajectory\.jsonl$/;
+const CHECKPOINT = /\.checkpoint\.[^.]+\.jsonl$/;
 const STORE_TMP = /^sessions\.json\.\d+\.[^.]+\.tmp$/;
 const COMPACT_TMP = /\.jsonl\.compact\.[^.]+\.tmp$/;
 
@@ -27,22 +26,26 @@ export function isValidSessionId(id: string): boolean {
   return SESSION_ID_PATTERN.test(id);
 }
 
+const TRANSCRIPT_LOCK_SUFFIX = TRANSCRIPT_SUFFIX + LOCK_SUFFIX;
+const TRAJECTORY_SUFFIX = '.trajectory.jsonl';
+
+/** Cheap string tests first: this runs once per entry of folders with 10,000 transcripts. */
 export function classifyEntry(name: string): EntryClass {
+  if (name.endsWith(TRANSCRIPT_SUFFIX)) {
+    // Checkpoints and trajectories also match the id rule, so they are checked first.
+    if (name.length > TRAJECTORY_SUFFIX.length && name.endsWith(TRAJECTORY_SUFFIX)) return { type: 'side', kind: 'trajectory' };
+    if (name.includes('.checkpoint.') && CHECKPOINT.test(name)) return { type: 'side', kind: 'checkpoint' };
+    const sessionId = name.slice(0, -TRANSCRIPT_SUFFIX.length);
+    return isValidSessionId(sessionId) ? { type: 'transcript', sessionId } : { type: 'side', kind: 'other' };
+  }
   if (name === STORE_FILE) return { type: 'store' };
   if (name === STORE_LOCK_FILE) return { type: 'store-lock' };
-  if (name.endsWith(TRANSCRIPT_SUFFIX + LOCK_SUFFIX)) {
-    return { type: 'transcript-lock', transcript: name.slice(0, -LOCK_SUFFIX.length) };
+  if (name.endsWith(TRANSCRIPT_LOCK_SUFFIX)) return { type: 'transcript-lock', transcript: name.slice(0, -LOCK_SUFFIX.length) };
+  if (name.includes('.jsonl.')) {
+    const archive = ARCHIVE.exec(name);
+    if (archive) return { type: 'side', kind: archive[1] as SideFileKind };
+    if (COMPACT_TMP.test(name)) return { type: 'side', kind: 'compact-tmp' };
   }
-  const archive = ARCHIVE.exec(name);
-  if (archive) return { type: 'side', kind: archive[1] as SideFileKind };
-  if (STORE_TMP.test(name)) return { type: 'side', kind: 'store-tmp' };
-  if (COMPACT_TMP.test(name)) return { type: 'side', kind: 'compact-tmp' };
-  // Checkpoints and trajectories also match the id rule, so they are checked first.
-  if (CHECKPOINT.test(name)) return { type: 'side', kind: 'checkpoint' };
-  if (TRAJECTORY.test(name)) return { type: 'side', kind: 'trajectory' };
-  if (name.endsWith(TRANSCRIPT_SUFFIX)) {
-    const sessionId = name.slice(0, -TRANSCRIPT_SUFFIX.length);
-    if (isValidSessionId(sessionId)) return { type: 'transcript', sessionId };
-  }
+  if (name.startsWith('sessions.json.') && STORE_TMP.test(name)) return { type: 'side', kind: 'store-tmp' };
   return { type: 'side', kind: 'other' };
 }
