@@ -223,6 +223,32 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     assert.match(none.stderr, /inspect needs a session key/);
   });
 
+  it('watch --json prints one JSON object per change', async () => {
+    const child = spawn(process.execPath, [CLI, 'watch', '--json', '--agent', 'ops'], { env: { PATH: process.env.PATH, HOME: '/nonexistent-home', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const lines = () => out.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { locks: { lockPath: string; level: string }[] });
+    const until = async (accept: () => boolean) => {
+      for (let waited = 0; !accept(); waited += 50) {
+        if (waited > 20_000) throw new Error(`watch --json printed:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await until(() => out.includes('\n'));
+      assert.deepEqual(lines()[0]!.locks, []);
+      const lockPath = path.join(fx.ops, 'ops-1.jsonl.lock');
+      writeLock(lockPath, { pid: fx.deadPid, createdAt: isoAgo(0) });
+      await until(() => lines().some((l) => l.locks.some((x) => x.lockPath === lockPath && x.level === 'stale')));
+      child.kill('SIGINT');
+      assert.equal(await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c))), 0);
+      const { rmSync } = await import('node:fs');
+      rmSync(lockPath);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('watch logs locks appearing and going when not a TTY, and stops on SIGINT', async () => {
     const child = spawn(process.execPath, [CLI, 'watch'], { env: { PATH: process.env.PATH, HOME: '/nonexistent-home', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -276,6 +302,14 @@ describe('openclaw-locks clear-stale', () => {
     for (const p of stale()) assert.match(r.stdout, new RegExp(`^would remove main .*${p.replace(/[.]/g, '\\.')}: `, 'm'));
     for (const p of [...stale(), ...kept()]) assert.ok(existsSync(p), p);
     assert.match(r.stdout, new RegExp(`dead-pid \\(pid ${fx.deadPid} is not running\\)`));
+    const json = await cli(['clear-stale', '--dry-run', '--json'], env);
+    assert.equal(json.code, 1);
+    const data = JSON.parse(json.stdout);
+    assert.equal(data.dryRun, true);
+    const actions = new Map<string, string>(data.results.map((x: { lockPath: string; action: string }) => [x.lockPath, x.action]));
+    for (const p of stale()) assert.equal(actions.get(p), 'would-remove', p);
+    for (const p of kept()) assert.equal(actions.get(p), 'kept', p);
+    for (const p of stale()) assert.ok(existsSync(p), p);
   });
 
   it('removes only provably stale locks, saying why for each, and keeps live owners\'', async () => {
