@@ -104,9 +104,10 @@ class HeldLock implements WatchdogTarget {
     readonly maxHoldMs: number,
     readonly acquiredAt: number,
     private readonly slot: Slot,
+    record: HeldRecord,
   ) {
-    this.record = { lockPath, sessionFile, bytes, payload, dev, ino, acquiredAt };
-    addHeldRecord(this.record);
+    // The record was registered before the file existed (see acquireOnDisk); it now gains the inode.
+    this.record = record;
     watchLock(this);
   }
 
@@ -387,7 +388,7 @@ function newPayload(maxHoldMs: number): LockPayload {
   return payload;
 }
 
-async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: LockPayload; bytes: Buffer; dev: number; ino: number }> {
+async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: LockPayload; bytes: Buffer; dev: number; ino: number; record: HeldRecord }> {
   const { lockPath, signal, slot } = settings;
   const started = Date.now();
   const inspectOptions = { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false };
@@ -413,10 +414,19 @@ async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: 
       }
       const payload = newPayload(settings.maxHoldMs);
       const bytes = Buffer.from(formatLockPayload(payload));
+      // Registered before open(wx): between the file appearing and the handle being built,
+      // another caller in this process (a scan, another bundled copy) must see these bytes as
+      // ours, not as an orphan-self-pid lock it may reclaim.
+      const record: HeldRecord = { lockPath, sessionFile: settings.sessionFile, bytes, payload, acquiredAt: Date.now() };
+      addHeldRecord(record);
       try {
         const identity = createLockFile(lockPath, bytes);
-        return { payload, bytes, ...identity };
+        record.dev = identity.dev;
+        record.ino = identity.ino;
+        record.acquiredAt = Date.now();
+        return { payload, bytes, record, ...identity };
       } catch (error) {
+        removeHeldRecord(record);
         const code = errnoCode(error);
         if (code !== 'EEXIST') {
           throw new SessionLockError('SESSION_LOCK_IO', `cannot create lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
@@ -510,7 +520,7 @@ export async function acquireSessionWriteLock(options: AcquireOptions): Promise<
     passTurn(slot);
     throw error;
   }
-  const held = new HeldLock(lockPath, options.sessionFile, created.payload, created.bytes, created.dev, created.ino, options.owner, maxHoldMs, Date.now(), slot);
+  const held = new HeldLock(lockPath, options.sessionFile, created.payload, created.bytes, created.dev, created.ino, options.owner, maxHoldMs, created.record.acquiredAt, slot, created.record);
   if (options.onCompromised) held.listeners.push(options.onCompromised);
   slot.holder = held;
   return new LockHandle(held);

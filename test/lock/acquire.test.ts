@@ -9,6 +9,7 @@ import {
   inspectLock,
   listHeldLocks,
   readProcessStartTime,
+  removeStaleLock,
   runWatchdogOnce,
   SessionLockError,
   type SessionWriteLock,
@@ -349,4 +350,23 @@ test('a back-to-back re-acquirer periodically yields before creating the file (f
   }
   assert.ok(yielded >= 1, `no yield in 200 back-to-back acquisitions`);
   assert.ok(yielded <= 100, `yielded ${yielded} times: uncontended loops should rarely yield`);
+}));
+
+test('a lock this process is creating is never judged orphan-self-pid by another caller in the same process', withDir(async (dir) => {
+  const sessionFile = join(dir, 'racing.jsonl');
+  // open(wx) and the payload write happen synchronously inside the call; the handle is built a
+  // microtask later. Another module (the extension's scan, a second bundle) can inspect in between.
+  const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 1000 });
+  const seen = await inspectLock(`${sessionFile}.lock`);
+  const removal = await removeStaleLock(`${sessionFile}.lock`);
+  const lock = await pending;
+  try {
+    assert.equal(seen.state, 'held');
+    assert.equal(seen.reclaimable, false);
+    assert.ok(!seen.reasons.includes('orphan-self-pid'), `reasons: ${seen.reasons.join(',')}`);
+    assert.equal(removal.removed, false);
+    assert.equal(await lock.isHeld(), true);
+  } finally {
+    await lock.release();
+  }
 }));
