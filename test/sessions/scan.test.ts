@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -280,6 +280,19 @@ describe('scanStateDir on odd layouts', () => {
         assert.equal(agent.sessions[0]!.transcriptExists, false);
       }
     }
+  });
+
+  it('refuses a sessions.json larger than any real store without reading it', async () => {
+    const stateDir = fresh();
+    const dir = makeSessionsDir(stateDir, 'main');
+    // Sparse: 300 MB on paper, nothing on disk, so the test stays cheap.
+    writeFileSync(path.join(dir, 'sessions.json'), '');
+    truncateSync(path.join(dir, 'sessions.json'), 300 * 1024 * 1024);
+    writeTranscript(dir, 'kept.jsonl');
+    const snap = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'none') });
+    const agent = snap.agents[0]!;
+    assert.match(agent.problems[0]!.message, /sessions\.json is 314572800 bytes, larger than any real store; sessions listed from transcripts only/);
+    assert.deepEqual(agent.sessions.map((s) => s.sessionId), ['kept']);
   });
 
   it('reports a sessions path that is a file, and a lock path that is a folder, per item', async () => {
