@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, type RemoveResult } from '../lock';
 import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry } from '../sessions';
-import { entryName, explainReason } from './describe';
+import { entryName, explainReason, unknownAgentsMessage } from './describe';
 import { formatAge, paintSeverity } from './format';
 import { missingStateDirMessage } from './status';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
@@ -72,6 +72,11 @@ registerCommand({
     const snapshot = await scanStateDir(ctx.scanOptions);
     if (snapshot.layout === 'missing') {
       ctx.err(missingStateDirMessage(snapshot));
+      return EXIT_ERROR;
+    }
+    const unknownAgents = unknownAgentsMessage(snapshot, ctx.scanOptions.agents);
+    if (unknownAgents) {
+      ctx.err(unknownAgents);
       return EXIT_ERROR;
     }
     const entries = allLocks(snapshot);

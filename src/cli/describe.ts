@@ -79,3 +79,12 @@ export function entryToJson(entry: LockEntry): Record<string, unknown> {
 export function attentionNeeded(snapshot: SessionsSnapshot): boolean {
   return allLocks(snapshot).some((e) => needsAttention(e.view.severity));
 }
+
+/** A message for `--agent` names the state dir does not have, or undefined when all exist. */
+export function unknownAgentsMessage(snapshot: SessionsSnapshot, wanted: readonly string[] | undefined): string | undefined {
+  if (!wanted || wanted.length === 0 || snapshot.layout === 'missing') return undefined;
+  const found = new Set(snapshot.agents.map((a) => a.id));
+  const missing = wanted.filter((id) => !found.has(id));
+  if (missing.length === 0) return undefined;
+  return `No agent ${missing.map((id) => `"${id}"`).join(', ')} in ${path.join(snapshot.resolution.stateDir, 'agents')}. Run \`openclaw-locks status\` without --agent to list the agents.`;
+}

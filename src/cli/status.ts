@@ -1,6 +1,6 @@
 // `openclaw-locks status`: agents, every lock with owner, age and verdict, the gateway.
 import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, type LockEntry, type LockThresholds, type SessionsSnapshot } from '../sessions';
-import { attentionNeeded, entryName, entryToJson, verdict } from './describe';
+import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict } from './describe';
 import { formatAge, paintSeverity, table, truncate, type Palette } from './format';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, registerCommand, type CliContext } from './registry';
 
@@ -130,6 +130,11 @@ registerCommand({
   examples: ['openclaw-locks status', 'openclaw-locks status --json --agent main', 'openclaw-locks --warn 30 --error 120'],
   async run(ctx: CliContext): Promise<number> {
     const snapshot = await scanStateDir(ctx.scanOptions);
+    const unknownAgents = unknownAgentsMessage(snapshot, ctx.scanOptions.agents);
+    if (unknownAgents) {
+      ctx.err(unknownAgents);
+      return EXIT_ERROR;
+    }
     const exitCode = statusExitCode(snapshot);
     if (ctx.json) {
       ctx.out(JSON.stringify(statusJson(snapshot, exitCode), null, 2));

@@ -186,6 +186,9 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     assert.equal(r.code, 0, r.stdout);
     assert.match(r.stdout, /No lock files: every session is free\./);
     assert.match(r.stdout, /^Agents\s+ops \(1 session, 1 problem\)$/m);
+    const typo = await cli(['status', '--agent', 'opz'], env);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /No agent "opz" in .*agents\. Run `openclaw-locks status` without --agent/);
   });
 
   it('inspects a session by key: owner, command line, payload bytes', async () => {
