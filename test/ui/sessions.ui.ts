@@ -61,6 +61,16 @@ export const cases: UiCase[] = [
     },
   },
   {
+    name: 'right-click on a live holder\'s session offers "Force Release Lock…" next to "Clear Stale Lock"',
+    async run(page, ctx) {
+      await openSessions(page);
+      const live = ctx.sessions.find((s) => s.role === 'live-lock')!;
+      await contextMenuEntry(page, treeRow(page, live.title), 'Force Release Lock…');
+      await page.locator('.monaco-menu .action-item', { hasText: 'Clear Stale Lock' }).first().waitFor({ timeout: WAIT_MS });
+      await closeMenus(page);
+    },
+  },
+  {
     name: 'F1 runs "OpenClaw: Refresh"',
     async run(page) {
       await waitForWorkbench(page);
