@@ -59,10 +59,10 @@ export class ProvisionError extends Error {}
 /**
  * Returns at once when everything for `versions` is in place; otherwise runs this script
  * under flock so that concurrent callers install once and the others wait, then reuse.
- * `browser: false` (the demo) skips Chromium and playwright-core.
+ * `browser: false` (the demo) skips Chromium and playwright-core. Returns whether it had work to do.
  */
 export function ensureProvisioned(versions = Object.keys(VSCODE_VERSIONS), { browser = true } = {}) {
-  if (neededAptPackages(versions, { browser }).length === 0 && missingComponents(versions, { browser }).length === 0) return;
+  if (neededAptPackages(versions, { browser }).length === 0 && missingComponents(versions, { browser }).length === 0) return false;
   mkdirSync(cacheDir, { recursive: true });
   const script = fileURLToPath(import.meta.url);
   // -w: a crashed-but-alive holder must not block CI forever; a cold install takes ~3 min.
@@ -70,6 +70,7 @@ export function ensureProvisioned(versions = Object.keys(VSCODE_VERSIONS), { bro
     { stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.error) throw new ProvisionError(`could not run flock(1) (util-linux) to provision: ${result.error.message}`);
   if (result.status !== 0) throw new ProvisionError(`provisioning failed (exit ${result.status ?? result.signal}); see the [provision] lines above`);
+  return true;
 }
 
 function run(command, args, options = {}) {
@@ -219,9 +220,12 @@ function main() {
   }
   try {
     const options = { browser: !args.includes('--no-browser') };
-    if (args.includes('--locked')) provisionLocked(versions, options);
-    else ensureProvisioned(versions, options);
-    log(`ready: VS Code ${versions.join(', ')} in ${cacheDir}`);
+    if (args.includes('--locked')) {
+      provisionLocked(versions, options);
+      log(`ready: VS Code ${versions.join(', ')} in ${cacheDir}`);
+    } else if (!ensureProvisioned(versions, options)) {
+      log(`already provisioned: VS Code ${versions.join(', ')} in ${cacheDir}`);
+    }
   } catch (error) {
     log(error instanceof ProvisionError ? error.message : error.stack);
     process.exit(1);
