@@ -17,6 +17,16 @@ export const LOCK_DEBOUNCE_MS = 10;
 
 type Listener = (snapshot: SessionsSnapshot) => void;
 
+/**
+ * The lock a folder entry is about: the lock itself, or the lock core's transient
+ * `<lock>.reclaim` guard and `<lock>.reclaim.<pid>.<n>` swap files while it clears one.
+ */
+export function lockNameOf(name: string): string | undefined {
+  if (name.endsWith('.lock')) return name;
+  const at = name.indexOf('.jsonl.lock.');
+  return at > 0 ? name.slice(0, at + '.jsonl.lock'.length) : undefined;
+}
+
 interface ScanPlan {
   /** Rescan these agents fully. */
   onlyAgents: string[];
@@ -259,7 +269,7 @@ export class SessionModel implements Disposable {
         const name = filename.toString();
         // Appends to transcripts are frequent and change no lock; the periodic rescan refreshes sizes.
         if (event === 'change' && name.endsWith('.jsonl')) return;
-        this.schedule(agentId, name.endsWith('.lock') ? name : undefined);
+        this.schedule(agentId, lockNameOf(name));
       });
     } catch {
       this.schedule(agentId);

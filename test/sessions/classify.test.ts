@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyEntry, isValidSessionId } from '../../src/sessions';
+import { lockNameOf } from '../../src/sessions/model';
 
 describe('classifyEntry', () => {
   const cases: [string, ReturnType<typeof classifyEntry>][] = [
@@ -32,5 +33,15 @@ describe('classifyEntry', () => {
     assert.ok(!isValidSessionId('.hidden'));
     assert.ok(!isValidSessionId('../etc'));
     assert.ok(!isValidSessionId(''));
+  });
+
+  it('maps the lock core\'s reclaim files to the lock they guard', () => {
+    assert.equal(lockNameOf('a.jsonl.lock'), 'a.jsonl.lock');
+    assert.equal(lockNameOf('sessions.json.lock'), 'sessions.json.lock');
+    assert.equal(lockNameOf('a.jsonl.lock.reclaim'), 'a.jsonl.lock');
+    assert.equal(lockNameOf('a.jsonl.lock.reclaim.4242.x1'), 'a.jsonl.lock');
+    assert.equal(lockNameOf('a.jsonl'), undefined);
+    assert.equal(lockNameOf('sessions.json'), undefined);
+    assert.deepEqual(classifyEntry('a.jsonl.lock.reclaim'), { type: 'side', kind: 'other' });
   });
 });
