@@ -39,8 +39,7 @@ export function mainHelp(): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Global options:',
-    ...optionLines(GLOBAL_OPTIONS),
-    '      --version        print the version',
+    ...optionLines({ ...GLOBAL_OPTIONS, version: { type: 'boolean', short: 'V', description: 'print the version' } }),
     '',
     'Run `openclaw-locks <command> --help` for a command\'s options.',
   ].join('\n');
