@@ -59,6 +59,14 @@ function gatewayTmp(root: string, payload?: Record<string, unknown>): string {
 
 const ANSI = /\x1b\[/;
 
+/**
+ * The empty lock stands for one being written, which it is only for the 30 s torn grace; on a
+ * loaded machine a suite can take longer, so tests that expect it young make it young again.
+ */
+function keepInitialising(fx: RichFixture): void {
+  writeLock(fx.paths.initLock, '');
+}
+
 describe('openclaw-locks basics', () => {
   it('prints its version', async () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -122,6 +130,7 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
   after(() => fx.cleanup());
 
   it('prints every lock with owner, age and verdict, and exits 1', async () => {
+    keepInitialising(fx);
     const r = await cli(['status'], env);
     assert.equal(r.code, 1, r.stderr);
     assert.doesNotMatch(r.stdout, ANSI, 'no colour when not a TTY');
@@ -138,15 +147,15 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
       assert.match(cells[5]!, verdict, line);
     };
     const holder = String(fx.holder.pid);
-    row('agent:main:main', 'held', holder, /^\d+s$/, /^ok$/);
-    row('agent:main:telegram:group:42', 'stale', String(fx.deadPid), /^1m\d+s$/, /dead-pid; safe to clear/);
-    row('cron:nightly', 'stale', holder, /^\d+s$/, /recycled-pid/);
-    row('hook:0b7c2a1e-4f7e-4d0a-9a41-111111111111', 'stale', '-', /^2m\d+s$/, /missing-pid/);
+    row('agent:main:main', 'held', holder, /^(\d+m)?\d+s$/, /^ok$/);
+    row('agent:main:telegram:group:42', 'stale', String(fx.deadPid), /^[1-9]m\d+s$/, /dead-pid; safe to clear/);
+    row('cron:nightly', 'stale', holder, /^(\d+m)?\d+s$/, /recycled-pid/);
+    row('hook:0b7c2a1e-4f7e-4d0a-9a41-111111111111', 'stale', '-', /^[2-9]m\d+s$/, /missing-pid/);
     row('agent:main:fresh', 'initialising', '-', /s$/, /being written/);
-    row('agent:main:long', 'held-too-long', holder, /^40m\d+s$/, /too-old/);
-    row('agent:main:warn', 'held-long', holder, /^2m\d+s$/, /warn threshold/);
-    row('ghost.jsonl.lock', 'stale', String(fx.deadPid), /^1h0m$/, /dead-pid/);
-    row('(sessions.json)', 'stale', String(fx.deadPid), /^10m\d+s$/, /dead-pid/);
+    row('agent:main:long', 'held-too-long', holder, /^4\dm\d+s$/, /too-old/);
+    row('agent:main:warn', 'held-long', holder, /^[2-9]m\d+s$/, /warn threshold/);
+    row('ghost.jsonl.lock', 'stale', String(fx.deadPid), /^1h\dm$/, /dead-pid/);
+    row('(sessions.json)', 'stale', String(fx.deadPid), /^1\dm\d+s$/, /dead-pid/);
     assert.doesNotMatch(r.stdout, /agent:main:idle/, 'free sessions are listed only with --all');
     assert.match(r.stdout, /sessions\.json is not valid JSON/);
     assert.match(r.stdout, /5 stale locks: remove safely with `openclaw-locks clear-stale`/);
@@ -164,6 +173,7 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
   });
 
   it('gives machines JSON with the same verdicts', async () => {
+    keepInitialising(fx);
     const r = await cli(['status', '--json'], env);
     assert.equal(r.code, 1);
     const data = JSON.parse(r.stdout);
@@ -300,6 +310,7 @@ describe('openclaw-locks clear-stale', () => {
   const kept = () => [fx.paths.liveLock, fx.paths.longLock, fx.paths.warnLock, fx.paths.initLock];
 
   it('previews with --dry-run and removes nothing', async () => {
+    keepInitialising(fx);
     const r = await cli(['clear-stale', '--dry-run'], env);
     assert.equal(r.code, 1);
     for (const p of stale()) assert.match(r.stdout, new RegExp(`^would remove main .*${p.replace(/[.]/g, '\\.')}: `, 'm'));
@@ -316,6 +327,7 @@ describe('openclaw-locks clear-stale', () => {
   });
 
   it('removes only provably stale locks, saying why for each, and keeps live owners\'', async () => {
+    keepInitialising(fx);
     const r = await cli(['clear-stale'], env);
     assert.equal(r.code, 1, 'held-too-long and held-long locks still need attention');
     for (const p of stale()) {
@@ -376,7 +388,7 @@ describe('openclaw-locks exit codes and layouts', () => {
     const env = { TMPDIR: gatewayTmp(root) };
     const relaxed = await cli(['--state-dir', stateDir, '--warn', '600', '--error', '1200'], env);
     assert.equal(relaxed.code, 0, relaxed.stdout);
-    assert.match(relaxed.stdout, /^main\s+agent:main:main\s+held\s+\d+\s+2m\d+s\s+ok$/m);
+    assert.match(relaxed.stdout, /^main\s+agent:main:main\s+held\s+\d+\s+[2-9]m\d+s\s+ok$/m);
     assert.match(relaxed.stdout, /^Gateway    not running \(no gateway lock\)$/m);
     const strict = await cli(['--state-dir', stateDir], env);
     assert.equal(strict.code, 1);

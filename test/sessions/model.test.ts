@@ -192,12 +192,12 @@ describe('SessionModel (real files, real watchers)', () => {
     const s = await moved;
     assert.deepEqual(s.agents.map((x) => x.id), ['extra', 'main', 'other']);
     assert.equal(m.findSession('agent:main:main')?.transcriptPath, path.join(b.main, 'one.jsonl'));
-    const holder = await spawnLockHolder([{ lockPath: path.join(b.main, 'one.jsonl.lock'), createdAt: isoAgo(30_000) }]);
+    const holder = await spawnLockHolder([{ lockPath: path.join(b.main, 'one.jsonl.lock'), createdAt: isoAgo(5_000) }]);
     try {
       const heldNow = await m.refresh();
       assert.equal(lockOf(heldNow, 'main', 'one')?.level, 'held');
       const stricter = nextSnapshot(m, (x) => lockOf(x, 'main', 'one')?.level === 'held-too-long');
-      m.updateOptions({ thresholds: { warnMs: 5_000, errorMs: 10_000 } });
+      m.updateOptions({ thresholds: { warnMs: 1_000, errorMs: 2_000 } });
       await stricter;
     } finally {
       holder.kill();
