@@ -41,7 +41,9 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const vscodeVersion = process.env.OPENCLAW_VSCODE_VERSION ?? NEWEST_VSCODE;
   if (!VSCODE_VERSIONS[vscodeVersion]) throw new Error(`OPENCLAW_VSCODE_VERSION=${vscodeVersion} is not one of ${Object.keys(VSCODE_VERSIONS).join(', ')}`);
-  const timeoutMs = Number(process.env.OPENCLAW_VSCODE_TEST_TIMEOUT_S || 300) * 1000;
+  // Generous: mocha fails a stuck test after its own timeout; this catches a host that never
+  // starts or never reports, and must not fire on a slow machine running many tests.
+  const timeoutMs = Number(process.env.OPENCLAW_VSCODE_TEST_TIMEOUT_S || 600) * 1000;
   const label = process.env.OPENCLAW_VSCODE_RUN_LABEL ?? `integration-${vscodeVersion}`;
   const testsEntry = resolveTestsEntry(args.extensionTestsPath);
 

@@ -278,6 +278,17 @@ export function formatConsoleArgs(args) {
 
 export const artifactsDir = join(projectRoot, 'artifacts');
 
+/** Removes a suite's artifacts from earlier runs, so what is there belongs to this run. */
+export function clearArtifacts(prefix) {
+  let names = [];
+  try {
+    names = readdirSync(artifactsDir);
+  } catch {
+    return;
+  }
+  for (const name of names) if (name.startsWith(prefix)) rmSync(join(artifactsDir, name), { force: true });
+}
+
 /** Copies a server log into artifacts/ so a failure can be read after the run dir is gone. */
 export function keepLog(server, name) {
   try {

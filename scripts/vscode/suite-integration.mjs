@@ -3,9 +3,11 @@
 // Prints exactly one `suite-result:` line; exits non-zero on any failure.
 import { parseVersionList } from './env.mjs';
 import { runExtensionTests, summarise } from './integration.mjs';
+import { clearArtifacts } from './server.mjs';
 import { ensureProvisioned } from './provision.mjs';
 
 const versions = parseVersionList(process.env.OPENCLAW_VSCODE_VERSIONS);
+clearArtifacts('integration-');
 let passed = 0;
 let failed = 0;
 try {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { NEWEST_VSCODE, parseVersionList, projectRoot } from './env.mjs';
 import { loadFixtures } from './integration.mjs';
 import { ensureProvisioned } from './provision.mjs';
-import { artifactsDir, createRunDir, keepLog, launchBrowser, log, onInterrupt, startCodeServer, workbenchUrl } from './server.mjs';
+import { artifactsDir, clearArtifacts, createRunDir, keepLog, launchBrowser, log, onInterrupt, startCodeServer, workbenchUrl } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const casesDir = join(projectRoot, 'out/test/ui');
@@ -111,6 +111,7 @@ async function runVersion(vscodeVersion, cases, results) {
   }
 }
 
+clearArtifacts('ui-');
 const results = [];
 let setupFailures = 0;
 try {

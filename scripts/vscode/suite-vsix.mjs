@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { parseVersionList, projectRoot } from './env.mjs';
 import { runExtensionTests, summarise } from './integration.mjs';
 import { ensureProvisioned } from './provision.mjs';
-import { createRunDir, installExtension, log } from './server.mjs';
+import { clearArtifacts, createRunDir, installExtension, log } from './server.mjs';
 import { checkVsixContents, packageVsix, vsixPath } from './vsix.mjs';
 
+clearArtifacts('vsix-');
 let passed = 0;
 let failed = 0;
 const check = (ok, message) => {
