@@ -3,10 +3,11 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isProcessAlive, readProcessStartTime } from '../lock';
+import { isProcessAlive, readCommandLine, readProcessStartTime } from '../lock';
 import type { GatewayInfo, Problem } from './types';
 
 const GATEWAY_LOCK = /^gateway\..+\.lock$/;
+export const DEFAULT_GATEWAY_PORT = 18789;
 /** A gateway lock is a few hundred bytes; anything larger is not one. */
 const MAX_GATEWAY_LOCK_BYTES = 64 * 1024;
 
@@ -86,6 +87,34 @@ export async function readGatewayInfo(stateDir: string, lockDir = defaultGateway
     ?? candidates[0]!;
   const info: GatewayInfo = { lockPath: chosen.lockPath, alive: chosen.alive };
   if (chosen.pid !== undefined) info.pid = chosen.pid;
-  if (chosen.port !== undefined) info.port = chosen.port;
+  const port = chosen.port ?? (chosen.alive ? await livePort(chosen, stateDir) : undefined);
+  if (port !== undefined) info.port = port;
   return info;
+}
+
+function validPort(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
+}
+
+/**
+ * OpenClaw's gateway lock does not record the port: take it from the live gateway's own
+ * `--port`, else from `gateway.port` in the config it names, else OpenClaw's default.
+ */
+async function livePort(gateway: Candidate, stateDir: string): Promise<number> {
+  const commandLine = gateway.pid !== undefined ? readCommandLine(gateway.pid) : undefined;
+  const flag = commandLine ? /(?:^|\s)--port(?:=|\s+)(\d+)(?:\s|$)/.exec(commandLine) : null;
+  const fromFlag = validPort(flag?.[1]);
+  if (fromFlag !== undefined) return fromFlag;
+  const configPath = gateway.configPath ?? path.join(stateDir, 'openclaw.json');
+  try {
+    const text = await fs.readFile(configPath, 'utf8');
+    // openclaw.json may be JSON5; a config plain JSON cannot read simply yields the default.
+    const config = JSON.parse(text) as { gateway?: { port?: unknown } };
+    const fromConfig = validPort(config?.gateway?.port);
+    if (fromConfig !== undefined) return fromConfig;
+  } catch {
+    // missing, unreadable or JSON5: fall through
+  }
+  return DEFAULT_GATEWAY_PORT;
 }

@@ -136,7 +136,8 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     assert.doesNotMatch(r.stdout, ANSI, 'no colour when not a TTY');
     assert.match(r.stdout, new RegExp(`^State dir  ${fx.stateDir} \\(from OPENCLAW_STATE_DIR\\)$`, 'm'));
     assert.match(r.stdout, /^Layout     jsonl \(3 agents, 11 sessions, 9 lock files\)$/m);
-    assert.match(r.stdout, new RegExp(`^Gateway    running \\(pid ${fx.holder.pid}\\)$`, 'm'));
+    // OpenClaw's gateway lock has no port; with no --port and no config it is OpenClaw's default.
+    assert.match(r.stdout, new RegExp(`^Gateway    running \\(pid ${fx.holder.pid}, port 18789\\)$`, 'm'));
     const row = (name: string, state: string, pid: string, age: RegExp, verdict: RegExp) => {
       const line = r.stdout.split('\n').find((l) => l.startsWith('main') && l.includes(` ${name} `));
       assert.ok(line, `a row for ${name}`);
@@ -179,7 +180,7 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     const data = JSON.parse(r.stdout);
     assert.equal(data.exitCode, 1);
     assert.equal(data.layout, 'jsonl');
-    assert.deepEqual(data.gateway, { lockPath: path.join(env.TMPDIR!, `openclaw-${process.getuid!()}`, 'gateway.1a2b3c4d.lock'), pid: fx.holder.pid, alive: true });
+    assert.deepEqual(data.gateway, { lockPath: path.join(env.TMPDIR!, `openclaw-${process.getuid!()}`, 'gateway.1a2b3c4d.lock'), pid: fx.holder.pid, alive: true, port: 18789 });
     assert.equal(data.locks.length, 9);
     const byPath = new Map<string, Record<string, unknown>>(data.locks.map((l: Record<string, unknown>) => [l.lockPath, l]));
     assert.deepEqual(byPath.get(fx.paths.deadLock)?.reasons, ['dead-pid']);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,7 @@ import {
   type SessionsSnapshot,
 } from '../../src/sessions';
 import { reageAgent } from '../../src/sessions/scan';
+import { readCommandLine } from '../../src/lock';
 import {
   buildRichFixture,
   deadPid,
@@ -336,6 +338,28 @@ describe('readGatewayInfo', () => {
     assert.equal((await readGatewayInfo('/state', dir)).alive, false);
     writeFileSync(path.join(dir, 'gateway.aa.lock'), JSON.stringify({ pid: process.pid, createdAt: isoAgo(1000), configPath: '/state/openclaw.json' }));
     assert.equal((await readGatewayInfo('/state', dir)).alive, true);
+  });
+
+  it('takes a live gateway\'s port from its --port, else its config, else 18789', async () => {
+    const dir = path.join(root, 'ports');
+    mkdirSync(dir);
+    const lock = path.join(dir, 'gateway.pp.lock');
+    const gateway = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', 'openclaw-gateway', '--port', '19001'], { stdio: 'ignore' });
+    try {
+      // Until exec completes, /proc shows the parent's command line.
+      for (let i = 0; i < 400 && !(readCommandLine(gateway.pid!) ?? '').includes('--port'); i++) await new Promise((r) => setTimeout(r, 25));
+      writeFileSync(lock, JSON.stringify({ pid: gateway.pid, createdAt: isoAgo(1), configPath: path.join(dir, 'openclaw.json') }));
+      assert.equal((await readGatewayInfo('/state', dir)).port, 19001);
+    } finally {
+      gateway.kill('SIGKILL');
+    }
+    // This test process has no --port: its config decides, else the default.
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, createdAt: isoAgo(1), configPath: path.join(dir, 'openclaw.json') }));
+    assert.equal((await readGatewayInfo('/state', dir)).port, 18789);
+    writeFileSync(path.join(dir, 'openclaw.json'), JSON.stringify({ gateway: { port: 18800, bind: 'loopback' } }));
+    assert.equal((await readGatewayInfo('/state', dir)).port, 18800);
+    writeFileSync(path.join(dir, 'openclaw.json'), '{ gateway: { port: 18800 }, } // JSON5');
+    assert.equal((await readGatewayInfo('/state', dir)).port, 18789);
   });
 
   it('prefers the lock of this state dir\'s config, and survives torn locks', async () => {
