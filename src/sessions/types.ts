@@ -143,7 +143,7 @@ export interface SessionModelOptions extends ScanOptions {
   debounceMs?: number;
   /** Slow safety rescan. Default 30 s. */
   rescanMs?: number;
-  /** Watch the sessions folders with chokidar. Default true; false leaves only the periodic rescan. */
+  /** Watch the sessions folders (fs.watch) and agents (chokidar). Default true; false leaves only the periodic rescan. */
   watch?: boolean;
 }
 
