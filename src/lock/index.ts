@@ -2,7 +2,7 @@
 export * from './types';
 export { SessionLockError, isSessionLockError } from './errors';
 export { lockPathFor, lockPathForSync } from './path';
-export { formatLockPayload, parseLockPayload, validPid, validCreatedAtMs } from './payload';
+export { formatLockPayload, parseLockPayload, validPid, validCreatedAtMs, isWrittenBySessionLocks } from './payload';
 export { isProcessAlive, readProcessStartTime, readCommandLine, isOpenClawCommandLine, readProcessState } from './process';
 export { inspectLock, inspectLockSync } from './inspect';
 export { removeStaleLock, forceRemoveLock, sweepStaleLocks } from './remove';

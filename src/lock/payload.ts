@@ -54,3 +54,14 @@ export function validPositiveInteger(value: unknown): number | undefined {
 export function validStarttime(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
+
+const SESSION_LOCKS_TOKEN = /^[0-9a-f]{20}$/;
+
+/**
+ * Whether this project's lock core wrote the payload (it adds `hostname` and a 20-hex-digit
+ * `token` after OpenClaw's keys). Such a holder is a known, well-behaved writer (our CLI or
+ * editor saving a session), so a person need not be warned that its owner is not OpenClaw.
+ */
+export function isWrittenBySessionLocks(payload: LockPayload | undefined): boolean {
+  return typeof payload?.hostname === 'string' && typeof payload.token === 'string' && SESSION_LOCKS_TOKEN.test(payload.token);
+}

@@ -1,5 +1,6 @@
 // Turns a lock inspection into what a person should see: a level and a severity, judged
 // against the user's {warn, error} thresholds. Pure, so the extension and the CLI agree.
+import { isWrittenBySessionLocks } from '../lock/payload';
 import type { LockInspection, StaleReason } from '../lock/types';
 import { DEFAULT_THRESHOLDS, type LockLevel, type LockThresholds, type LockView, type Severity } from './types';
 
@@ -30,7 +31,8 @@ export function lockLevel(inspection: LockInspection, thresholds: LockThresholds
       const pastOwnHold = inspection.reasons.includes('hold-exceeded')
         || (inspection.maxHoldMs !== undefined && age > inspection.maxHoldMs);
       if (pastOwnHold || age > thresholds.errorMs || inspection.reasons.includes('too-old')) return 'held-too-long';
-      if (inspection.reasons.includes('non-openclaw-owner')) return 'suspect';
+      // A live non-OpenClaw owner is suspect unless it is this tool saving or compacting.
+      if (inspection.reasons.includes('non-openclaw-owner') && !isWrittenBySessionLocks(inspection.payload)) return 'suspect';
       if (age > thresholds.warnMs) return 'held-long';
       return 'held';
     }

@@ -35,6 +35,19 @@ describe('lock levels', () => {
     assert.equal(lockLevel(held(1_000, { reasons: ['too-old'] }), t), 'held-too-long');
   });
 
+  it('treats a live lock written by this tool (our CLI or editor) as held, not suspect', () => {
+    const ours = held(1_000, {
+      reasons: ['non-openclaw-owner'],
+      payload: { pid: 42, createdAt: '2026-11-22T10:00:00.000Z', maxHoldMs: 300_000, hostname: 'box', token: '0123456789abcdef0123' },
+    });
+    assert.equal(lockLevel(ours, t), 'held');
+    const lookalike = held(1_000, {
+      reasons: ['non-openclaw-owner'],
+      payload: { pid: 42, createdAt: '2026-11-22T10:00:00.000Z', hostname: 'box', token: 'not-ours' },
+    });
+    assert.equal(lockLevel(lookalike, t), 'suspect');
+  });
+
   it('maps the core states', () => {
     assert.equal(lockLevel({ lockPath: 'x', state: 'free', reasons: [], reclaimable: false }), 'free');
     assert.equal(lockLevel({ lockPath: 'x', state: 'initialising', reasons: ['missing-pid'], reclaimable: false }), 'initialising');
