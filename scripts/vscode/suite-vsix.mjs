@@ -1,16 +1,16 @@
 // Suite (picked up by scripts/test.mjs): the shipped artifact. Builds the .vsix with
-// `npm run package`, checks it is warning-free, small and holds only what it should, then
-// installs it with `code-server --install-extension` into a fresh extensions dir on every
-// VS Code version under test and runs the activation tests against the installed copy
-// (the development path is an empty test-host extension). Restores the development build of dist/ afterwards.
-import { spawnSync } from 'node:child_process';
+// `npm run package` (on a private copy of the working tree), checks it is warning-free,
+// small and holds only what it should, then installs it with `code-server
+// --install-extension` into a fresh extensions dir on every VS Code version under test and
+// runs the activation tests against the installed copy (the development path is an empty
+// test-host extension).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseVersionList, projectRoot } from './env.mjs';
 import { runExtensionTests, summarise } from './integration.mjs';
 import { ensureProvisioned } from './provision.mjs';
-import { clearArtifacts, createRunDir, installExtension, log } from './server.mjs';
-import { checkVsixContents, packageVsix, vsixPath } from './vsix.mjs';
+import { clearArtifacts, createRunDir, installExtension } from './server.mjs';
+import { checkVsixContents, packageVsix } from './vsix.mjs';
 
 clearArtifacts('vsix-');
 let passed = 0;
@@ -21,18 +21,21 @@ const check = (ok, message) => {
   else failed += 1;
 };
 
+let packaging;
 try {
   const versions = parseVersionList(process.env.OPENCLAW_VSCODE_VERSIONS);
-  let packaged = false;
+  packaging = createRunDir();
+  let vsixPath;
   try {
-    const { warnings } = packageVsix();
-    packaged = true;
+    const packaged = packageVsix(packaging.dir);
+    const { warnings } = packaged;
+    vsixPath = packaged.vsixPath;
     check(warnings.length === 0, `npm run package builds the .vsix without warnings${warnings.length ? `:\n     ${warnings.join('\n     ')}` : ''}`);
   } catch (error) {
     check(false, `npm run package: ${error.message}`);
   }
-  if (packaged) {
-    const { entries, bytes, problems } = checkVsixContents();
+  if (vsixPath) {
+    const { entries, bytes, problems } = checkVsixContents(vsixPath);
     check(problems.length === 0, `the .vsix holds only the bundle, media and docs (${entries.length} files, ${(bytes / 1024).toFixed(1)} KiB)${problems.length ? `:\n     ${problems.join('\n     ')}` : ''}`);
     ensureProvisioned(versions);
     for (const vscodeVersion of versions) {
@@ -66,9 +69,7 @@ try {
 } catch (error) {
   check(false, `vsix suite could not run: ${error.message}`);
 } finally {
-  // `npm run package` left a minified dist/ without source maps: put the development build back.
-  const rebuild = spawnSync(process.execPath, ['scripts/build.mjs', '--filter', 'none/'], { cwd: projectRoot, encoding: 'utf8' });
-  if (rebuild.status !== 0) log(`could not restore the development build of dist/: ${rebuild.stderr}`);
+  packaging?.dispose();
 }
 console.log(`suite-result: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);

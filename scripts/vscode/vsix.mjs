@@ -1,10 +1,13 @@
 // Builds the .vsix exactly as a release does (`npm run package`) and checks what is in it.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './env.mjs';
 
-export const vsixPath = join(projectRoot, 'dist/openclaw-session-locks.vsix');
+export const VSIX_NAME = 'openclaw-session-locks.vsix';
+
+/** What `npm run package` reads: sources, build scripts, manifest, docs, media. */
+const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'scripts', 'src'];
 
 /** What the package may contain: the bundle, media, the manifest and the three documents. */
 const ALLOWED_ENTRIES = [
@@ -21,13 +24,23 @@ const REQUIRED_ENTRIES = ['extension/package.json', 'extension/dist/extension.js
 /** "Small": the bundle is a few hundred KB; a stray node_modules or out/ would blow far past this. */
 export const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 
-/** Runs `npm run package`; returns vsce's warnings (npm's own config notices are not vsce's). */
-export function packageVsix() {
-  const result = spawnSync('npm', ['run', 'package'], { cwd: projectRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/**
+ * Runs `npm run package` on a copy of the working tree in `stagingDir` (node_modules
+ * linked), so the shared checkout's dist/ is never deleted under someone else's running
+ * tests. Returns the .vsix path and vsce's warnings (npm's own config notices are not vsce's).
+ */
+export function packageVsix(stagingDir) {
+  for (const name of PACKAGE_INPUTS) {
+    if (existsSync(join(projectRoot, name))) cpSync(join(projectRoot, name), join(stagingDir, name), { recursive: true });
+  }
+  symlinkSync(join(projectRoot, 'node_modules'), join(stagingDir, 'node_modules'));
+  const result = spawnSync('npm', ['run', 'package'], { cwd: stagingDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
   if (result.status !== 0) throw new Error(`npm run package failed (exit ${result.status}):\n${output.split('\n').slice(-30).join('\n')}`);
   const warnings = output.split('\n').filter((line) => /warn/i.test(line) && !/^npm warn/i.test(line.trim()));
-  return { output, warnings };
+  const vsixPath = join(stagingDir, 'dist', VSIX_NAME);
+  if (!existsSync(vsixPath)) throw new Error(`npm run package succeeded but wrote no ${vsixPath}`);
+  return { vsixPath, output, warnings };
 }
 
 /** Entry names from a zip's central directory (a .vsix is a zip). */
@@ -58,7 +71,7 @@ export function listZipEntries(file) {
 }
 
 /** Problems with the package's contents and size (empty when it is as intended). */
-export function checkVsixContents(file = vsixPath) {
+export function checkVsixContents(file) {
   const entries = listZipEntries(file);
   const names = entries.map((e) => e.name);
   const problems = [];
