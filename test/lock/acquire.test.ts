@@ -14,18 +14,7 @@ import {
   SessionLockError,
   type SessionWriteLock,
 } from '../../src/lock';
-import { deadPid, lockBytes, makeTempDir, spawnSleeper } from './helpers';
-
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const { dir, cleanup } = makeTempDir();
-    try {
-      await fn(dir);
-    } finally {
-      cleanup();
-    }
-  };
-}
+import { deadPid, lockBytes, spawnSleeper, withDir } from './helpers';
 
 const isCode = (code: string, message?: RegExp) => (error: unknown) =>
   error instanceof SessionLockError && error.code === code && (!message || message.test(error.message));

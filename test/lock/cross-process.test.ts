@@ -3,18 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { deadPid, lockBytes, makeTempDir, spawnWorker, type Worker } from './helpers';
-
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const { dir, cleanup } = makeTempDir();
-    try {
-      await fn(dir);
-    } finally {
-      cleanup();
-    }
-  };
-}
+import { deadPid, lockBytes, spawnWorker, type Worker, withDir } from './helpers';
 
 test('8 processes incrementing one counter through the lock: no lost update, never two holders', { timeout: 180_000 }, withDir(async (dir) => {
   const workers = 8;

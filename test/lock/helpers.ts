@@ -86,3 +86,15 @@ export function spawnWorker(command: WorkerCommand): Worker {
     },
   };
 }
+
+/** Runs a test body in a fresh temporary directory that is removed afterwards. */
+export function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      await fn(dir);
+    } finally {
+      cleanup();
+    }
+  };
+}

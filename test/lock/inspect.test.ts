@@ -4,21 +4,10 @@ import { mkdirSync, symlinkSync, utimesSync, writeFileSync, readFileSync, exists
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { inspectLock, lockPathFor, readProcessStartTime } from '../../src/lock';
-import { deadPid, lockBytes, makeTempDir, spawnSleeper } from './helpers';
+import { deadPid, lockBytes, spawnSleeper, withDir } from './helpers';
 import { hostname } from 'node:os';
 
 const NOW_ISO = () => new Date().toISOString();
-
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const { dir, cleanup } = makeTempDir();
-    try {
-      await fn(dir);
-    } finally {
-      cleanup();
-    }
-  };
-}
 
 function ageFile(path: string, seconds: number): void {
   const when = new Date(Date.now() - seconds * 1000);

@@ -6,18 +6,7 @@ import { join } from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, sweepStaleLocks } from '../../src/lock';
 import { swapOutSync } from '../../src/lock/fsops';
 import { reclaimJudgedLockSync } from '../../src/lock/reclaim';
-import { deadPid, lockBytes, makeTempDir, spawnSleeper } from './helpers';
-
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const { dir, cleanup } = makeTempDir();
-    try {
-      await fn(dir);
-    } finally {
-      cleanup();
-    }
-  };
-}
+import { deadPid, lockBytes, spawnSleeper, withDir } from './helpers';
 
 const staleText = () => lockBytes({ pid: deadPid(), createdAt: new Date().toISOString(), maxHoldMs: 300000 });
 
