@@ -134,13 +134,20 @@ class HeldLock implements WatchdogTarget {
     if (this.released) return;
     this.compromised = error;
     this.finish();
-    for (const listener of this.listeners) {
+    // A copy: a listener may release its handle, which removes it from the list.
+    for (const listener of [...this.listeners]) {
       try {
         listener(error);
       } catch {
         // onCompromised must never throw into the lock core or the host.
       }
     }
+  }
+
+  /** A released handle's onCompromised no longer concerns anyone. */
+  removeListener(listener: (error: SessionLockError) => void): void {
+    const index = this.listeners.indexOf(listener);
+    if (index >= 0) this.listeners.splice(index, 1);
   }
 
   releaseOne(): void {
@@ -174,7 +181,12 @@ class HeldLock implements WatchdogTarget {
 class LockHandle implements SessionWriteLock {
   private ownReleased = false;
 
-  constructor(private readonly held: HeldLock) {}
+  constructor(
+    private readonly held: HeldLock,
+    private readonly onCompromised: ((error: SessionLockError) => void) | undefined,
+  ) {
+    if (onCompromised) held.listeners.push(onCompromised);
+  }
 
   get lockPath(): string {
     return this.held.lockPath;
@@ -210,6 +222,8 @@ class LockHandle implements SessionWriteLock {
   async release(): Promise<void> {
     if (this.ownReleased) return;
     this.ownReleased = true;
+    // Nested acquisitions of one long-held lock would otherwise pile up listeners for good.
+    if (this.onCompromised) this.held.removeListener(this.onCompromised);
     this.held.releaseOne();
   }
 }
@@ -495,8 +509,7 @@ export async function acquireSessionWriteLock(options: AcquireOptions): Promise<
   const current = slot.holder;
   if (options.owner !== undefined && current && current.owner === options.owner && !current.released) {
     current.count += 1;
-    if (options.onCompromised) current.listeners.push(options.onCompromised);
-    return new LockHandle(current);
+    return new LockHandle(current, options.onCompromised);
   }
 
   if (slot.busy) await waitForTurn(lockPath, slot, deadline, timeoutMs, signal);
@@ -521,7 +534,6 @@ export async function acquireSessionWriteLock(options: AcquireOptions): Promise<
     throw error;
   }
   const held = new HeldLock(lockPath, options.sessionFile, created.payload, created.bytes, created.dev, created.ino, options.owner, maxHoldMs, created.record.acquiredAt, slot, created.record);
-  if (options.onCompromised) held.listeners.push(options.onCompromised);
   slot.holder = held;
-  return new LockHandle(held);
+  return new LockHandle(held, options.onCompromised);
 }

@@ -98,6 +98,28 @@ test('reentrancy: the same owner nests, the file goes at zero', withDir(async (d
   assert.equal(existsSync(outer.lockPath), false);
 }));
 
+test('a released nested handle is not told about a later loss; the handles still holding are', withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const owner = {};
+  const told: string[] = [];
+  const outer = await acquireSessionWriteLock({ sessionFile, owner, onCompromised: () => told.push('outer') });
+  // Many short nested sections inside one long hold, each with its own listener.
+  for (let i = 0; i < 3; i++) {
+    const nested = await acquireSessionWriteLock({ sessionFile, owner, onCompromised: () => told.push(`released-${i}`) });
+    await nested.release();
+  }
+  // A listener that releases its own handle while being told must not make others miss the news.
+  const selfReleasing: { handle?: Awaited<ReturnType<typeof acquireSessionWriteLock>> } = {};
+  selfReleasing.handle = await acquireSessionWriteLock({ sessionFile, owner, onCompromised: () => { told.push('self-releasing'); void selfReleasing.handle!.release(); } });
+  const stillNested = await acquireSessionWriteLock({ sessionFile, owner, onCompromised: () => told.push('still-nested') });
+  unlinkSync(outer.lockPath);
+  assert.equal(await outer.isHeld(), false);
+  assert.deepEqual(told, ['outer', 'self-releasing', 'still-nested']);
+  assert.equal(stillNested.compromised?.code, 'SESSION_LOCK_LOST');
+  await stillNested.release();
+  await outer.release();
+}));
+
 test('two owners in one process exclude each other and are served in FIFO order', withDir(async (dir) => {
   const sessionFile = join(dir, 's.jsonl');
   const first = await acquireSessionWriteLock({ sessionFile, owner: {} });
