@@ -9,6 +9,7 @@ import { SessionsView, type SessionsTreeDataProvider } from './sessionsView';
 import { LockStatusBar } from './statusBar';
 import { SessionFileSystemProvider } from './sessionFileSystem';
 import { CompactCommand } from './compactCommand';
+import { UnsafeOpenGuard } from './unsafeOpenGuard';
 import type { SessionsTreeModel, TreeNode } from './treeModel';
 
 /** What activate() returns: a small surface for integration tests and other extensions. */
@@ -21,6 +22,8 @@ export interface OpenClawSessionsApi {
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly decorations: LockFileDecorations;
   readonly log: vscode.LogOutputChannel;
+  /** Warns about transcripts opened or saved through plain `file:` (outside the session write lock). */
+  readonly unsafeOpenGuard: UnsafeOpenGuard;
   treeModel(): SessionsTreeModel;
   snapshot(): SessionsSnapshot | undefined;
   status(): StatusSummary & { visible: boolean };
@@ -42,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
   const decorations = new LockFileDecorations(state);
   // Transcripts open through openclaw-session: so every save takes the session write lock.
   context.subscriptions.push(new SessionFileSystemProvider(state, log), new CompactCommand(state, log));
+  const unsafeOpenGuard = new UnsafeOpenGuard(state, log);
+  context.subscriptions.push(unsafeOpenGuard);
   // Any disposal order is safe: the parts only listen to state, and state stops the model.
   context.subscriptions.push(state, view, statusBar, commands, alerts, decorations);
 
@@ -77,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
     treeView: view.treeView,
     decorations,
     log,
+    unsafeOpenGuard,
     treeModel: () => state.tree,
     snapshot: () => state.snapshot,
     status: () => statusBar.summary,

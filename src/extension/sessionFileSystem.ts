@@ -21,15 +21,19 @@ export function sessionUri(transcriptPath: string): vscode.Uri {
 export interface EditingSettings {
   lockTimeoutMs: number;
   largeFileBytes: number;
+  /** Above this readFile refuses outright: even read-only, VS Code would hold the whole file in memory (several times over). */
+  maxReadBytes: number;
 }
 
 export function readEditingSettings(): EditingSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const seconds = Number(config.get('editing.lockTimeoutSeconds', 60));
   const megabytes = Number(config.get('editing.largeFileMB', 50));
+  const maxReadMegabytes = Number(config.get('editing.maxReadMB', 512));
   return {
     lockTimeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000,
     largeFileBytes: (Number.isFinite(megabytes) && megabytes > 0 ? megabytes : 50) * 2 ** 20,
+    maxReadBytes: (Number.isFinite(maxReadMegabytes) && maxReadMegabytes > 0 ? maxReadMegabytes : 512) * 2 ** 20,
   };
 }
 
@@ -55,6 +59,14 @@ export function toFileSystemError(error: unknown): vscode.FileSystemError {
     default:
       return vscode.FileSystemError.Unavailable(error.message);
   }
+}
+
+export function tooLargeToOpen(transcriptPath: string, size: number, maxReadBytes: number): vscode.FileSystemError {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  return vscode.FileSystemError.Unavailable(
+    `${path.basename(transcriptPath)} is ${mb(size)} MB, over openclawSessions.editing.maxReadMB (${mb(maxReadBytes)} MB): it is not opened at all, ` +
+      'so VS Code does not load it into memory. Use Compact Session to shrink it (the original is kept as a .bak file), then open it again.',
+  );
 }
 
 export const SAVE_ANYWAY = 'Save Anyway';
@@ -104,8 +116,14 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const { maxReadBytes } = readEditingSettings();
+    // Checked before reading: the point is never to allocate the file at all.
+    const before = await fs.promises.lstat(uri.path).catch(() => undefined);
+    if (before && before.size > maxReadBytes) throw tooLargeToOpen(uri.path, before.size, maxReadBytes);
     try {
       const { content, snapshot } = await readTranscriptSnapshot(uri.path);
+      // It grew past the cap between the check and the read (an append in between): refuse all the same.
+      if (snapshot.size > maxReadBytes) throw tooLargeToOpen(uri.path, snapshot.size, maxReadBytes);
       this.snapshots.set(uri.path, snapshot);
       if (snapshot.size > readEditingSettings().largeFileBytes && !this.warnedLarge.has(uri.path)) {
         this.warnedLarge.add(uri.path);
