@@ -94,10 +94,19 @@ export type SwapOutcome =
   /** Another file was at the lock path; it was put back untouched. */
   | 'restored'
   /**
-   * Another file was at the lock path and, while it was aside, yet another lock was created;
-   * the displaced file could not be put back without clobbering the newer lock and was deleted.
+   * Another file was at the lock path and, while it was aside, yet another lock was created:
+   * the displaced file cannot be put back without clobbering the newer lock. It is left
+   * untouched under its aside name (see SwapDetails.asidePath): it was not the judged file,
+   * so it is not ours to delete. Its owner has lost the lock either way (its next
+   * isHeld()/assertHeld() reads the lock path and finds another file); the kept file tells a
+   * person whose lock was displaced, and sweepStaleLocks removes it once this process is dead.
    */
   | 'displaced';
+
+export interface SwapDetails {
+  /** Set with 'displaced': where the displaced file was left. */
+  asidePath?: string;
+}
 
 const asidePrefix = randomBytes(4).toString('hex');
 let asideCounter = 0;
@@ -123,10 +132,14 @@ export function asidePathFor(lockPath: string): string {
  * and step 1, the replacement is absent from the lock path between steps 1 and 3. A process
  * that creates a lock in that window (microseconds) wins it, and the replacement cannot be
  * put back ('displaced'); its owner then finds its lock lost when it verifies before writing.
- * No check-then-unlink scheme on POSIX avoids such a window; this one never deletes a file
- * that was not verified to be the judged one.
+ * No check-then-unlink scheme on POSIX avoids such a window. Among users of this core the
+ * reclaim guard (reclaim.ts) keeps the file from being replaced between the re-judgement and
+ * step 1, so 'displaced' needs a tool that does not take the guard (OpenClaw itself). Even
+ * then this never deletes a file that was not verified to be the judged one: a displaced
+ * file stays under its aside name, and a process that dies between steps 1 and 3 leaves its
+ * aside file for sweepStaleLocks.
  */
-export function swapOutSync(lockPath: string, judged: JudgedFile): SwapOutcome {
+export function swapOutSync(lockPath: string, judged: JudgedFile, details?: SwapDetails): SwapOutcome {
   const aside = asidePathFor(lockPath);
   try {
     renameSync(lockPath, aside);
@@ -139,10 +152,15 @@ export function swapOutSync(lockPath: string, judged: JudgedFile): SwapOutcome {
     unlinkSync(aside);
     return 'removed';
   }
-  return restoreAside(aside, lockPath);
+  return putBackAsideSync(aside, lockPath, details);
 }
 
-function restoreAside(aside: string, lockPath: string): SwapOutcome {
+/**
+ * Step 3 for a file that was not the judged one: puts it back at the lock path unless a newer
+ * file is there, in which case it stays at `aside` ('displaced'). Exported for tests, which
+ * cannot otherwise create a lock inside the microseconds between steps 1 and 3.
+ */
+export function putBackAsideSync(aside: string, lockPath: string, details?: SwapDetails): SwapOutcome {
   try {
     linkSync(aside, lockPath);
     unlinkSync(aside);
@@ -150,13 +168,14 @@ function restoreAside(aside: string, lockPath: string): SwapOutcome {
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'EEXIST') {
-      unlinkSync(aside);
+      if (details) details.asidePath = aside;
       return 'displaced';
     }
     // Directories cannot be hard-linked: rename back if the path is still free.
     if (code === 'EPERM' || code === 'EISDIR') {
       try {
         lstatSync(lockPath);
+        if (details) details.asidePath = aside;
         return 'displaced';
       } catch {
         renameSync(aside, lockPath);

@@ -14,14 +14,14 @@
 // or stalls for GUARD_STALE_MS; both are rare and still never delete an unverified file.
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { errnoCode } from './errors';
-import { readLockFileSync, swapOutSync, type SwapOutcome } from './fsops';
+import { readLockFileSync, swapOutSync, type SwapDetails, type SwapOutcome } from './fsops';
 import { inspectLockSync } from './inspect';
 import { formatLockPayload, parseLockPayload, validPid } from './payload';
 import { isProcessAlive } from './process';
 import type { InspectOptions, LockInspection } from './types';
 
 /** A guard is held for a handful of syscalls; one this old belongs to a dead or stuck process. */
-const GUARD_STALE_MS = 10_000;
+export const GUARD_STALE_MS = 10_000;
 
 export type ReclaimOutcome =
   | SwapOutcome
@@ -66,15 +66,27 @@ function tryCreateGuard(guardPath: string): Guard | undefined {
   return { dev: read.identity.dev, ino: read.identity.ino, raw };
 }
 
+/**
+ * Why a guard (its bytes and mtime) is abandoned, or undefined while it may be in use: its pid
+ * is dead, or it is older than any reclaim takes (a stuck holder, a reused pid, a torn payload).
+ * `selfIsAbandoned`: a guard naming this process is abandoned when seen from code that cannot
+ * run while this process holds a guard (reclaims are synchronous from start to end).
+ */
+export function abandonedGuardReason(raw: Buffer, mtimeMs: number, now: number, selfIsAbandoned: boolean): string | undefined {
+  const pid = validPid(parseLockPayload(raw)?.pid);
+  if (pid !== undefined && pid !== process.pid && !isProcessAlive(pid)) return `its reclaimer (pid ${pid}) is dead`;
+  if (pid === process.pid && selfIsAbandoned) return 'it names this process, which is not reclaiming';
+  if (now - mtimeMs > GUARD_STALE_MS) return `it is older than ${GUARD_STALE_MS / 1000} s`;
+  return undefined;
+}
+
 /** Removes a guard left by a dead process (or one stuck far longer than any reclaim takes). */
 function clearStaleGuard(guardPath: string): void {
   const read = readLockFileSync(guardPath);
   if (read.kind !== 'file') return;
-  const pid = validPid(parseLockPayload(read.raw)?.pid);
-  const abandoned =
-    Date.now() - read.identity.mtimeMs > GUARD_STALE_MS ||
-    (pid !== undefined && (pid === process.pid || !isProcessAlive(pid)));
-  if (abandoned) swapOutSync(guardPath, { dev: read.identity.dev, ino: read.identity.ino, raw: read.raw });
+  if (abandonedGuardReason(read.raw, read.identity.mtimeMs, Date.now(), true) !== undefined) {
+    swapOutSync(guardPath, { dev: read.identity.dev, ino: read.identity.ino, raw: read.raw });
+  }
 }
 
 function acquireGuard(guardPath: string): Guard | undefined {
@@ -94,6 +106,7 @@ export function reclaimJudgedLockSync(
   judged: LockInspection,
   options: InspectOptions,
   stillRemovable: (fresh: LockInspection) => boolean,
+  details?: SwapDetails,
 ): ReclaimOutcome {
   if (!judged.identity || !judged.raw) return 'changed';
   const guardPath = guardPathFor(lockPath);
@@ -103,7 +116,7 @@ export function reclaimJudgedLockSync(
     const fresh = inspectLockSync(lockPath, options);
     if (fresh.state === 'free') return 'gone';
     if (!sameFile(fresh, judged) || !stillRemovable(fresh)) return 'changed';
-    return swapOutSync(lockPath, { dev: judged.identity.dev, ino: judged.identity.ino, raw: judged.raw });
+    return swapOutSync(lockPath, { dev: judged.identity.dev, ino: judged.identity.ino, raw: judged.raw }, details);
   } finally {
     try {
       swapOutSync(guardPath, guard);

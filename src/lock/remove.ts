@@ -3,6 +3,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { SessionLockError, errnoCode } from './errors';
+import type { SwapDetails } from './fsops';
+import { reclaimLeftoverKind, removeReclaimLeftoverSync } from './leftovers';
 import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
 import { inspectLockSync } from './inspect';
 import type { ForceRemoveOptions, InspectOptions, LockInspection, RemoveOptions, RemoveResult } from './types';
@@ -18,8 +20,9 @@ function swapOut(inspection: LockInspection, options: InspectOptions, stillRemov
   const { lockPath, identity, raw } = inspection;
   if (!identity || !raw) return { lockPath, removed: false, inspection, keptBecause: 'the lock file could not be read' };
   let outcome: ReclaimOutcome;
+  const details: SwapDetails = {};
   try {
-    outcome = reclaimJudgedLockSync(lockPath, inspection, options, stillRemovable);
+    outcome = reclaimJudgedLockSync(lockPath, inspection, options, stillRemovable, details);
   } catch (error) {
     throw new SessionLockError('SESSION_LOCK_IO', `cannot remove lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
   }
@@ -38,7 +41,7 @@ function swapOut(inspection: LockInspection, options: InspectOptions, stillRemov
         lockPath,
         removed: false,
         inspection,
-        keptBecause: 'the lock file changed after it was inspected and another lock was created meanwhile; the newest lock was kept',
+        keptBecause: `the lock file changed after it was inspected and another lock was created meanwhile; the newest lock was kept and the one it displaced was left at ${details.asidePath ?? 'its aside name'}`,
       };
   }
 }
@@ -92,7 +95,11 @@ export async function forceRemoveLock(lockPath: string, options: ForceRemoveOpti
   return swapOut(inspection, options, () => true);
 }
 
-/** Tries removeStaleLock on every `*.lock` in the directory; a missing directory has none. */
+/**
+ * Tries removeStaleLock on every `*.lock` in the directory, then removes the reclaim guard and
+ * aside files that processes dying mid-reclaim left behind, when provably abandoned (results
+ * with kind 'reclaim-leftover'). A missing directory has none.
+ */
 export async function sweepStaleLocks(sessionsDir: string, options: Omit<RemoveOptions, 'expected'> = {}): Promise<RemoveResult[]> {
   const dir = resolve(sessionsDir);
   let names: string[];
@@ -103,8 +110,20 @@ export async function sweepStaleLocks(sessionsDir: string, options: Omit<RemoveO
     throw new SessionLockError('SESSION_LOCK_IO', `cannot list ${dir}: ${(error as Error).message}`, dir, { cause: error });
   }
   const results: RemoveResult[] = [];
-  for (const name of names.filter((n) => n.endsWith('.lock')).sort()) {
-    results.push(await removeStaleLock(join(dir, name), options));
+  const sorted = names.sort();
+  for (const name of sorted.filter((n) => n.endsWith('.lock'))) {
+    results.push({ kind: 'lock', ...(await removeStaleLock(join(dir, name), options)) });
+  }
+  for (const name of sorted) {
+    const kind = reclaimLeftoverKind(name);
+    if (!kind) continue;
+    const path = join(dir, name);
+    try {
+      const result = removeReclaimLeftoverSync(path, kind, options);
+      if (result) results.push(result);
+    } catch (error) {
+      throw new SessionLockError('SESSION_LOCK_IO', `cannot remove reclaim leftover ${path}: ${(error as Error).message}`, path, { cause: error });
+    }
   }
   return results;
 }

@@ -157,6 +157,13 @@ export type SessionLockErrorCode =
   | 'SESSION_LOCK_IO';
 
 export interface RemoveResult {
+  /**
+   * `lock` (also when absent): a session lock. `reclaim-leftover` (only from sweepStaleLocks):
+   * a `<lock>.reclaim` guard or `<lock>.reclaim.<pid>.<hex>` aside file that a process dying
+   * mid-reclaim left behind; `lockPath` is then that file's path, and `inspection` reads its
+   * bytes as a lock payload (the verdict on it follows the leftover's own rules, not `reclaimable`).
+   */
+  kind?: 'lock' | 'reclaim-leftover';
   lockPath: string;
   removed: boolean;
   /** What was judged right before acting. */

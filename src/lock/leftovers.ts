@@ -1,0 +1,88 @@
+// Files the reclaim protocol leaves behind when its process dies mid-reclaim: the guard
+// `<lock>.reclaim` (payload names the reclaimer's pid) and aside files
+// `<file>.reclaim.<pid>.<hex>` (a lock or guard renamed aside by the verified swap; the pid in
+// the NAME is the process that renamed it, and the hex part makes the name unique to that
+// process, so no one else ever creates a file under it). Removed only when provably abandoned,
+// by verified swap, never while the process that made them is alive (a guard excepted only
+// once older than any reclaim takes, exactly as every reclaimer already treats it).
+import { lstatSync } from 'node:fs';
+import { readLockFileSync, swapOutSync, type SwapOutcome } from './fsops';
+import { judgeLockFile } from './inspect';
+import { isProcessAlive } from './process';
+import { abandonedGuardReason } from './reclaim';
+import type { InspectOptions, LockInspection, RemoveResult } from './types';
+
+/**
+ * An aside file exists for microseconds unless its renamer died between rename and unlink (or
+ * kept a displaced lock on purpose). The age is measured from the ctime, which rename() sets;
+ * the mtime still is the original lock's.
+ */
+export const ASIDE_STALE_MS = 5_000;
+
+const GUARD_SUFFIX = '.lock.reclaim';
+// asidePathFor: 8 hex digits per process plus a hex counter (1 to 8 digits).
+const ASIDE_NAME = /\.reclaim\.([1-9]\d{0,9})\.[0-9a-f]{9,16}$/;
+
+export type LeftoverKind = { type: 'guard' } | { type: 'aside'; pid: number };
+
+/** Whether a directory entry's name is a reclaim guard or aside file of a lock. */
+export function reclaimLeftoverKind(name: string): LeftoverKind | undefined {
+  if (name.endsWith(GUARD_SUFFIX) && name.length > GUARD_SUFFIX.length) return { type: 'guard' };
+  if (!name.includes(`${GUARD_SUFFIX}.`)) return undefined;
+  const match = ASIDE_NAME.exec(name);
+  return match ? { type: 'aside', pid: Number(match[1]) } : undefined;
+}
+
+function kept(inspection: LockInspection, keptBecause: string): RemoveResult {
+  return { kind: 'reclaim-leftover', lockPath: inspection.lockPath, removed: false, inspection, keptBecause };
+}
+
+function abandonedAsideReason(path: string, pid: number, inspection: LockInspection, now: number): string | { keep: string } {
+  if (pid === process.pid || isProcessAlive(pid)) return { keep: `the process that made it (pid ${pid}) is alive` };
+  let ctimeMs: number;
+  try {
+    const stats = lstatSync(path);
+    if (stats.dev !== inspection.identity!.dev || stats.ino !== inspection.identity!.ino) return { keep: 'the file changed while it was inspected' };
+    ctimeMs = stats.ctimeMs;
+  } catch {
+    return { keep: 'the file changed while it was inspected' };
+  }
+  const ageMs = now - Math.max(ctimeMs, inspection.identity!.mtimeMs);
+  if (ageMs <= ASIDE_STALE_MS) return { keep: `its maker (pid ${pid}) is dead, but the file is younger than ${ASIDE_STALE_MS / 1000} s` };
+  return `the process that made it (pid ${pid}) is dead`;
+}
+
+function outcomeResult(inspection: LockInspection, outcome: SwapOutcome, why: string): RemoveResult {
+  switch (outcome) {
+    case 'removed':
+      return { kind: 'reclaim-leftover', lockPath: inspection.lockPath, removed: true, inspection };
+    case 'gone':
+      return kept(inspection, 'the file was already gone');
+    case 'restored':
+    case 'displaced':
+      return kept(inspection, `the file changed after it was inspected (${why}); the new one was kept`);
+  }
+}
+
+/**
+ * Judges and, when provably abandoned, removes one reclaim leftover; undefined when it is
+ * already gone (a reclaim in this sweep may have cleared an abandoned guard). Synchronous, like
+ * every other check-and-act on lock files. Throws only for I/O errors while removing.
+ */
+export function removeReclaimLeftoverSync(path: string, kind: LeftoverKind, options: InspectOptions = {}): RemoveResult | undefined {
+  const now = options.now ?? Date.now();
+  const inspection = judgeLockFile(path, readLockFileSync(path), { ...options, readCommandLine: false });
+  if (inspection.state === 'free') return undefined;
+  if (!inspection.identity || !inspection.raw) return kept(inspection, inspection.problem ?? 'the file cannot be judged');
+  let why: string;
+  if (kind.type === 'guard') {
+    const reason = abandonedGuardReason(inspection.raw, inspection.identity.mtimeMs, now, false);
+    if (reason === undefined) return kept(inspection, 'a reclaimer may be using this guard right now (its pid is alive and it is young)');
+    why = reason;
+  } else {
+    const verdict = abandonedAsideReason(path, kind.pid, inspection, now);
+    if (typeof verdict !== 'string') return kept(inspection, verdict.keep);
+    why = verdict;
+  }
+  return outcomeResult(inspection, swapOutSync(path, { dev: inspection.identity.dev, ino: inspection.identity.ino, raw: inspection.raw }), why);
+}
