@@ -60,7 +60,7 @@ function outcomeResult(inspection: LockInspection, outcome: SwapOutcome, why: st
       return kept(inspection, 'the file was already gone');
     case 'restored':
     case 'displaced':
-      return kept(inspection, `the file changed after it was inspected (${why}); the new one was kept`);
+      return kept(inspection, `judged abandoned (${why}), but the file changed before it could be removed; the new one was kept`);
   }
 }
 
