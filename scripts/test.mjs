@@ -3,7 +3,7 @@
 // and closes with one line that counts them all.
 //   --only unit     node --test suites only
 //   --only vscode   real VS Code suites only
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -20,6 +20,19 @@ function run(label, command, args, options = {}) {
   const seconds = ((Date.now() - began) / 1000).toFixed(1);
   console.log(`=== ${label}: ${result.status === 0 ? 'ok' : `failed (exit ${result.status ?? result.signal})`} in ${seconds}s`);
   return result.status === 0;
+}
+
+function runStreaming(command, args) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      process.stdout.write(chunk);
+    });
+    child.on('close', (status, signal) => resolve({ status, signal, stdout }));
+  });
 }
 
 function fail(message) {
@@ -53,9 +66,9 @@ if (only !== 'unit') {
   const dir = join(root, 'scripts/vscode');
   const suites = existsSync(dir) ? readdirSync(dir).filter((f) => /^suite-.*\.mjs$/.test(f)).sort() : [];
   for (const suite of suites) {
-    const result = spawnSync(process.execPath, [join(dir, suite)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-    process.stdout.write(result.stdout ?? '');
-    const match = /^suite-result: (\d+) passed, (\d+) failed/m.exec(result.stdout ?? '');
+    // Streamed, not buffered: a suite that hangs in CI must show how far it got.
+    const result = await runStreaming(process.execPath, [join(dir, suite)]);
+    const match = /^suite-result: (\d+) passed, (\d+) failed/m.exec(result.stdout);
     if (match) {
       totals.passed += Number(match[1]);
       totals.failed += Number(match[2]);
