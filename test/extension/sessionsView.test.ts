@@ -240,10 +240,12 @@ suite('Sessions view (real VS Code)', function () {
     fs.mkdirSync(dir, { recursive: true });
     const store: Record<string, unknown> = {};
     const header = `${JSON.stringify({ type: 'session', version: 3, id: 'x', timestamp: '2026-11-22T10:00:00.000Z', cwd: '/' })}\n`;
-    for (let i = 0; i < 10_000; i++) {
-      const id = `s${String(i).padStart(5, '0')}`;
-      store[`agent:main:bulk:${id}`] = { sessionId: id, updatedAt: 1_700_000_000_000 + i };
-      fs.writeFileSync(path.join(dir, `${id}.jsonl`), header);
+    // Written in asynchronous batches: 10,000 synchronous writes would block the extension
+    // host this test runs in, and the view's responsiveness is what is under test.
+    const ids = Array.from({ length: 10_000 }, (_, i) => `s${String(i).padStart(5, '0')}`);
+    for (const [i, id] of ids.entries()) store[`agent:main:bulk:${id}`] = { sessionId: id, updatedAt: 1_700_000_000_000 + i };
+    for (let start = 0; start < ids.length; start += 250) {
+      await Promise.all(ids.slice(start, start + 250).map((id) => fs.promises.writeFile(path.join(dir, `${id}.jsonl`), header)));
     }
     fs.writeFileSync(path.join(dir, 'sessions.json'), JSON.stringify(store));
     scene.sessions = [{ agentId: 'main', key: 'agent:main:bulk:s04242', sessionId: 's04242', title: 'agent:main:bulk:s04242', transcriptPath: path.join(dir, 's04242.jsonl'), lockPath: path.join(dir, 's04242.jsonl.lock') }];
