@@ -79,10 +79,10 @@ async function runVersion(vscodeVersion, cases, results) {
         sessions: sample.manifest().sessions,
         url,
         log: (message) => log(`  ${label}: ${message}`),
-        async screenshot(name) {
+        async screenshot(name, options = {}) {
           if (!updateScreenshots || vscodeVersion !== NEWEST_VSCODE) return;
-          await page.waitForTimeout(400); // menus and hovers fade in
-          shots.push({ name: slug(name), png: await page.screenshot() });
+          await page.waitForTimeout(options.settleMs ?? 400); // menus and hovers fade in
+          shots.push({ name: slug(name), png: await page.screenshot({ clip: options.clip }) });
         },
       };
       try {

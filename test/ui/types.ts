@@ -27,7 +27,16 @@ export interface UiLocator {
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
   isVisible(): Promise<boolean>;
   count(): Promise<number>;
+  boundingBox(options?: { timeout?: number }): Promise<UiBox | null>;
   screenshot(options?: { path?: string; timeout?: number }): Promise<Buffer>;
+}
+
+/** Page pixels (CSS px from the top left of the viewport), as Playwright's boundingBox/clip. */
+export interface UiBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface UiPage {
@@ -38,7 +47,12 @@ export interface UiPage {
     down(key: string): Promise<void>;
     up(key: string): Promise<void>;
   };
-  mouse: { click(x: number, y: number, options?: { button?: 'left' | 'right' | 'middle' }): Promise<void> };
+  mouse: {
+    click(x: number, y: number, options?: { button?: 'left' | 'right' | 'middle' }): Promise<void>;
+    move(x: number, y: number, options?: { steps?: number }): Promise<void>;
+    down(options?: { button?: 'left' | 'right' | 'middle' }): Promise<void>;
+    up(options?: { button?: 'left' | 'right' | 'middle' }): Promise<void>;
+  };
   waitForTimeout(ms: number): Promise<void>;
   screenshot(options?: { path?: string; fullPage?: boolean }): Promise<Buffer>;
   reload(): Promise<unknown>;
@@ -72,9 +86,11 @@ export interface UiContext {
   /**
    * Takes a screenshot named for the README. Kept (media/screenshots/<name>.png) only when
    * the run has UPDATE_SCREENSHOTS=1 and the case passes; otherwise it goes nowhere, so
-   * normal test runs never dirty the tree.
+   * normal test runs never dirty the tree. `clip` keeps only that part of the page, so the
+   * PNG stays readable at README width. `settleMs` (default 400) is the wait for menus and
+   * hovers to fade in first.
    */
-  screenshot(name: string): Promise<void>;
+  screenshot(name: string, options?: { clip?: UiBox; settleMs?: number }): Promise<void>;
 }
 
 export interface UiCase {

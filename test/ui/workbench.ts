@@ -1,7 +1,7 @@
 // Workbench helpers for UI cases, with selectors proven on code-server 4.100 and 4.139.
 // Every wait has a generous timeout: under load a slow workbench is not a failure, a
 // missing element is.
-import type { UiLocator, UiPage } from './types';
+import type { UiBox, UiLocator, UiPage } from './types';
 
 export const WAIT_MS = 60_000;
 
@@ -98,4 +98,64 @@ export async function waitForOutput(page: UiPage, channel: string, text: string 
       if (!titles.some((t) => t.includes(channel))) throw new Error(`Output panel does not show channel "${channel}" (selected: ${titles.join(', ') || 'none'})`);
     });
   await panel.locator('.view-lines', { hasText: text }).first().waitFor({ timeout: WAIT_MS });
+}
+
+export async function boxOf(target: UiLocator): Promise<UiBox> {
+  await target.waitFor({ timeout: WAIT_MS });
+  const box = await target.boundingBox({ timeout: WAIT_MS });
+  if (!box) throw new Error('element has no box (not visible)');
+  return box;
+}
+
+/**
+ * Drags the sash on the side bar's right edge until the side bar is `width` px wide, so tree
+ * rows show their descriptions in full. A fresh browser context starts at the default width
+ * (the layout lives in the browser's storage), so every case that needs it widens again.
+ */
+export async function widenSideBar(page: UiPage, width: number): Promise<void> {
+  const sideBar = page.locator('.part.sidebar').first();
+  for (let attempt = 0; ; attempt++) {
+    const box = await boxOf(sideBar);
+    if (box.width >= width - 2) return;
+    // The sash is a few px wide and centred on the edge; pick a slightly different spot
+    // next time in case the first one missed it.
+    const edgeX = box.x + box.width + [0, -1, 1, 2][attempt % 4];
+    const y = box.y + box.height / 2;
+    await page.mouse.move(edgeX, y);
+    await page.mouse.down();
+    await page.mouse.move(edgeX + (width - box.width) / 2, y, { steps: 4 });
+    await page.mouse.move(box.x + width, y, { steps: 4 });
+    await page.mouse.up();
+    if (attempt >= 7) {
+      const now = await boxOf(sideBar);
+      if (now.width < width - 2) throw new Error(`side bar stays ${now.width}px wide after dragging its sash to ${width}px`);
+    }
+  }
+}
+
+interface BrowserWindow { innerWidth: number; innerHeight: number }
+
+/** The page's viewport in CSS px (the test tsconfig has no DOM lib, hence the local type). */
+export async function viewportSize(page: UiPage): Promise<{ width: number; height: number }> {
+  return page.evaluate(() => {
+    const view = globalThis as unknown as BrowserWindow;
+    return { width: view.innerWidth, height: view.innerHeight };
+  });
+}
+
+/** Parks the mouse over the empty editor so no row is hovered or highlighted in a screenshot. */
+export async function parkMouse(page: UiPage): Promise<void> {
+  const size = await viewportSize(page);
+  await page.mouse.move(size.width - 40, Math.round(size.height / 2));
+  await page.waitForTimeout(300);
+}
+
+/** The smallest page region holding every box, grown by `padding` and kept inside the viewport. */
+export async function regionAround(page: UiPage, boxes: UiBox[], padding = 8): Promise<UiBox> {
+  const size = await viewportSize(page);
+  const left = Math.max(0, Math.floor(Math.min(...boxes.map((b) => b.x)) - padding));
+  const top = Math.max(0, Math.floor(Math.min(...boxes.map((b) => b.y)) - padding));
+  const right = Math.min(size.width, Math.ceil(Math.max(...boxes.map((b) => b.x + b.width)) + padding));
+  const bottom = Math.min(size.height, Math.ceil(Math.max(...boxes.map((b) => b.y + b.height)) + padding));
+  return { x: left, y: top, width: right - left, height: bottom - top };
 }
