@@ -115,10 +115,23 @@ export function formatRelative(timestampMs: number | undefined, now: number): st
   return `${Math.floor(hours / 24)}d ago`;
 }
 
-/** The row's description for a locked item: `stale · 3m 05s · pid 4242`. */
+/**
+ * A row's age: seconds for the first minute (a waiter's timeout is measured in them), then
+ * whole minutes. A row whose text changes is redrawn, and a redraw closes its tooltip, so a
+ * per-second age would keep the tooltip of any lock older than a minute from ever showing.
+ */
+export function formatRowAge(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `${Math.floor(ms / 1000)}s`;
+  if (minutes < 60) return `${minutes}m`;
+  return formatDuration(ms);
+}
+
+/** The row's description for a locked item: `stale · 3m · pid 4242`. */
 export function describeLock(view: LockView, moment: LockMoment): string {
   const parts = [LEVEL_PRESENTATION[moment.level].label];
-  if (moment.ageMs !== undefined) parts.push(formatDuration(moment.ageMs));
+  if (moment.ageMs !== undefined) parts.push(formatRowAge(moment.ageMs));
   if (view.pid !== undefined) parts.push(`pid ${view.pid}`);
   if (moment.level === 'stale' && view.reasons.length > 0) parts.push(view.reasons.join(', '));
   return parts.join(' · ');

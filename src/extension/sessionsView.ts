@@ -24,6 +24,10 @@ export function untrustedMarkdown(markdown: string): vscode.MarkdownString {
   return result;
 }
 
+function rowKeyOf(level: string, description: string): string {
+  return `${level}|${description}`;
+}
+
 export class SessionsTreeDataProvider extends Disposable implements vscode.TreeDataProvider<TreeNode> {
   private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>());
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
@@ -31,13 +35,27 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   constructor(private readonly state: SessionsState) {
     super();
     this._register(state.onDidChange(() => this._onDidChangeTreeData.fire(undefined)));
-    // Only rows whose text moves with the clock are refreshed on a tick.
+    this._register(state.onDidChange(() => this.shown.clear()));
+    // On a tick only rows whose text or level actually changed are redrawn: a redraw closes
+    // the row's tooltip, so redrawing every locked row every second made tooltips unreadable.
     this._register(
-      state.onDidTick(() => {
-        const ticking = state.tree.lockedNodes();
-        if (ticking.length > 0) this._onDidChangeTreeData.fire([...ticking]);
+      state.onDidTick((now) => {
+        const changed = state.tree.lockedNodes().filter((node) => {
+          const shown = this.shown.get(node.id);
+          return shown !== undefined && shown !== this.rowKey(node, now);
+        });
+        if (changed.length > 0) this._onDidChangeTreeData.fire(changed);
       }),
     );
+  }
+
+  /** What each locked row showed when last drawn, by node id. */
+  private readonly shown = new Map<string, string>();
+
+  /** Everything a locked row shows that moves with the clock. */
+  private rowKey(node: LockedNode, now: number): string {
+    const moment = lockMoment(node.lock, this.state.settings.thresholds, this.tree.snapshot?.scannedAt ?? now, now);
+    return rowKeyOf(moment.level, describeLock(node.lock, moment));
   }
 
   private get tree(): SessionsTreeModel {
@@ -92,6 +110,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
           item.description = describeFreeSession(node.session, now);
         } else {
           item.description = describeLock(node.lock, moment);
+          this.shown.set(node.id, rowKeyOf(moment.level, item.description));
         }
         if (node.kind === 'session' && node.session.transcriptExists) {
           item.resourceUri = vscode.Uri.file(node.session.transcriptPath);

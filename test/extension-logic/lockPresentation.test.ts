@@ -4,6 +4,7 @@ import {
   describeLock,
   escapeMarkdown,
   formatDuration,
+  formatRowAge,
   lockDetailsText,
   lockMoment,
   lockTooltipMarkdown,
@@ -47,7 +48,7 @@ test('durations read naturally', () => {
 
 test('descriptions carry level, age and pid', () => {
   const view = lockView('/s/a.jsonl.lock', { level: 'stale', pid: 4242, ageMs: 185_000, reasons: ['dead-pid'] });
-  assert.equal(describeLock(view, lockMoment(view, thresholds, 0, 0)), 'stale · 3m 05s · pid 4242 · dead-pid');
+  assert.equal(describeLock(view, lockMoment(view, thresholds, 0, 0)), 'stale · 3m · pid 4242 · dead-pid');
 });
 
 test('markdown escaping leaves no link, image, html or theme icon syntax', () => {
@@ -98,4 +99,13 @@ test('copied lock details are plain text with the raw payload', () => {
   assert.match(text, /^Stale reasons: dead-pid$/m);
   assert.match(text, /^Provably stale: true$/m);
   assert.match(text, /^Payload: \{"pid":5/m);
+});
+
+test('row ages move in seconds only for the first minute, then in whole minutes', () => {
+  assert.equal(formatRowAge(42_900), '42s');
+  assert.equal(formatRowAge(60_000), '1m');
+  // Unchanged for a whole minute, so a row (and its open tooltip) is not redrawn every second.
+  assert.equal(formatRowAge(22 * 60_000 + 4_000), formatRowAge(22 * 60_000 + 59_000));
+  assert.equal(formatRowAge(2 * 3_600_000 + 7 * 60_000), '2h 07m');
+  assert.equal(formatRowAge(-1), '?');
 });

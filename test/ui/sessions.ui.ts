@@ -54,6 +54,8 @@ async function screenshotTooltip(page: UiPage, ctx: UiContext, options: {
   text: string;
   check(text: string): void;
   around(tooltip: UiBox): UiBox[];
+  /** A tooltip a person can read opens on the first hover or two; default 25 tries. */
+  maxAttempts?: number;
 }): Promise<void> {
   const tooltip = page.locator('.workbench-hover, .monaco-hover', { hasText: options.text }).last();
   for (let attempt = 1; ; attempt++) {
@@ -68,7 +70,7 @@ async function screenshotTooltip(page: UiPage, ctx: UiContext, options: {
       if (await tooltip.isVisible()) return;
     }
     ctx.log(`attempt ${attempt}: the tooltip ${shown ? 'closed on a refresh' : 'did not open'}; hovering again`);
-    if (attempt >= 25) throw new Error(`the tooltip with "${options.text}" never stayed open long enough to read`);
+    if (attempt >= (options.maxAttempts ?? 25)) throw new Error(`the tooltip with "${options.text}" never stayed open long enough to read`);
   }
 }
 
@@ -99,6 +101,29 @@ export const cases: UiCase[] = [
       const lastRow = await boxOf(page.locator('.pane-body .monaco-list-row').last());
       const container = await boxOf(activityBarItem(page, 'OpenClaw'));
       await ctx.screenshot('sessions-view', { clip: await regionAround(page, [await sideBarRegion(page, Math.max(bottomOf(lastRow), bottomOf(container)) + 6)], 4) });
+    },
+  },
+  {
+    name: 'hovering the stale session shows its holder, age and stale reasons',
+    async run(page, ctx) {
+      await openWideSessions(page);
+      const dead = ctx.sessions.find((s) => s.role === 'dead-lock')!;
+      const row = treeRow(page, dead.title);
+      const above = await sideBarRegion(page, bottomOf(await boxOf(row)));
+      await screenshotTooltip(page, ctx, {
+        name: 'stale-tooltip',
+        target: row,
+        text: 'Stale reasons',
+        // The row's age reads "22m" for a whole minute, so nothing redraws it under the mouse.
+        maxAttempts: 3,
+        check(tooltip) {
+          const text = tooltip.replace(/\s+/g, ' ');
+          for (const expected of [dead.title, `Holder pid: ${dead.holderPid}`, 'dead-pid', 'Provably stale: true']) {
+            if (!text.includes(expected)) throw new Error(`tooltip lacks "${expected}": ${JSON.stringify(tooltip)}`);
+          }
+        },
+        around: (tooltip) => [above, tooltip],
+      });
     },
   },
   {
