@@ -45,7 +45,6 @@ suite('Compact Session (real VS Code)', function () {
 
   suiteSetup(async () => {
     ext = await api();
-    await waitFor(() => ext.snapshot() !== undefined, 'the first scan');
   });
 
   setup(async () => {

@@ -76,7 +76,6 @@ suite('Editing guard: plain file: transcripts and huge transcripts (real VS Code
 
   suiteSetup(async () => {
     ext = await api();
-    await waitFor(() => ext.snapshot() !== undefined, 'the first scan');
   });
 
   setup(async () => {

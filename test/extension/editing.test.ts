@@ -48,7 +48,6 @@ suite('Editing sessions through the lock (real VS Code)', function () {
 
   suiteSetup(async () => {
     ext = await api();
-    await waitFor(() => ext.snapshot() !== undefined, 'the first scan');
   });
 
   setup(async () => {

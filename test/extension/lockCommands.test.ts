@@ -23,7 +23,6 @@ suite('Lock commands (real VS Code)', function () {
 
   suiteSetup(async () => {
     ext = await api();
-    await waitFor(() => ext.snapshot() !== undefined, 'the first scan');
   });
 
   setup(() => {

@@ -11,11 +11,13 @@ import { buildStateDir, leaveDeadHolderLock, startLiveHolder, type AgentSpec, ty
 
 export const EXTENSION_ID = 'openclaw-session-locks.openclaw-session-locks';
 
+/** The extension's test API, once activated and its first scan is done. */
 export async function api(): Promise<OpenClawSessionsApi> {
   const extension = vscode.extensions.getExtension<OpenClawSessionsApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
   const exports = await extension.activate();
   assert.ok(exports && typeof exports.whenIdle === 'function', 'activate() returned no test API');
+  await waitFor(() => exports.snapshot() !== undefined, 'the first scan');
   return exports;
 }
 

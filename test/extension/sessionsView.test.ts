@@ -31,7 +31,6 @@ suite('Sessions view (real VS Code)', function () {
 
   suiteSetup(async () => {
     ext = await api();
-    await waitFor(() => ext.snapshot() !== undefined, 'the first scan');
     sampleHome = new Scene();
     sample = await buildSampleStateDir(sampleHome.stateDir);
     await sampleHome.show(ext);

@@ -2,6 +2,7 @@
 // (scripts/vscode/suite-ui.mjs). Playwright itself is not a project dependency (it lives in
 // the provisioning cache), so the subset of its Page/Locator API the cases use is declared
 // here structurally; add a member when a case needs one (names as in Playwright's docs).
+import type { SampleSession } from '../fixtures/state-dir';
 
 export interface UiLocatorOptions {
   hasText?: string | RegExp;
@@ -60,18 +61,8 @@ export interface UiPage {
   evaluate<R, A = undefined>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
 }
 
-/** The sample OpenClaw state dir the server's extension host sees (test/fixtures/state-dir.ts). */
-export interface UiSampleSession {
-  agentId: string;
-  key: string;
-  sessionId: string;
-  title: string;
-  transcriptPath: string;
-  lockPath: string;
-  role: 'healthy' | 'live-lock' | 'dead-lock' | 'held-too-long';
-  holderPid?: number;
-  lockCreatedAt?: string;
-}
+/** The sample OpenClaw state dir the server's extension host sees. */
+export type UiSampleSession = SampleSession;
 
 export interface UiContext {
   /** e.g. "1.139.1". */
