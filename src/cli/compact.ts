@@ -95,9 +95,12 @@ registerCommand({
     const { transcriptPath, session } = await resolveTarget(ctx, query);
     if (ctx.values.summarize === true) return summarize(ctx, session, query);
 
+    // Ctrl-C and a service manager's stop (SIGTERM) cancel cleanly: the lock is released and
+    // the temp file removed, instead of leaving a dead holder's lock for the next run.
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
     let lastWait = '';
     try {
       const result = await trimTranscript({
@@ -130,6 +133,7 @@ registerCommand({
       throw error;
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
     }
   },
 });

@@ -4,7 +4,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { makeTempDir, transcriptText } from './transcript-fixtures';
 
 const FAKE_DIR = resolve(__dirname, '../../../test/fixtures/fake-openclaw');
@@ -123,3 +123,40 @@ describe('openclaw-locks compact', () => {
   });
 });
 
+
+describe('openclaw-locks compact, stopped by a signal while it holds the lock', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${signal} (a service manager or Ctrl-C) leaves the transcript, no lock and no temp file`, async () => {
+      const { dir, cleanup } = makeTempDir();
+      try {
+        const { stateDir, transcript } = makeStateDir(dir);
+        const original = readFileSync(transcript);
+        const child = spawn(
+          process.execPath,
+          ['--require', join(__dirname, 'compact-pause-preload.js'), CLI, 'compact', 'agent:main:main', '--max-lines', '5', '--state-dir', stateDir],
+          { env: { PATH: process.env.PATH, HOME: '/nonexistent', PAUSE_AT_STEP: 'temp-written' }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let err = '';
+        child.stderr.setEncoding('utf8');
+        const paused = new Promise<void>((ready) => child.stderr.on('data', (chunk: string) => {
+          err += chunk;
+          if (err.includes('paused at temp-written')) ready();
+        }));
+        const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('close', (code, sig) => done({ code, signal: sig })));
+        await paused;
+        const sessions = join(stateDir, 'agents', 'main', 'sessions');
+        assert.ok(readdirSync(sessions).some((name) => name.endsWith('.jsonl.lock')), 'the CLI holds the lock while paused');
+        child.kill(signal);
+        const { code, signal: killedBy } = await exited;
+        assert.equal(killedBy, null, `the CLI died of ${killedBy} instead of cleaning up; stderr: ${err}`);
+        assert.notEqual(code, 0);
+        assert.match(err, /cancelled/i);
+        assert.deepEqual(readFileSync(transcript), original);
+        const left = readdirSync(sessions).filter((name) => name.endsWith('.lock') || name.includes('.compact.'));
+        assert.deepEqual(left, []);
+      } finally {
+        cleanup();
+      }
+    });
+  }
+});
