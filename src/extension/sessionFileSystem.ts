@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectLock, lockPathFor } from '../lock';
-import { foreignActivityWarning, readTranscriptSnapshot, safeSaveTranscript, TranscriptError, type TranscriptSnapshot } from '../sessions';
+import { foreignActivityWarning, isTranscriptError, readTranscriptSnapshot, safeSaveTranscript, TranscriptError, type TranscriptSnapshot } from '../sessions';
 import { Disposable, toDisposable } from './dispose';
 import type { SessionsState } from './sessionsState';
 import { SECTION } from './settings';
@@ -117,13 +117,8 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const { maxReadBytes } = readEditingSettings();
-    // Checked before reading: the point is never to allocate the file at all.
-    const before = await fs.promises.lstat(uri.path).catch(() => undefined);
-    if (before && before.size > maxReadBytes) throw tooLargeToOpen(uri.path, before.size, maxReadBytes);
     try {
-      const { content, snapshot } = await readTranscriptSnapshot(uri.path);
-      // It grew past the cap between the check and the read (an append in between): refuse all the same.
-      if (snapshot.size > maxReadBytes) throw tooLargeToOpen(uri.path, snapshot.size, maxReadBytes);
+      const { content, snapshot } = await readTranscriptSnapshot(uri.path, { maxBytes: maxReadBytes });
       this.snapshots.set(uri.path, snapshot);
       if (snapshot.size > readEditingSettings().largeFileBytes && !this.warnedLarge.has(uri.path)) {
         this.warnedLarge.add(uri.path);
@@ -133,6 +128,7 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
       }
       return content;
     } catch (error) {
+      if (isTranscriptError(error, 'TOO_LARGE')) throw tooLargeToOpen(uri.path, error.details.size ?? 0, maxReadBytes);
       throw toFileSystemError(error);
     }
   }

@@ -12,6 +12,8 @@ export type TranscriptErrorCode =
   | 'CHANGED_ON_DISK'
   /** A non-empty line is not a JSON object; `line` is 1-based. */
   | 'INVALID_JSON'
+  /** Larger than the caller's read limit; nothing was read. `size` is the file's size. */
+  | 'TOO_LARGE'
   | 'NOT_FOUND'
   /** A symlink, directory or other non-regular file where a transcript should be. */
   | 'UNSAFE_PATH'
@@ -25,7 +27,7 @@ export class TranscriptError extends Error {
     readonly code: TranscriptErrorCode,
     message: string,
     readonly path: string,
-    readonly details: { line?: number; cause?: unknown } = {},
+    readonly details: { line?: number; size?: number; cause?: unknown } = {},
   ) {
     super(message);
   }

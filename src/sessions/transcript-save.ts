@@ -41,12 +41,26 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** Reads a transcript together with the snapshot a later save must match. */
-export async function readTranscriptSnapshot(transcriptPath: string): Promise<{ content: Buffer; snapshot: TranscriptSnapshot }> {
+/**
+ * Reads the transcript and what a later safe save compares against. With `maxBytes`, a larger
+ * file is refused (TOO_LARGE) from the size of the very file opened, before any byte is read.
+ */
+export async function readTranscriptSnapshot(
+  transcriptPath: string,
+  options: { maxBytes?: number } = {},
+): Promise<{ content: Buffer; snapshot: TranscriptSnapshot }> {
+  const { maxBytes } = options;
+  const tooLarge = (size: number) =>
+    new TranscriptError('TOO_LARGE', `${transcriptPath} is ${size} bytes, over the read limit of ${maxBytes} bytes; it was not read.`, transcriptPath, { size });
   try {
     await lstatRegular(transcriptPath);
     const handle = await fsp.open(transcriptPath, fsc.O_RDONLY | fsc.O_NOFOLLOW);
     try {
+      const opened = await handle.stat();
+      if (maxBytes !== undefined && opened.size > maxBytes) throw tooLarge(opened.size);
       const content = await handle.readFile();
+      // An append between the stat and the read can push it over: refuse all the same.
+      if (maxBytes !== undefined && content.length > maxBytes) throw tooLarge(content.length);
       const stats = await handle.stat();
       return { content, snapshot: { size: stats.size, mtimeMs: stats.mtimeMs, sha256: sha256Hex(content) } };
     } finally {

@@ -200,6 +200,20 @@ describe('safeSaveTranscript', () => {
     }
   });
 
+  test('a read limit refuses a larger transcript with its size, and reads one at the limit', async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      const path = writeTranscript(dir, 's.jsonl', transcriptText(5));
+      const size = readFileSync(path).length;
+      const refused = await rejectsWith(readTranscriptSnapshot(path, { maxBytes: size - 1 }), 'TOO_LARGE');
+      assert.equal(refused.details.size, size);
+      const { content } = await readTranscriptSnapshot(path, { maxBytes: size });
+      assert.equal(content.length, size);
+    } finally {
+      cleanup();
+    }
+  });
+
   test('refuses a symlink and a directory; cleans leftover temp files of a crashed save', async () => {
     const { dir, cleanup } = makeTempDir();
     try {
