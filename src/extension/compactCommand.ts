@@ -16,6 +16,7 @@ import {
   type SessionInfo,
   type TrimResult,
 } from '../sessions';
+import { formatBytes } from './lockPresentation';
 import { Disposable } from './dispose';
 import { readEditingSettings } from './sessionFileSystem';
 import type { SessionsState } from './sessionsState';
@@ -37,13 +38,6 @@ export interface CompactCommandResult {
   session?: SessionInfo;
   trim?: TrimResult;
   openclaw?: OpenClawCompactResult;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 2 ** 20) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MB`;
-  return `${(bytes / 2 ** 30).toFixed(2)} GB`;
 }
 
 function formatCount(n: number | undefined): string {
