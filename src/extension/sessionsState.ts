@@ -147,8 +147,9 @@ export class SessionsState extends Disposable {
       this.rebuild(this.model.snapshot);
       return;
     }
-    this.model.updateOptions(this.modelOptions(after));
-    if (this.started) void this.refresh().catch(() => undefined);
+    // updateOptions rescans by itself; tracking that scan keeps whenIdle() right without a second one.
+    const rescanning = this.model.updateOptions(this.modelOptions(after));
+    if (this.started) void this.track(rescanning).catch(() => undefined);
   }
 
   private modelOptions(settings: ExtensionSettings) {

@@ -129,13 +129,19 @@ export class SessionModel implements Disposable {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  /** A changed state dir, agent filter or thresholds: rewatch as needed and rescan. */
-  updateOptions(partial: Partial<SessionModelOptions>): void {
+  /**
+   * A changed state dir, agent filter or thresholds: rewatch as needed and rescan. Resolves
+   * with that rescan's snapshot, so a caller waits on it instead of scanning a second time.
+   */
+  updateOptions(partial: Partial<SessionModelOptions>): Promise<SessionsSnapshot> {
     const before = this.options;
     this.options = { ...before, ...partial };
-    if (this.disposed) return;
-    if (partial.rescanMs !== undefined && partial.rescanMs !== before.rescanMs && this.started) this.restartPeriodic();
-    void this.refresh().catch(() => undefined);
+    // Once disposed, refresh() answers with the last snapshot without scanning.
+    if (!this.disposed && partial.rescanMs !== undefined && partial.rescanMs !== before.rescanMs && this.started) this.restartPeriodic();
+    const rescan = this.refresh();
+    // Handled here so that callers who ignore the result cannot leave a rejection unhandled.
+    rescan.catch(() => undefined);
+    return rescan;
   }
 
   findSession(keyOrIdOrPath: string): SessionInfo | undefined {

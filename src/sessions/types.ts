@@ -154,7 +154,7 @@ export interface SessionModelOptions extends ScanOptions {
  *   refresh(): Promise<SessionsSnapshot> rescan now
  *   get snapshot(): SessionsSnapshot | undefined
  *   onDidChange(listener: (s: SessionsSnapshot) => void): Disposable
- *   updateOptions(partial: Partial<SessionModelOptions>): void   (state dir / thresholds changed)
+ *   updateOptions(partial: Partial<SessionModelOptions>): Promise<snapshot>   rescans once (state dir / thresholds changed)
  *   findSession(keyOrIdOrPath: string): SessionInfo | undefined
  *   dispose(): void
  * and the pure function `scanStateDir(options): Promise<SessionsSnapshot>`.

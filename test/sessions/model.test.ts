@@ -188,7 +188,8 @@ describe('SessionModel (real files, real watchers)', () => {
     const m = model({ stateDir: a.stateDir });
     await m.start();
     const moved = nextSnapshot(m, (s) => s.resolution.stateDir === b.stateDir);
-    m.updateOptions({ stateDir: b.stateDir });
+    const rescanned = await m.updateOptions({ stateDir: b.stateDir });
+    assert.equal(rescanned.resolution.stateDir, b.stateDir, 'updateOptions resolves with its own rescan');
     const s = await moved;
     assert.deepEqual(s.agents.map((x) => x.id), ['extra', 'main', 'other']);
     assert.equal(m.findSession('agent:main:main')?.transcriptPath, path.join(b.main, 'one.jsonl'));
