@@ -2,6 +2,7 @@
 // no disk): the tree, the status bar and the notifications share it, and node --test
 // covers it.
 import type { LockLevel, LockThresholds, LockView, SessionInfo, Severity } from '../sessions/types';
+import { lockLevel } from '../sessions/levels';
 
 export interface LevelPresentation {
   /** A codicon id for `ThemeIcon`. */
@@ -80,9 +81,8 @@ export function lockMoment(view: LockView, thresholds: LockThresholds, scannedAt
   const ageMs = view.ageMs === undefined ? undefined : view.ageMs + elapsed;
   let level = view.level;
   if (isLiveLevel(level) && ageMs !== undefined) {
-    let ticked: LockLevel = 'held';
-    if (ageMs > thresholds.errorMs || (view.maxHoldMs !== undefined && ageMs > view.maxHoldMs)) ticked = 'held-too-long';
-    else if (ageMs > thresholds.warnMs) ticked = 'held-long';
+    // The model's own grading, at the aged age: one rule for the view, the badge and the CLI.
+    const ticked = lockLevel({ ...view.inspection, ageMs }, thresholds);
     if (levelRank(ticked) > levelRank(level)) level = ticked;
   }
   const severity = level === view.level ? view.severity : severityOfLevel(level);
