@@ -2,6 +2,7 @@
 // Pure (no `vscode`, no disk), so node --test covers every rule.
 import type { LockThresholds, LockView, SessionsSnapshot } from '../sessions/types';
 import type { StaleReason } from '../lock/types';
+import { thresholdsFromSeconds } from '../sessions/levels';
 import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMoment } from './lockPresentation';
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
 
@@ -136,16 +137,14 @@ export function allLockViews(snapshot: SessionsSnapshot | undefined): LockView[]
 /** Settings: `{warn, error}` in seconds, with minimums, to milliseconds. */
 export const MIN_THRESHOLD_SECONDS = 5;
 
+/** The `{warn, error}` setting as the user may have typed it; the rules are the model's. */
 export function thresholdsFromSetting(raw: unknown, defaults: LockThresholds): LockThresholds {
-  const seconds = (value: unknown, fallbackMs: number): number => {
+  const seconds = (value: unknown): number | undefined => {
     const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-    return Number.isFinite(n) ? Math.max(MIN_THRESHOLD_SECONDS, n) * 1000 : fallbackMs;
+    return Number.isFinite(n) ? Math.max(MIN_THRESHOLD_SECONDS, n) : undefined;
   };
   const object = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const warnMs = seconds(object.warn, defaults.warnMs);
-  // An error threshold below the warning one would skip the warning: lift it.
-  const errorMs = Math.max(warnMs, seconds(object.error, defaults.errorMs));
-  return { warnMs, errorMs };
+  return thresholdsFromSeconds({ warn: seconds(object.warn), error: seconds(object.error) }, defaults);
 }
 
 export function agentsFromSetting(raw: unknown): string[] | undefined {

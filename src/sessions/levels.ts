@@ -89,10 +89,13 @@ export function freeLockView(lockPath: string): LockView {
 }
 
 /** Thresholds from user settings in seconds, falling back to defaults for nonsense. */
-export function thresholdsFromSeconds(input: { warn?: number; error?: number } | undefined): LockThresholds {
+export function thresholdsFromSeconds(
+  input: { warn?: number | undefined; error?: number | undefined } | undefined,
+  defaults: LockThresholds = DEFAULT_THRESHOLDS,
+): LockThresholds {
   const ok = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0;
-  const warnMs = ok(input?.warn) ? input.warn * 1000 : DEFAULT_THRESHOLDS.warnMs;
-  const errorMs = ok(input?.error) ? input.error * 1000 : DEFAULT_THRESHOLDS.errorMs;
+  const warnMs = ok(input?.warn) ? input.warn * 1000 : defaults.warnMs;
+  const errorMs = ok(input?.error) ? input.error * 1000 : defaults.errorMs;
   return { warnMs, errorMs: Math.max(errorMs, warnMs) };
 }
 
