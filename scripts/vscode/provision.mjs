@@ -9,8 +9,8 @@
 //   node scripts/vscode/provision.mjs                 everything (both VS Code versions)
 //   node scripts/vscode/provision.mjs --vscode 1.139.1
 //   node scripts/vscode/provision.mjs --check         report what is missing, install nothing
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -73,6 +73,19 @@ export function ensureProvisioned(versions = Object.keys(VSCODE_VERSIONS), { bro
   return true;
 }
 
+/**
+ * The environment for a nested npm: ours, minus everything by which an outer npm describes
+ * itself. Under `npm test`/`npm run demo` the outer npm (on the machine's Node 20) exports
+ * `npm_config_user_agent=npm/… node/v20…` and friends; a nested npm takes them as its own
+ * config, and code-server's postinstall reads the Node version from that user agent
+ * ("code-server currently requires node v24" although it runs on Node 24).
+ */
+export function nestedNpmEnv(base = process.env, overrides = {}) {
+  const inherited = Object.entries(base).filter(([name]) => !OUTER_NPM_VARIABLE.test(name));
+  return { ...Object.fromEntries(inherited), ...overrides };
+}
+const OUTER_NPM_VARIABLE = /^(npm_config_|npm_lifecycle_|npm_package_|npm_execpath$|npm_node_execpath$|npm_command$|INIT_CWD$|NODE$)/i;
+
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', ...options });
   if (result.error) throw new ProvisionError(`${command}: ${result.error.message}`);
@@ -102,7 +115,7 @@ function installAptPackages(packages) {
  * Installs into `prefix` from scratch (a previous attempt without a marker is partial and
  * is thrown away), verifies, then writes the marker.
  */
-function installComponent({ name, prefix, packageSpec, env = {}, beforeInstall, verify }) {
+async function installComponent({ name, prefix, packageSpec, env = {}, beforeInstall, verify }) {
   if (isInstalled(prefix)) return;
   const began = Date.now();
   log(`installing ${name} into ${prefix}`);
@@ -114,16 +127,14 @@ function installComponent({ name, prefix, packageSpec, env = {}, beforeInstall, 
   try {
     beforeInstall?.(tmp);
     const logFile = join(prefix, 'install.log');
-    const result = run('npm', ['install', '--no-audit', '--no-fund', '--no-update-notifier', '--foreground-scripts', packageSpec], {
-      cwd: prefix,
-      env: { ...process.env, TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    writeFileSync(logFile, `${result.stdout ?? ''}\n${result.stderr ?? ''}`);
-    if (result.status !== 0) {
-      const tail = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').slice(-40).join('\n');
-      throw new ProvisionError(`npm install ${packageSpec} failed (exit ${result.status}); full log: ${logFile}\n${tail}`);
+    const npmArgs = ['install', '--no-audit', '--no-fund', '--no-update-notifier', '--foreground-scripts', packageSpec];
+    const npmEnv = nestedNpmEnv(process.env, { TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', ...env });
+    const nodeVersion = run('node', ['--version'], { env: npmEnv }).stdout?.trim() || 'unknown';
+    writeFileSync(logFile, `$ npm ${npmArgs.join(' ')}   (in ${prefix}, node ${nodeVersion})\n`);
+    const status = await runWithProgress('npm', npmArgs, { cwd: prefix, env: npmEnv, logFile, label: name, began });
+    if (status !== 0) {
+      const tail = readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+      throw new ProvisionError(`${name}: \`npm ${npmArgs.join(' ')}\` on node ${nodeVersion} failed (exit ${status}); full log: ${logFile}\n${tail}`);
     }
     const version = verify(tmp);
     const marker = markerFile(prefix);
@@ -135,17 +146,39 @@ function installComponent({ name, prefix, packageSpec, env = {}, beforeInstall, 
   }
 }
 
+/**
+ * Runs a long install with its output appended to `logFile`, and says every 20 s that it
+ * is still at work (a cold code-server build is minutes of silence otherwise).
+ * Resolves with the exit status.
+ */
+function runWithProgress(command, args, { cwd, env, logFile, label, began }) {
+  return new Promise((resolve, reject) => {
+    const out = openSync(logFile, 'a');
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', out, out] });
+    closeSync(out);
+    const timer = setInterval(() => log(`  still installing ${label} (${((Date.now() - began) / 1000).toFixed(0)}s so far; log: ${logFile})`), 20_000);
+    child.on('error', (error) => {
+      clearInterval(timer);
+      reject(new ProvisionError(`${label}: could not start ${command}: ${error.message}`));
+    });
+    child.on('close', (status, signal) => {
+      clearInterval(timer);
+      resolve(status ?? signal);
+    });
+  });
+}
+
 function systemNodeDir() {
   // node-gyp would otherwise download headers from nodejs.org, which these machines cannot reach.
   const prefix = dirname(dirname(process.execPath));
   return existsSync(join(prefix, 'include', 'node', 'node.h')) ? prefix : undefined;
 }
 
-function installCodeServer(version) {
+async function installCodeServer(version) {
   const { codeServer, node } = VSCODE_VERSIONS[version];
   const nodeBin = nodeBinDirFor(version);
   const nodeDir = node === 'node24' ? paths.node24Package : systemNodeDir();
-  installComponent({
+  await installComponent({
     name: `code-server ${codeServer} (VS Code ${version})`,
     prefix: paths.codeServerPrefix(version),
     packageSpec: `code-server@${codeServer}`,
@@ -178,10 +211,10 @@ function installCodeServer(version) {
   });
 }
 
-function provisionLocked(versions, { browser = true } = {}) {
+async function provisionLocked(versions, { browser = true } = {}) {
   mkdirSync(cacheDir, { recursive: true });
   installAptPackages(neededAptPackages(versions, { browser }));
-  if (browser) installComponent({
+  if (browser) await installComponent({
     name: `playwright-core ${PLAYWRIGHT_CORE_VERSION}`,
     prefix: paths.playwrightPrefix,
     // The browser is Debian's chromium: never let it download one.
@@ -190,7 +223,7 @@ function provisionLocked(versions, { browser = true } = {}) {
     verify: () => JSON.parse(readFileSync(join(paths.playwrightModules, 'playwright-core', 'package.json'), 'utf8')).version,
   });
   if (versions.some((v) => VSCODE_VERSIONS[v].node === 'node24')) {
-    installComponent({
+    await installComponent({
       name: `node ${NODE24_VERSION}`,
       prefix: paths.node24Prefix,
       // --ignore-scripts: the package ships the binary and headers; its postinstall only links them globally.
@@ -203,10 +236,10 @@ function provisionLocked(versions, { browser = true } = {}) {
       },
     });
   }
-  for (const version of versions) installCodeServer(version);
+  for (const version of versions) await installCodeServer(version);
 }
 
-function main() {
+async function main() {
   const args = process.argv.slice(2);
   const versionIndex = args.indexOf('--vscode');
   const versions = parseVersionList(versionIndex >= 0 ? args[versionIndex + 1] : undefined);
@@ -221,7 +254,7 @@ function main() {
   try {
     const options = { browser: !args.includes('--no-browser') };
     if (args.includes('--locked')) {
-      provisionLocked(versions, options);
+      await provisionLocked(versions, options);
       log(`ready: VS Code ${versions.join(', ')} in ${cacheDir}`);
     } else if (!ensureProvisioned(versions, options)) {
       log(`already provisioned: VS Code ${versions.join(', ')} in ${cacheDir}`);
