@@ -10,13 +10,14 @@
 //
 // Ctrl-C stops everything it started (code-server's process group, the lock holders) and
 // removes its private temp dir; nothing is left in $HOME except the provisioning cache.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NEWEST_VSCODE, VSCODE_VERSIONS, projectRoot } from './vscode/env.mjs';
 import { loadFixtures } from './vscode/integration.mjs';
 import { ensureProvisioned } from './vscode/provision.mjs';
-import { createRunDir, onInterrupt, startCodeServer, workbenchUrl } from './vscode/server.mjs';
+import { createRunDir, installExtension, onInterrupt, startCodeServer, workbenchUrl } from './vscode/server.mjs';
+import { packageVsix } from './vscode/vsix.mjs';
 
 function parseArgs(argv) {
   const options = { port: undefined, stateDir: undefined, vscodeVersion: NEWEST_VSCODE, host: '127.0.0.1' };
@@ -79,14 +80,21 @@ async function main() {
       sample = await loadFixtures().buildSampleStateDir(join(run.dir, 'openclaw-state'));
       stateDir = sample.stateDir;
     }
-    server = await startCodeServer({ vscodeVersion: options.vscodeVersion, run, port: options.port, host: options.host, env: { OPENCLAW_STATE_DIR: stateDir } });
+    // Installed from a freshly built .vsix, as a user has it: a development extension would
+    // need the smoke-test driver on 1.139, and that driver hides every notification toast.
+    const staging = join(run.dir, 'package');
+    mkdirSync(staging);
+    console.log('packaging the extension (.vsix) ...');
+    const { vsixPath } = packageVsix(staging);
+    await installExtension(options.vscodeVersion, run, vsixPath);
+    server = await startCodeServer({ vscodeVersion: options.vscodeVersion, run, port: options.port, host: options.host, env: { OPENCLAW_STATE_DIR: stateDir }, smokeTestDriver: false });
     // The sample is opened as the workspace so its lock files show in the Explorer too; real data is not.
     const folder = sample ? stateDir : run.workspace;
-    const url = workbenchUrl(server, { folder, extensionDevelopmentPath: projectRoot });
+    const url = workbenchUrl(server, { folder });
     console.log(`\nOpenClaw Session Locks demo: VS Code ${options.vscodeVersion} (code-server ${VSCODE_VERSIONS[options.vscodeVersion].codeServer})`);
     console.log(`state dir: ${stateDir}${sample ? ' (sample)' : ''}`);
     if (sample) console.log(describeSample(sample));
-    console.log(`\nOpen this URL in your browser (the extension is loaded from ${projectRoot}):\n\n  ${url}\n`);
+    console.log(`\nOpen this URL in your browser (the extension is installed from a .vsix built from ${projectRoot}):\n\n  ${url}\n`);
     console.log('Click the OpenClaw icon in the activity bar. Ctrl-C here stops everything.');
     // Stay up until Ctrl-C; if code-server dies on its own, clean up and say so.
     for (;;) {

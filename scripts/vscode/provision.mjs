@@ -8,6 +8,7 @@
 //
 //   node scripts/vscode/provision.mjs                 everything (both VS Code versions)
 //   node scripts/vscode/provision.mjs --vscode 1.139.1
+//   node scripts/vscode/provision.mjs --no-browser    without Chromium and playwright-core (what the demo needs)
 //   node scripts/vscode/provision.mjs --check         report what is missing, install nothing
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -115,7 +116,7 @@ function installAptPackages(packages) {
  * Installs into `prefix` from scratch (a previous attempt without a marker is partial and
  * is thrown away), verifies, then writes the marker.
  */
-async function installComponent({ name, prefix, packageSpec, env = {}, beforeInstall, verify }) {
+export async function installComponent({ name, prefix, packageSpec, env = {}, beforeInstall, verify }) {
   if (isInstalled(prefix)) return;
   const began = Date.now();
   log(`installing ${name} into ${prefix}`);
@@ -243,16 +244,16 @@ async function main() {
   const args = process.argv.slice(2);
   const versionIndex = args.indexOf('--vscode');
   const versions = parseVersionList(versionIndex >= 0 ? args[versionIndex + 1] : undefined);
+  const options = { browser: !args.includes('--no-browser') };
   if (args.includes('--check')) {
-    const apt = neededAptPackages(versions);
-    const missing = missingComponents(versions);
+    const apt = neededAptPackages(versions, options);
+    const missing = missingComponents(versions, options);
     console.log(`cache: ${cacheDir}`);
     console.log(apt.length ? `missing Debian packages: ${apt.join(' ')}` : 'Debian packages: ok');
     console.log(missing.length ? `missing: ${missing.join(', ')}` : 'components: ok');
     process.exit(apt.length || missing.length ? 1 : 0);
   }
   try {
-    const options = { browser: !args.includes('--no-browser') };
     if (args.includes('--locked')) {
       await provisionLocked(versions, options);
       log(`ready: VS Code ${versions.join(', ')} in ${cacheDir}`);

@@ -156,7 +156,12 @@ function cleanEnv(env) {
  * Starts code-server in its own process group (detached = setsid) and waits for /healthz.
  * Retries on another port when the chosen one was taken meanwhile by someone else.
  */
-export async function startCodeServer({ vscodeVersion, run, env = {}, extensionsDir = run.extensions, userDataDir = run.userData, folder = run.workspace, port, host = '127.0.0.1', startTimeoutMs = 120_000 }) {
+/**
+ * `smokeTestDriver`: the suites need it (on 1.139 development extensions and extension tests
+ * run only with it), but it also suppresses every notification toast, so the demo, which
+ * is for people, runs without it and loads the extension as an installed .vsix instead.
+ */
+export async function startCodeServer({ vscodeVersion, run, env = {}, extensionsDir = run.extensions, userDataDir = run.userData, folder = run.workspace, port, host = '127.0.0.1', startTimeoutMs = 120_000, smokeTestDriver = true }) {
   const binary = paths.codeServerBin(vscodeVersion);
   if (!existsSync(binary)) throw new Error(`code-server for VS Code ${vscodeVersion} is not installed (${binary}); run node scripts/vscode/provision.mjs`);
   for (let attempt = 1; ; attempt += 1) {
@@ -172,7 +177,7 @@ export async function startCodeServer({ vscodeVersion, run, env = {}, extensions
         // Without it every closed page keeps an extension host alive for hours.
         '--reconnection-grace-time', '5',
         // Required on 1.139: otherwise extensionDevelopmentPath/extensionTestsPath are ignored.
-        '--vscode-option', 'enable-smoke-test-driver',
+        ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
       ] : []),
       folder,
     ], { env: cleanEnv(serverEnv(vscodeVersion, run, env)), detached: true, stdio: ['ignore', out, out] });
