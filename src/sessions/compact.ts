@@ -2,7 +2,7 @@
 // line and the last N-1 non-empty lines. Streaming with bounded memory (the tail is found by
 // reading backwards from the end; the dropped middle is only counted), under the session
 // write lock, crash-safe:
-//   1. temp file `<file>.compact.<random>.tmp` (wx, 0600), fsync
+//   1. temp file `<file>.compact.<random>.tmp` (wx, the transcript's own mode and owner), fsync
 //   2. archive `<file>.bak.<timestamp>` as a hard link to the original (or a complete copy
 //      made under a temp name first), fsync the dir
 //   3. last cancel point; check the transcript is unchanged and the lock is still ours
@@ -347,6 +347,7 @@ async function createArchive(
     const copyTemp = `${transcriptPath}.compact.${randomTag()}.bak.tmp`;
     const target = await fsp.open(copyTemp, 'wx', 0o600);
     try {
+      await target.chmod(original.mode & 0o7777);
       await matchOwner(target, original);
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
       let offset = 0;
@@ -448,10 +449,12 @@ export async function trimTranscript(options: TrimOptions): Promise<TrimResult> 
     }
     checkAborted(signal, transcriptPath);
     tempPath = compactTempPath(transcriptPath);
+    // Created private, then given the transcript's own mode and owner (as a save keeps them):
+    // the gateway and whoever else reads the session must keep the access they had.
     const target = await fsp.open(tempPath, 'wx', 0o600);
     let bytesAfter = 0;
     try {
-      await target.chmod(0o600);
+      await target.chmod(original.mode & 0o7777);
       await matchOwner(target, original);
       const buffer = Buffer.allocUnsafe(chunkBytes);
       const ranges = plan.header ? [plan.header, ...kept] : kept;

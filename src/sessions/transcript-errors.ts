@@ -27,7 +27,7 @@ export class TranscriptError extends Error {
     readonly code: TranscriptErrorCode,
     message: string,
     readonly path: string,
-    readonly details: { line?: number; size?: number; cause?: unknown } = {},
+    readonly details: { line?: number; column?: number; size?: number; cause?: unknown } = {},
   ) {
     super(message);
   }

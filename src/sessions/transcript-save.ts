@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import { TranscriptError, fromFsError } from './transcript-errors';
 import type { LockInspection } from '../lock/types';
 import { lockTranscript, assertStillHeld, describeHolder, type TranscriptLockOptions } from './transcript-lock';
-import { findInvalidLine } from './transcript-validate';
+import { findInvalidLine, withOneFinalNewline } from './transcript-validate';
 import { fsyncDirectory, lstatRegular, matchOwner, removeLeftoverTemps, saveTempPath, unlinkQuietly } from './transcript-fs';
 
 /** What the editor read: compared with the disk right before writing. */
@@ -84,11 +84,12 @@ function globalBeforeCommit(): (() => Promise<void> | void) | undefined {
 }
 
 export async function safeSaveTranscript(options: SafeSaveOptions): Promise<SafeSaveResult> {
-  const { transcriptPath, content, expected } = options;
-  const invalid = findInvalidLine(content);
+  const { transcriptPath, expected } = options;
+  const invalid = findInvalidLine(options.content);
   if (invalid) {
-    throw new TranscriptError('INVALID_JSON', `Not saved: ${invalid.reason}`, transcriptPath, { line: invalid.line });
+    throw new TranscriptError('INVALID_JSON', `Not saved: ${invalid.reason}.`, transcriptPath, { line: invalid.line, column: invalid.column });
   }
+  const content = withOneFinalNewline(options.content);
   let original: Stats;
   try {
     original = await lstatRegular(transcriptPath);

@@ -1,7 +1,7 @@
 // Trim compaction: OpenClaw's maxLines semantics, archive, cancel, locking and leftovers.
-import { test, describe } from 'node:test';
+import { chmodSync, test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trimTranscript, type CompactStep } from '../../src/sessions/compact';
 import { TranscriptError } from '../../src/sessions/transcript-errors';
@@ -32,6 +32,7 @@ describe('trimTranscript: maxLines semantics', () => {
     try {
       const text = transcriptText(20);
       const path = writeTranscript(dir, 's1.jsonl', text);
+      chmodSync(path, 0o644);
       const result = await trimTranscript({ transcriptPath: path, maxLines: 5, now: () => new Date('2026-11-22T11:00:00.000Z') });
       const lines = text.trimEnd().split('\n');
       assert.equal(readFileSync(path, 'utf8'), expectedTrim(lines, 5));
@@ -42,7 +43,8 @@ describe('trimTranscript: maxLines semantics', () => {
       assert.equal(result.bytesAfter, statSync(path).size);
       assert.equal(result.archivePath, `${path}.bak.2026-11-22T11-00-00.000Z`);
       assert.equal(readFileSync(result.archivePath!, 'utf8'), text);
-      assert.equal(statSync(path).mode & 0o777, 0o600);
+      assert.equal(statSync(path).mode & 0o777, 0o644, 'the trimmed transcript keeps the mode the gateway gave it');
+      assert.ok(readFileSync(path, 'utf8').endsWith('}\n') && !readFileSync(path, 'utf8').endsWith('\n\n'), 'exactly one newline after the last entry');
       assert.deepEqual(sideFiles(dir, 's1.jsonl'), ['s1.jsonl.bak.2026-11-22T11-00-00.000Z'], 'no lock and no temp file left');
     } finally {
       cleanup();

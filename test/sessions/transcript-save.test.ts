@@ -1,7 +1,7 @@
 // The safe save of a hand-edited transcript, across real processes for the lock.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { foreignActivityWarning, readTranscriptSnapshot, safeSaveTranscript, sha256Hex } from '../../src/sessions/transcript-save';
 import type { LockInspection } from '../../src/lock/types';
@@ -40,6 +40,48 @@ describe('safeSaveTranscript', () => {
       assert.equal(result.size, next.length);
       assert.deepEqual((await readTranscriptSnapshot(path)).snapshot, { size: result.size, mtimeMs: result.mtimeMs, sha256: result.sha256 });
       assert.deepEqual(others(dir, 's.jsonl'), [], 'no lock and no temp file left');
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('ends the file with exactly one newline, so OpenClaw\'s next append is a line of its own', async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      const path = writeTranscript(dir, 's.jsonl', transcriptText(3));
+      const original = readFileSync(path, 'utf8');
+      const typedLine = '{"type":"message","message":{"role":"user","content":"hi"}}';
+      // Typed at the end with no Enter; a last line deleted with Backspace; blank lines left at the end.
+      const edits = [original + typedLine, original.trimEnd(), `${original}\n\n  \n`];
+      for (const text of edits) {
+        const { snapshot } = await readTranscriptSnapshot(path);
+        const result = await safeSaveTranscript({ transcriptPath: path, content: Buffer.from(text), expected: snapshot });
+        const written = readFileSync(path);
+        assert.equal(written.toString(), `${text.trimEnd()}\n`);
+        assert.equal(result.sha256, sha256Hex(written), 'the snapshot describes the bytes on disk');
+        assert.equal(result.size, written.length);
+        // What OpenClaw does next: append one entry as JSON + "\n".
+        appendFileSync(path, `${entryLine(99)}\n`);
+        for (const [i, line] of readFileSync(path, 'utf8').trimEnd().split('\n').entries()) {
+          assert.doesNotThrow(() => JSON.parse(line), `line ${i + 1} after the append is one entry: ${line}`);
+        }
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('an invalid line is refused with its line and column, without guessing how it got there', async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      const path = writeTranscript(dir, 's.jsonl', transcriptText(3));
+      const { content, snapshot } = await readTranscriptSnapshot(path);
+      const lines = content.toString().trimEnd().split('\n').length;
+      const typed = Buffer.from(`${content.toString().trimEnd()}\n{"a":1 "b":2}`);
+      const error = await rejectsWith(safeSaveTranscript({ transcriptPath: path, content: typed, expected: snapshot }), 'INVALID_JSON');
+      assert.equal(error.message, `Not saved: line ${lines + 1}, column 8 (the last line): Expected ',' or '}' after property value.`);
+      assert.deepEqual([error.details.line, error.details.column], [lines + 1, 8]);
+      assert.deepEqual(readFileSync(path), content);
     } finally {
       cleanup();
     }
@@ -129,7 +171,7 @@ describe('safeSaveTranscript', () => {
     }
   });
 
-  test('refuses invalid JSON naming the line, and a torn last line saying so', async () => {
+  test('refuses invalid JSON naming the line and column, and the unterminated last line as the last line', async () => {
     const { dir, cleanup } = makeTempDir();
     try {
       const path = writeTranscript(dir, 's.jsonl', transcriptText(6));
@@ -138,7 +180,7 @@ describe('safeSaveTranscript', () => {
       lines[3] = lines[3].slice(0, -1); // drop the closing brace
       const error = await rejectsWith(safeSaveTranscript({ transcriptPath: path, content: Buffer.from(lines.join('\n') + '\n'), expected: snapshot }), 'INVALID_JSON');
       assert.equal(error.line, 4);
-      assert.match(error.message, /line 4 is not valid/);
+      assert.match(error.message, /^Not saved: line 4, column \d+: /);
 
       const notObject = content.toString() + '[1, 2]\n';
       assert.equal((await rejectsWith(safeSaveTranscript({ transcriptPath: path, content: Buffer.from(notObject), expected: snapshot }), 'INVALID_JSON')).line, 7);
@@ -146,14 +188,14 @@ describe('safeSaveTranscript', () => {
       const torn = content.toString() + entryLine(7).slice(0, 20);
       const tornError = await rejectsWith(safeSaveTranscript({ transcriptPath: path, content: Buffer.from(torn), expected: snapshot }), 'INVALID_JSON');
       assert.equal(tornError.line, 7);
-      assert.match(tornError.message, /last line\) is incomplete/);
+      assert.match(tornError.message, /^Not saved: line 7, column 21 \(the last line\): Unterminated string\.$/);
       assert.deepEqual(readFileSync(path), content);
       assert.deepEqual(others(dir, 's.jsonl'), []);
 
-      // Blank lines and CRLF endings are fine.
+      // Blank lines and CRLF endings are fine; blank lines after the last entry are not kept.
       const ok = Buffer.from(lines.slice(0, 3).join('\r\n') + '\r\n\n   \n');
       await safeSaveTranscript({ transcriptPath: path, content: ok, expected: snapshot });
-      assert.deepEqual(readFileSync(path), ok);
+      assert.deepEqual(readFileSync(path).toString(), lines.slice(0, 3).join('\r\n') + '\n');
     } finally {
       cleanup();
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findInvalidLine } from '../../src/sessions/transcript-validate';
+import { findInvalidLine, withOneFinalNewline } from '../../src/sessions/transcript-validate';
 import { describeHolder, formatWaitMessage } from '../../src/sessions/transcript-lock';
 import type { LockInspection } from '../../src/lock/types';
 
@@ -10,17 +10,31 @@ test('findInvalidLine accepts JSON objects, blank lines and CRLF', () => {
   assert.equal(findInvalidLine(Buffer.from('{"a":1}')), undefined, 'a valid unterminated last line is fine');
 });
 
-test('findInvalidLine names the first bad line', () => {
+test('findInvalidLine names the first bad line by line and column, in the document\'s terms', () => {
   assert.deepEqual(findInvalidLine('{"a":1}\n{"b":\n{"c":3}\n')?.line, 2);
   assert.equal(findInvalidLine('{"a":1}\n"text"\n')?.line, 2);
   assert.equal(findInvalidLine('{"a":1}\nnull\n')?.line, 2);
   assert.match(findInvalidLine('{"a":1}\n[1]\n')!.reason, /not a JSON object/);
-  const torn = findInvalidLine('{"a":1}\n{"b":2}\n{"type":"mess')!;
-  assert.equal(torn.line, 3);
-  assert.equal(torn.torn, true);
-  assert.match(torn.reason, /interrupted write/);
-  const notTorn = findInvalidLine('{"a":1}\n{"type":"mess\n')!;
-  assert.equal(notTorn.torn, false);
+  const typed = findInvalidLine('{"a":1}\n{"b":2}\n{"type":"mess')!;
+  assert.equal(typed.line, 3);
+  assert.equal(typed.torn, true);
+  assert.equal(typed.reason, 'line 3, column 14 (the last line): Unterminated string');
+  assert.doesNotMatch(typed.reason, /interrupted|position/, 'a line the user just typed is not called a cut-off write');
+  const middle = findInvalidLine('{"a":1}\n{"a":1 "b":2}\r\n{"c":3}\n')!;
+  assert.deepEqual([middle.line, middle.column, middle.endColumn, middle.torn], [2, 8, 14, false]);
+  assert.equal(middle.reason, "line 2, column 8: Expected ',' or '}' after property value");
+  const words = findInvalidLine('hi there\n')!;
+  assert.equal(words.reason, "line 1, column 1: Unexpected token 'h'");
+});
+
+test('withOneFinalNewline leaves exactly one newline after the last entry', () => {
+  const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
+  assert.equal(text(withOneFinalNewline(Buffer.from('{"a":1}'))), '{"a":1}\n');
+  assert.equal(text(withOneFinalNewline(Buffer.from('{"a":1}\n'))), '{"a":1}\n');
+  assert.equal(text(withOneFinalNewline(Buffer.from('{"a":1}\n\n \r\n\t'))), '{"a":1}\n');
+  assert.equal(text(withOneFinalNewline(Buffer.from('{"a":1}\r\n{"b":2}\r\n'))), '{"a":1}\r\n{"b":2}\n');
+  assert.equal(withOneFinalNewline(Buffer.from('\n\n')).length, 0);
+  assert.equal(withOneFinalNewline(Buffer.from('')).length, 0);
 });
 
 function holder(pid: number, commandLine?: string, alive = true): LockInspection {
