@@ -10,6 +10,7 @@ import { LockStatusBar } from './statusBar';
 import { SessionFileSystemProvider } from './sessionFileSystem';
 import { CompactCommand } from './compactCommand';
 import { UnsafeOpenGuard } from './unsafeOpenGuard';
+import { TranscriptEditors } from './transcriptEditors';
 import type { SessionsTreeModel, TreeNode } from './treeModel';
 
 /** What activate() returns: a small surface for integration tests and other extensions. */
@@ -24,6 +25,8 @@ export interface OpenClawSessionsApi {
   readonly log: vscode.LogOutputChannel;
   /** Warns about transcripts opened or saved through plain `file:` (outside the session write lock). */
   readonly unsafeOpenGuard: UnsafeOpenGuard;
+  /** Language, tab names and Problems-panel marks of `openclaw-session:` editors. */
+  readonly transcriptEditors: TranscriptEditors;
   treeModel(): SessionsTreeModel;
   snapshot(): SessionsSnapshot | undefined;
   status(): StatusSummary & { visible: boolean };
@@ -44,7 +47,8 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
   const alerts = new LockAlerts(state, log, commands);
   const decorations = new LockFileDecorations(state);
   // Transcripts open through openclaw-session: so every save takes the session write lock.
-  context.subscriptions.push(new SessionFileSystemProvider(state, log), new CompactCommand(state, log));
+  const transcriptEditors = new TranscriptEditors();
+  context.subscriptions.push(new SessionFileSystemProvider(state, log), transcriptEditors, new CompactCommand(state, log));
   const unsafeOpenGuard = new UnsafeOpenGuard(state, log);
   context.subscriptions.push(unsafeOpenGuard);
   // Any disposal order is safe: the parts only listen to state, and state stops the model.
@@ -83,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
     decorations,
     log,
     unsafeOpenGuard,
+    transcriptEditors,
     treeModel: () => state.tree,
     snapshot: () => state.snapshot,
     status: () => statusBar.summary,

@@ -20,7 +20,7 @@ import { allLockViews, lockEntries } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 import type { SessionsView } from './sessionsView';
 import { SECTION } from './settings';
-import { sessionUri } from './sessionFileSystem';
+import { openTranscript } from './transcriptEditors';
 import { titleOf, type LockedNode, type SessionNode, type TreeNode } from './treeModel';
 
 /** What a lock command acts on: a tree row, or a lock's path (tests, other commands). */
@@ -277,7 +277,8 @@ export class LockCommands extends Disposable {
     const target = await this.sessionTarget(arg);
     if (!target) return;
     const transcriptPath = 'kind' in target ? target.session.transcriptPath : target.transcriptPath;
-    await vscode.commands.executeCommand('vscode.open', sessionUri(transcriptPath), { preview: true });
+    const title = 'kind' in target ? target.session.title : target.title;
+    await openTranscript(transcriptPath, title, { preview: true });
   }
 
   async revealLockFile(arg?: unknown): Promise<void> {

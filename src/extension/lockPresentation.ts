@@ -128,12 +128,17 @@ export function formatRowAge(ms: number): string {
   return formatDuration(ms);
 }
 
-/** The row's description for a locked item: `stale · 3m · pid 4242`. */
+/**
+ * The row's description for a locked item, most important first, because a narrow side
+ * bar cuts it from the end: `stale · dead-pid · 22m · pid 4242`. The level says what to
+ * do, the reasons why (at every level that has them), then the age and the holder; the
+ * tooltip has all of it in full.
+ */
 export function describeLock(view: LockView, moment: LockMoment): string {
   const parts = [LEVEL_PRESENTATION[moment.level].label];
+  if (view.reasons.length > 0) parts.push(view.reasons.join(', '));
   if (moment.ageMs !== undefined) parts.push(formatRowAge(moment.ageMs));
   if (view.pid !== undefined) parts.push(`pid ${view.pid}`);
-  if (moment.level === 'stale' && view.reasons.length > 0) parts.push(view.reasons.join(', '));
   return parts.join(' · ');
 }
 

@@ -14,8 +14,16 @@ import { SECTION } from './settings';
 
 export const SESSION_SCHEME = 'openclaw-session';
 
-export function sessionUri(transcriptPath: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: SESSION_SCHEME, path: transcriptPath });
+/**
+ * The editor's URI of a transcript. The path is the transcript's own (what the file system
+ * reads and writes); the query carries the session's name for the tab, which the
+ * `resourceLabelFormatters` contribution appends as `${path}${query.tabName}`, so the tab
+ * reads "Ops Discord" and a URI without a query still reads as its file name.
+ */
+export function sessionUri(transcriptPath: string, title?: string): vscode.Uri {
+  const name = title?.trim();
+  if (!name || name === path.basename(transcriptPath)) return vscode.Uri.from({ scheme: SESSION_SCHEME, path: transcriptPath });
+  return vscode.Uri.from({ scheme: SESSION_SCHEME, path: transcriptPath, query: JSON.stringify({ tabName: `/${name.replace(/[/\\]/g, '∕')}` }) });
 }
 
 export interface EditingSettings {
@@ -51,6 +59,7 @@ export function toFileSystemError(error: unknown): vscode.FileSystemError {
       // VS Code's own check (stat mtime) usually catches this first; this is the backstop.
       return vscode.FileSystemError.FileExists(error.message);
     case 'INVALID_JSON':
+      return vscode.FileSystemError.Unavailable(`${error.message} The line is marked in the Problems panel.`);
     case 'LOCK_TIMEOUT':
     case 'LOCK_LOST':
     case 'ABORTED':

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { inspectLock, lockPathFor } from '../lock';
 import { describeLockHolder, foreignActivityWarning } from '../sessions';
 import { Disposable } from './dispose';
-import { sessionUri } from './sessionFileSystem';
+import { openTranscript } from './transcriptEditors';
 import type { SessionsState } from './sessionsState';
 import { SECTION } from './settings';
 import { matchTranscript, type TranscriptMatch } from './transcriptMatch';
@@ -98,7 +98,7 @@ export class UnsafeOpenGuard extends Disposable {
     this.log.warn(`${match.transcriptPath} opened through file:, which bypasses the session write lock`);
     this.decide({ uri: key, event: 'open', verdict: 'warned', match });
     void Promise.resolve(vscode.window.showWarningMessage(message, REOPEN_SAFELY)).then((choice) => {
-      if (choice === REOPEN_SAFELY) return this.reopenSafely(document.uri, match.transcriptPath);
+      if (choice === REOPEN_SAFELY) return this.reopenSafely(document.uri, match.transcriptPath, match.title);
       return undefined;
     });
   }
@@ -140,11 +140,11 @@ export class UnsafeOpenGuard extends Disposable {
       ` If the gateway was appending, check the end of the file. Reopen it through the OpenClaw session editor so later saves take the lock.`;
     this.log.warn(`${match.transcriptPath} saved through file:, without the session write lock${activity ? `: ${activity}` : ''}`);
     const choice = await vscode.window.showWarningMessage(message, REOPEN_SAFELY);
-    if (choice === REOPEN_SAFELY) await this.reopenSafely(uri, match.transcriptPath);
+    if (choice === REOPEN_SAFELY) await this.reopenSafely(uri, match.transcriptPath, match.title);
   }
 
   /** Closes the `file:` editors of the transcript and opens it through `openclaw-session:`; a dirty document stays open. */
-  async reopenSafely(fileUri: vscode.Uri, transcriptPath: string): Promise<'reopened' | 'dirty'> {
+  async reopenSafely(fileUri: vscode.Uri, transcriptPath: string, title?: string): Promise<'reopened' | 'dirty'> {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === fileUri.toString());
     if (document?.isDirty) {
       this.log.info(`not reopening ${transcriptPath}: it has unsaved changes in its file: editor`);
@@ -154,7 +154,7 @@ export class UnsafeOpenGuard extends Disposable {
             `Revert it, or copy your edit aside, then choose ${REOPEN_SAFELY}.`,
           REOPEN_SAFELY,
         ),
-      ).then((choice) => (choice === REOPEN_SAFELY ? this.reopenSafely(fileUri, transcriptPath) : undefined));
+      ).then((choice) => (choice === REOPEN_SAFELY ? this.reopenSafely(fileUri, transcriptPath, title) : undefined));
       return 'dirty';
     }
     const tabs = vscode.window.tabGroups.all.flatMap((group) =>
@@ -162,7 +162,7 @@ export class UnsafeOpenGuard extends Disposable {
     );
     const viewColumn = tabs[0]?.group.viewColumn;
     if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
-    await vscode.window.showTextDocument(sessionUri(transcriptPath), { viewColumn, preview: false });
+    await openTranscript(transcriptPath, title, { viewColumn, preview: false });
     this.log.info(`reopened ${transcriptPath} through the session file system`);
     return 'reopened';
   }

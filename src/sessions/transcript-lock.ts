@@ -44,7 +44,9 @@ function shortCommand(commandLine: string | undefined): string | undefined {
   const named = /^node(js)?$/.test(program) && script ? script.split('/').filter((p) => p && !/^(dist|bin|index\.m?js)$/.test(p)).pop() : program;
   const args = words.slice(/^node(js)?$/.test(program) ? 2 : 1);
   const firstFlag = args.findIndex((w) => w.startsWith('-'));
-  const rest = (firstFlag === -1 ? args : args.slice(0, firstFlag)).filter((w) => !w.includes('/')).slice(0, 2);
+  const leading = (firstFlag === -1 ? args : args.slice(0, firstFlag)).filter((w) => !w.includes('/'));
+  // A launcher that passes its own name on (`openclaw … openclaw gateway`) would read "openclaw openclaw gateway".
+  const rest = (leading[0] === (named ?? program) ? leading.slice(1) : leading).slice(0, 2);
   const text = [named ?? program, ...rest].join(' ').trim();
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

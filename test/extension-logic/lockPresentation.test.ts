@@ -46,9 +46,11 @@ test('durations read naturally', () => {
   assert.equal(formatDuration(-1), '?');
 });
 
-test('descriptions carry level, age and pid', () => {
+test('descriptions carry level, reasons, age and pid, in that order', () => {
   const view = lockView('/s/a.jsonl.lock', { level: 'stale', pid: 4242, ageMs: 185_000, reasons: ['dead-pid'] });
-  assert.equal(describeLock(view, lockMoment(view, thresholds, 0, 0)), 'stale · 3m · pid 4242 · dead-pid');
+  assert.equal(describeLock(view, lockMoment(view, thresholds, 0, 0)), 'stale · dead-pid · 3m · pid 4242', 'what to do and why first: a narrow side bar cuts the end');
+  const tooLong = lockView('/s/b.jsonl.lock', { level: 'held-too-long', pid: 77, ageMs: 47 * 60_000, reasons: ['too-old', 'hold-exceeded'] });
+  assert.equal(describeLock(tooLong, lockMoment(tooLong, thresholds, 0, 0)), 'held too long · too-old, hold-exceeded · 47m · pid 77', 'reasons at every level that has them');
 });
 
 test('markdown escaping leaves no link, image, html or theme icon syntax', () => {

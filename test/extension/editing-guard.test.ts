@@ -13,9 +13,12 @@ import { Scene, api, resetSettings, setSetting, stubWarnings, waitFor } from './
 const SCHEME = 'openclaw-session';
 const REOPEN = 'Reopen Safely';
 
+/** The same transcript in the same file system (an editor's URI also carries the tab name in its query). */
+const sameFile = (a: vscode.Uri, b: vscode.Uri) => a.scheme === b.scheme && a.path === b.path;
+
 function tabsOf(uri: vscode.Uri): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((group) =>
-    group.tabs.filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString()),
+    group.tabs.filter((tab) => tab.input instanceof vscode.TabInputText && sameFile(tab.input.uri, uri)),
   );
 }
 
@@ -248,7 +251,7 @@ suite('Editing guard: plain file: transcripts and huge transcripts (real VS Code
     // Through Open Session too: VS Code shows an error editor, never the content.
     await Promise.resolve(vscode.commands.executeCommand('openclawSessions.openSession', session.transcriptPath)).catch(() => undefined);
     assert.equal(
-      vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()),
+      vscode.workspace.textDocuments.some((d) => sameFile(d.uri, uri)),
       false,
       'no text document holds the transcript',
     );

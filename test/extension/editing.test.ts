@@ -16,10 +16,16 @@ function uriOf(session: BuiltSession): vscode.Uri {
   return vscode.Uri.from({ scheme: SCHEME, path: session.transcriptPath });
 }
 
+/** The document of the active editor when it shows this session's transcript through openclaw-session:. */
+function editorDocumentOf(session: BuiltSession): vscode.TextDocument | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  return document?.uri.scheme === SCHEME && document.uri.path === session.transcriptPath ? document : undefined;
+}
+
 async function openAndEdit(session: BuiltSession, edit: (text: string) => string = (t) => t.replace('"type":"message"', '"type":"message","note":"edited by hand"')): Promise<vscode.TextDocument> {
   await vscode.commands.executeCommand('openclawSessions.openSession', session.transcriptPath);
-  await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === uriOf(session).toString(), 'the session editor');
-  const document = await vscode.workspace.openTextDocument(uriOf(session));
+  await waitFor(() => editorDocumentOf(session) !== undefined, 'the session editor');
+  const document = editorDocumentOf(session)!;
   const before = document.getText();
   const after = edit(before);
   assert.notEqual(after, before, 'the edit changes something');
@@ -149,7 +155,7 @@ suite('Editing sessions through the lock (real VS Code)', function () {
     assert.equal(fs.readFileSync(session.transcriptPath, 'utf8'), onDisk);
   });
 
-  test('invalid JSON is refused with its line number', async () => {
+  test('invalid JSON is refused with its line and column', async () => {
     const session = scene.session('agent:main:edit');
     const original = fs.readFileSync(session.transcriptPath, 'utf8');
     const document = await openAndEdit(session, (text) => {
@@ -161,7 +167,7 @@ suite('Editing sessions through the lock (real VS Code)', function () {
     assert.ok(document.isDirty);
     assert.equal(fs.readFileSync(session.transcriptPath, 'utf8'), original);
     const error = await writeError(session, document.getText());
-    assert.match(error.message, /line 3 is not valid/);
+    assert.match(error.message, /Not saved: line 3, column \d+: /);
   });
 
   test('a lock taken over mid-save aborts without writing and leaves the other lock alone', async () => {
@@ -190,6 +196,68 @@ suite('Editing sessions through the lock (real VS Code)', function () {
     fs.unlinkSync(session.lockPath);
     assert.equal(await document.save(), true);
     assert.equal(fs.readFileSync(session.transcriptPath, 'utf8'), document.getText());
+  });
+
+  test('autosave never writes a transcript: its language turns files.autoSave off, even when the user has it on', async () => {
+    const files = vscode.workspace.getConfiguration('files');
+    await files.update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Global);
+    await files.update('autoSaveDelay', 100, vscode.ConfigurationTarget.Global);
+    undo.push(() => {
+      void files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+      void files.update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Global);
+    });
+    const session = scene.session('agent:main:edit');
+    const original = fs.readFileSync(session.transcriptPath, 'utf8');
+    const document = await openAndEdit(session);
+    assert.equal(document.languageId, 'openclaw-transcript');
+    assert.equal(vscode.workspace.getConfiguration('files', document).get('autoSave'), 'off');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.ok(document.isDirty, 'still unsaved 15 autosave delays later');
+    assert.equal(fs.readFileSync(session.transcriptPath, 'utf8'), original, 'nothing written without the user asking');
+    assert.equal(await document.save(), true, 'an explicit save still works');
+    assert.match(fs.readFileSync(session.transcriptPath, 'utf8'), /edited by hand/);
+  });
+
+  test('a line typed without Enter is saved with one final newline, and OpenClaw\'s next append stays a line of its own', async () => {
+    const session = scene.session('agent:main:edit');
+    const typed = '{"type":"message","message":{"role":"user","content":"hi"}}';
+    const document = await openAndEdit(session, (text) => `${text.trimEnd()}\n${typed}`);
+    assert.equal(await document.save(), true);
+    const written = fs.readFileSync(session.transcriptPath, 'utf8');
+    assert.ok(written.endsWith(`${typed}\n`) && !written.endsWith('\n\n'), 'exactly one newline after the last entry');
+    // What the gateway does next: append one entry as JSON + "\n".
+    fs.appendFileSync(session.transcriptPath, `${JSON.stringify({ type: 'message', id: 'feedf00d', message: { role: 'assistant', content: 'ok' } })}\n`);
+    for (const line of fs.readFileSync(session.transcriptPath, 'utf8').trimEnd().split('\n')) assert.doesNotThrow(() => JSON.parse(line), line);
+  });
+
+  test('an invalid line is marked in the Problems panel, and a refused save names its line and column', async () => {
+    const session = scene.session('agent:main:edit');
+    const original = fs.readFileSync(session.transcriptPath, 'utf8');
+    const lines = original.trimEnd().split('\n');
+    const document = await openAndEdit(session, () => [...lines.slice(0, 2), '{"a":1 "b":2}', ...lines.slice(2)].join('\n') + '\n');
+    await waitFor(() => vscode.languages.getDiagnostics(document.uri).length === 1, 'a diagnostic on the bad line');
+    const [diagnostic] = vscode.languages.getDiagnostics(document.uri);
+    assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([diagnostic!.range.start.line, diagnostic!.range.start.character], [2, 7]);
+    assert.match(diagnostic!.message, /Expected ',' or '}' after property value/);
+    assert.equal(await document.save(), false);
+    assert.ok(document.isDirty);
+    const error = await writeError(session, document.getText());
+    assert.match(error.message, /Not saved: line 3, column 8: Expected ',' or '}' after property value/);
+    assert.doesNotMatch(error.message, /interrupted|position \d+/);
+    assert.equal(fs.readFileSync(session.transcriptPath, 'utf8'), original);
+    // Fixing the line clears the mark.
+    const fix = new vscode.WorkspaceEdit();
+    fix.replace(document.uri, document.lineAt(2).range, '{"a":1,"b":2}');
+    await vscode.workspace.applyEdit(fix);
+    await waitFor(() => vscode.languages.getDiagnostics(document.uri).length === 0, 'the mark cleared');
+  });
+
+  test('the editor tab shows the session\'s name, not its id file name', async () => {
+    const session = scene.session('agent:main:edit');
+    await openAndEdit(session);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.equal(tab?.label, 'Edit me');
   });
 
   test('a transcript over the large-file limit is read-only', async () => {

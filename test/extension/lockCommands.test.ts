@@ -80,7 +80,7 @@ suite('Lock commands (real VS Code)', function () {
     });
     const result = (await vscode.commands.executeCommand('openclawSessions.clearStaleLock')) as LockCommandResult;
     assert.equal(offered.length, 2, offered.join('\n'));
-    assert.match(offered[0], new RegExp(`^Dead holder \\| stale · .* · pid ${dead.pid} · dead-pid$`), 'worst first');
+    assert.match(offered[0], new RegExp(`^Dead holder \\| stale · dead-pid · .* · pid ${dead.pid}$`), 'worst first');
     assert.match(offered[1], new RegExp(`^Live holder \\| held · .* · pid ${live.pid}$`));
     assert.equal(result.action, 'removed');
     assert.equal(fs.existsSync(dead.lockPath), false);

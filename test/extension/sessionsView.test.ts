@@ -67,10 +67,13 @@ suite('Sessions view (real VS Code)', function () {
     assert.deepEqual(main.map(contextValueFor), ['session.locked.stale', 'session.locked.live', 'session.locked.live', 'session.free']);
     const stale = ext.provider.getTreeItem(main[0]);
     assert.equal(stale.contextValue, 'session.locked.stale');
-    assert.match(String(stale.description), new RegExp(`^stale · 2\\dm · pid ${byRole('dead-lock').holderPid} · dead-pid`));
+    assert.match(String(stale.description), new RegExp(`^stale · dead-pid · 2\\dm · pid ${byRole('dead-lock').holderPid}`));
     assert.ok(stale.iconPath instanceof vscode.ThemeIcon);
     assert.equal((stale.iconPath as vscode.ThemeIcon).id, 'debug-disconnect');
     assert.equal(((stale.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'list.errorForeground');
+    // A live lock held too long says why too, as the status tooltip does.
+    const tooLong = ext.provider.getTreeItem(main[1]);
+    assert.match(String(tooLong.description), /^held too long · [^·]*hold-exceeded[^·]* · \d+m · pid \d+$/);
     const live = ext.provider.getTreeItem(main[2]);
     assert.match(String(live.description), new RegExp(`^held · \\d+s · pid ${byRole('live-lock').holderPid}$`));
     assert.equal(ext.provider.getParent(main[0]), ext.provider.getChildren()[0]);

@@ -1,5 +1,5 @@
 // Trim compaction: OpenClaw's maxLines semantics, archive, cancel, locking and leftovers.
-import { chmodSync, test, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -48,6 +48,7 @@ function holder(pid: number, commandLine?: string, alive = true): LockInspection
 test('describeHolder and formatWaitMessage name the holder like a person would', () => {
   assert.equal(describeHolder(holder(4242, 'node /usr/lib/node_modules/openclaw/dist/index.js gateway --port 18789')), 'pid 4242 (openclaw gateway)');
   assert.equal(describeHolder(holder(77, 'openclaw-gateway')), 'pid 77 (openclaw-gateway)');
+  assert.equal(describeHolder(holder(78, 'openclaw /opt/openclaw/dist/index.js openclaw gateway --port 1')), 'pid 78 (openclaw gateway)', 'a name passed on is not doubled');
   assert.equal(describeHolder(holder(5)), 'pid 5');
   assert.equal(describeHolder(holder(9, 'openclaw gateway', false)), 'pid 9 (openclaw gateway, not running)');
   assert.equal(describeHolder(undefined), 'another process');
