@@ -31,6 +31,8 @@ export interface OpenClawSessionsApi {
   snapshot(): SessionsSnapshot | undefined;
   status(): StatusSummary & { visible: boolean };
   alertsShown(): readonly ShownAlert[];
+  /** The lock alerts still on screen (they close themselves when their lock changes). */
+  openAlerts(): readonly ShownAlert[];
   /** Resolves once every scan asked for so far, and any auto-clear it started, is over. */
   whenIdle(): Promise<void>;
 }
@@ -92,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
     snapshot: () => state.snapshot,
     status: () => statusBar.summary,
     alertsShown: () => alerts.shown,
+    openAlerts: () => alerts.openAlerts(),
     async whenIdle() {
       await state.whenIdle();
       await alerts.whenAutoClearDone();

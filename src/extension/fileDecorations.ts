@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { SESSION_SCHEME } from './sessionFileSystem';
-import { LEVEL_PRESENTATION, formatDuration, lockMoment } from './lockPresentation';
+import { createdAtMs, formatClockTime } from './clockTime';
+import { LEVEL_PRESENTATION, lockMoment } from './lockPresentation';
 import type { SessionsState } from './sessionsState';
 
 const SEVERITY_COLOR: Record<string, string | undefined> = {
@@ -40,7 +41,9 @@ export class LockFileDecorations extends Disposable implements vscode.FileDecora
   private announceChanges(): void {
     const next = this.currentLevels();
     const changed: vscode.Uri[] = [];
-    const uris = (path: string) => [vscode.Uri.file(path), vscode.Uri.from({ scheme: SESSION_SCHEME, path })];
+    // Editors of openclaw-session: carry the tab name in their query: tell those URIs too.
+    const openSessionUris = vscode.workspace.textDocuments.map((d) => d.uri).filter((u) => u.scheme === SESSION_SCHEME);
+    const uris = (path: string) => [vscode.Uri.file(path), vscode.Uri.from({ scheme: SESSION_SCHEME, path }), ...openSessionUris.filter((u) => u.path === path && u.query)];
     for (const [path, level] of next) if (this.decorated.get(path) !== level) changed.push(...uris(path));
     for (const path of this.decorated.keys()) if (!next.has(path)) changed.push(...uris(path));
     this.decorated = next;
@@ -55,7 +58,9 @@ export class LockFileDecorations extends Disposable implements vscode.FileDecora
     const now = Date.now();
     const moment = lockMoment(node.lock, this.state.settings.thresholds, this.state.tree.snapshot?.scannedAt ?? now, now);
     const color = SEVERITY_COLOR[moment.severity];
-    const age = moment.ageMs === undefined ? '' : `, ${formatDuration(moment.ageMs)}`;
+    // A decoration's tooltip is not redrawn as time passes: say since when, not for how long.
+    const since = createdAtMs(node.lock.createdAt);
+    const age = since === undefined ? '' : ` ${vscode.l10n.t('since {0}', formatClockTime(since, now))}`;
     const pid = node.lock.pid === undefined ? '' : `, pid ${node.lock.pid}`;
     return {
       // A letter, as git's decorations use: it renders in every font, unlike an emoji.

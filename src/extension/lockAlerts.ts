@@ -1,11 +1,16 @@
 // Watches the locks over time: logs every verdict change, announces a lock once when it turns
 // stale or crosses the error threshold, and (when the user opted in) clears locks whose owner
 // is provably gone through the lock core's safe removal.
+//
+// An alert lives exactly as long as what it describes. VS Code offers no way to close a
+// message notification (showWarningMessage) from code, so each alert is a notification-area
+// progress whose task ends when its lock is cleared, replaced or changes level; its actions
+// are command links in its text, and "Dismiss" ends it by hand.
 import * as vscode from 'vscode';
 import { removeStaleLock } from '../lock';
-import { Disposable } from './dispose';
+import { Disposable, toDisposable } from './dispose';
 import { removalLogLine } from './lockExplain';
-import { formatDuration } from './lockPresentation';
+import { createdAtMs, formatClockTime } from './clockTime';
 import {
   AlertTracker,
   VerdictTracker,
@@ -21,10 +26,28 @@ import type { LockCommands } from './lockCommands';
 
 /** More alerts than this at once become one summary notification. */
 const MAX_SEPARATE_ALERTS = 3;
+export const DISMISS_ALERT_COMMAND = 'openclawSessions.dismissLockAlert';
+export const REVEAL_LOCK_COMMAND = 'openclawSessions.revealLock';
+const SUMMARY_KEY = 'summary';
+
+export interface AlertLink {
+  title: string;
+  command: string;
+  args: unknown[];
+}
 
 export interface ShownAlert {
+  key: string;
   message: string;
+  /** The titles of the lock actions offered (links in the notification). */
   actions: string[];
+  links: AlertLink[];
+  /** Set once the notification is gone: its lock changed or went away, or the user dismissed it. */
+  closedBecause?: 'lock-changed' | 'dismissed' | 'disposed';
+}
+
+export function commandLink(link: AlertLink): string {
+  return `[${link.title}](command:${link.command}?${encodeURIComponent(JSON.stringify(link.args))})`;
 }
 
 export class LockAlerts extends Disposable {
@@ -33,6 +56,8 @@ export class LockAlerts extends Disposable {
   /** Identities auto-clear already tried, so a kept lock is not retried on every scan. */
   private readonly autoClearTried = new Set<string>();
   private autoClearing: Promise<void> = Promise.resolve();
+  /** Notifications on screen (toast or notification center), by alert key. */
+  private readonly open = new Map<string, { shown: ShownAlert; close: () => void }>();
   /** Every notification shown, for tests. */
   readonly shown: ShownAlert[] = [];
 
@@ -48,11 +73,21 @@ export class LockAlerts extends Disposable {
       }),
     );
     this._register(state.onDidTick(() => this.announce()));
+    this._register(vscode.commands.registerCommand(DISMISS_ALERT_COMMAND, (key: unknown) => this.close(String(key), 'dismissed')));
+    this._register(vscode.commands.registerCommand(REVEAL_LOCK_COMMAND, (lockPath: unknown) => this.commands.revealLockNode(String(lockPath))));
+    this._register(toDisposable(() => {
+      for (const key of [...this.open.keys()]) this.close(key, 'disposed');
+    }));
   }
 
   /** Resolves when the auto-clear pass started by the last snapshot is over. */
   whenAutoClearDone(): Promise<void> {
     return this.autoClearing;
+  }
+
+  /** The alerts still on screen. */
+  openAlerts(): ShownAlert[] {
+    return [...this.open.values()].map((entry) => entry.shown);
   }
 
   private onSnapshot(): void {
@@ -92,6 +127,11 @@ export class LockAlerts extends Disposable {
   private announce(): void {
     const entries = lockEntries(this.state.tree, this.state.settings.thresholds, Date.now());
     let alerts = this.alerts.update(entries);
+    // What no longer describes a lock as it is goes away; the summary, once no alert is left.
+    const current = this.alerts.current;
+    for (const key of [...this.open.keys()]) {
+      if (key === SUMMARY_KEY ? current.size === 0 : !current.has(key)) this.close(key, 'lock-changed');
+    }
     // Locks auto-clear is about to remove need nobody's attention.
     if (this.state.settings.autoClearDeadLocks) alerts = alerts.filter((alert) => !isAutoClearable(alert.entry.node.lock));
     if (alerts.length === 0) return;
@@ -102,7 +142,6 @@ export class LockAlerts extends Disposable {
   private showOne(alert: LockAlert): void {
     const { entry } = alert;
     const lock = entry.node.lock;
-    const age = entry.moment.ageMs === undefined ? '' : ` ${formatDuration(entry.moment.ageMs)}`;
     const message =
       alert.kind === 'stale'
         ? vscode.l10n.t(
@@ -111,15 +150,18 @@ export class LockAlerts extends Disposable {
             lock.reasons.join(', ') || 'stale',
             lock.pid === undefined ? '' : `, pid ${lock.pid}`,
           )
-        : vscode.l10n.t('Session "{0}" has been locked for{1} by pid {2}, past its limit.', entry.title, age, String(lock.pid ?? 'unknown'));
-    const clear = vscode.l10n.t('Clear Stale Lock');
-    const show = vscode.l10n.t('Show');
-    const actions = alert.clearable ? [clear, show] : [show];
-    this.shown.push({ message, actions });
-    void Promise.resolve(vscode.window.showWarningMessage(message, ...actions)).then(async (choice) => {
-      if (choice === clear) await this.commands.clearStaleLock(lock.lockPath);
-      else if (choice === show) await this.commands.revealLockNode(lock.lockPath);
-    });
+        : vscode.l10n.t(
+            // A time, not an age: a notification's text does not tick.
+            'Session "{0}" has been locked by pid {1} since {2}, past its limit.',
+            entry.title,
+            String(lock.pid ?? 'unknown'),
+            formatClockTime(createdAtMs(lock.createdAt) ?? Date.now() - (entry.moment.ageMs ?? 0), Date.now()),
+          );
+    const actions: AlertLink[] = [
+      ...(alert.clearable ? [{ title: vscode.l10n.t('Clear Stale Lock'), command: 'openclawSessions.clearStaleLock', args: [lock.lockPath] }] : []),
+      { title: vscode.l10n.t('Show'), command: REVEAL_LOCK_COMMAND, args: [lock.lockPath] },
+    ];
+    this.show(alert.key, message, actions);
   }
 
   private showSummary(alerts: LockAlert[]): void {
@@ -130,13 +172,33 @@ export class LockAlerts extends Disposable {
       stale,
       alerts.length - stale,
     );
-    const clearAll = vscode.l10n.t('Clear All Stale Locks');
-    const show = vscode.l10n.t('Show');
-    const actions = stale > 0 ? [clearAll, show] : [show];
-    this.shown.push({ message, actions });
-    void Promise.resolve(vscode.window.showWarningMessage(message, ...actions)).then(async (choice) => {
-      if (choice === clearAll) await this.commands.clearAllStaleLocks();
-      else if (choice === show) await this.commands.revealWorstLock();
+    const actions: AlertLink[] = [
+      ...(stale > 0 ? [{ title: vscode.l10n.t('Clear All Stale Locks'), command: 'openclawSessions.clearAllStaleLocks', args: [] }] : []),
+      { title: vscode.l10n.t('Show'), command: 'openclawSessions.revealWorstLock', args: [] },
+    ];
+    this.close(SUMMARY_KEY, 'lock-changed');
+    this.show(SUMMARY_KEY, message, actions);
+  }
+
+  private show(key: string, message: string, actions: AlertLink[]): void {
+    const dismiss: AlertLink = { title: vscode.l10n.t('Dismiss'), command: DISMISS_ALERT_COMMAND, args: [key] };
+    const links = [...actions, dismiss];
+    const shown: ShownAlert = { key, message, actions: actions.map((a) => a.title), links };
+    this.shown.push(shown);
+    let close!: () => void;
+    const closed = new Promise<void>((resolve) => { close = resolve; });
+    this.open.set(key, { shown, close });
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification }, (progress) => {
+      progress.report({ message: `${message} ${links.map(commandLink).join(' · ')}` });
+      return closed;
     });
+  }
+
+  private close(key: string, why: NonNullable<ShownAlert['closedBecause']>): void {
+    const entry = this.open.get(key);
+    if (!entry) return;
+    this.open.delete(key);
+    entry.shown.closedBecause = why;
+    entry.close();
   }
 }

@@ -194,7 +194,8 @@ export function lockTooltipMarkdown(
     row('Owner alive', view.inspection.owner ? String(view.inspection.owner.alive) : undefined),
     row('Command line', view.commandLine),
     row('Created at', view.createdAt),
-    row('Age', moment.ageMs === undefined ? undefined : formatDuration(moment.ageMs)),
+    // The row's own precision: the tooltip is rebuilt exactly when the row's text changes.
+    row('Age', moment.ageMs === undefined ? undefined : formatRowAge(moment.ageMs)),
     row('maxHoldMs', view.maxHoldMs === undefined ? undefined : String(view.maxHoldMs)),
     row('Stale reasons', view.reasons.length > 0 ? view.reasons.join(', ') : undefined),
     row('Provably stale', moment.level === 'stale' ? String(view.inspection.reclaimable) : undefined),

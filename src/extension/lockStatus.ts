@@ -49,9 +49,9 @@ export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
   }
   const lines = entries.slice(0, MAX_TOOLTIP_LOCKS).map((entry) => {
     const parts = [LEVEL_PRESENTATION[entry.moment.level].label];
+    if (entry.node.lock.reasons.length > 0) parts.push(entry.node.lock.reasons.join(', '));
     if (entry.moment.ageMs !== undefined) parts.push(formatDuration(entry.moment.ageMs));
     if (entry.node.lock.pid !== undefined) parts.push(`pid ${entry.node.lock.pid}`);
-    if (entry.node.lock.reasons.length > 0) parts.push(entry.node.lock.reasons.join(', '));
     return `${entry.title}: ${parts.join(', ')}`;
   });
   if (entries.length > MAX_TOOLTIP_LOCKS) lines.push(`… and ${entries.length - MAX_TOOLTIP_LOCKS} more`);
@@ -77,6 +77,8 @@ export function lockIdentity(view: LockView): string {
 export type AlertKind = 'stale' | 'held-too-long';
 
 export interface LockAlert {
+  /** `kind|identity`: the same lock in the same state; a new inode, pid or level is a new alert. */
+  key: string;
   kind: AlertKind;
   entry: LockEntry;
   /** Offer "Clear Stale Lock" only when removal is provably safe. */
@@ -90,6 +92,11 @@ export interface LockAlert {
 export class AlertTracker {
   private announced = new Set<string>();
 
+  /** The alert keys (`kind|identity`) that still describe a lock as it is now. */
+  get current(): ReadonlySet<string> {
+    return this.announced;
+  }
+
   update(entries: readonly LockEntry[]): LockAlert[] {
     const present = new Set<string>();
     const alerts: LockAlert[] = [];
@@ -101,7 +108,7 @@ export class AlertTracker {
         const key = `${kind}|${identity}`;
         present.add(key);
         if (!this.announced.has(key)) {
-          alerts.push({ kind, entry, clearable: kind === 'stale' && entry.node.lock.inspection.reclaimable });
+          alerts.push({ key, kind, entry, clearable: kind === 'stale' && entry.node.lock.inspection.reclaimable });
         }
       }
     }

@@ -37,7 +37,7 @@ test('the badge is hidden with no lock, counts locks, and takes the worst colour
   );
   summary = summarizeStatus(lockEntries(stale, thresholds, 0));
   assert.deepEqual([summary.count, summary.background, summary.worst?.title], [2, 'error', 'agent:main:b']);
-  assert.match(summary.tooltip, /agent:main:b: stale, 1s, pid 2, dead-pid/);
+  assert.match(summary.tooltip, /agent:main:b: stale, dead-pid, 1s, pid 2/);
   assert.match(summary.tooltip, /agent:main:a: held, 1s, pid 1/);
 });
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { OpenClawSessionsApi } from '../../src/extension/extension';
 import { contextValueFor, type SessionNode, type TreeNode } from '../../src/extension/treeModel';
 import { buildSampleStateDir, type SampleStateDir } from '../fixtures';
-import { Scene, api, resetSettings, setSetting, stubInformation, stubWarnings, waitFor } from './lockScenes';
+import { Scene, api, resetSettings, setSetting, stubInformation, waitFor } from './lockScenes';
 
 function sessionRows(ext: OpenClawSessionsApi, agentId: string): SessionNode[] {
   const agent = ext.provider.getChildren().find((node) => node.kind === 'agent' && node.agent.id === agentId);
@@ -67,7 +67,7 @@ suite('Sessions view (real VS Code)', function () {
     assert.deepEqual(main.map(contextValueFor), ['session.locked.stale', 'session.locked.live', 'session.locked.live', 'session.free']);
     const stale = ext.provider.getTreeItem(main[0]);
     assert.equal(stale.contextValue, 'session.locked.stale');
-    assert.match(String(stale.description), new RegExp(`^stale · dead-pid · 2\\dm · pid ${byRole('dead-lock').holderPid}`));
+    assert.match(String(stale.description), new RegExp(`^stale · dead-pid[^·]* · 2\\dm · pid ${byRole('dead-lock').holderPid}`));
     assert.ok(stale.iconPath instanceof vscode.ThemeIcon);
     assert.equal((stale.iconPath as vscode.ThemeIcon).id, 'debug-disconnect');
     assert.equal(((stale.iconPath as vscode.ThemeIcon).color as vscode.ThemeColor).id, 'list.errorForeground');
@@ -180,25 +180,53 @@ suite('Sessions view (real VS Code)', function () {
     assert.deepEqual(shown[0].actions, ['Clear Stale Lock', 'Show']);
   });
 
-  test('the notification\'s "Clear Stale Lock" clears the lock; a lock held too long offers only "Show"', async () => {
+  test('the notification\'s "Clear Stale Lock" clears the lock and the notification goes with it; a lock held too long offers only "Show"', async () => {
     scene = new Scene();
     scene.build([{ id: 'main', sessions: [{ key: 'agent:main:crash', label: 'Crash site' }, { key: 'agent:main:slow', label: 'Slow run' }] }]);
     await scene.show(ext);
-    const warnings = stubWarnings((call) => (call.message.includes('Crash site') ? 'Clear Stale Lock' : undefined));
     const info = stubInformation();
     try {
+      const before = ext.alertsShown().length;
       const dead = await scene.leaveDead('agent:main:crash');
+      await waitFor(() => ext.alertsShown().slice(before).some((a) => a.message.includes('Crash site')), 'the stale-lock notification');
+      const crash = ext.alertsShown().slice(before).find((a) => a.message.includes('Crash site'))!;
+      assert.deepEqual(crash.links.map((l) => l.title), ['Clear Stale Lock', 'Show', 'Dismiss']);
+      assert.ok(ext.openAlerts().includes(crash), 'on screen');
+      // What clicking the link does.
+      const clear = crash.links.find((l) => l.title === 'Clear Stale Lock')!;
+      await vscode.commands.executeCommand(clear.command, ...clear.args);
       await waitFor(() => !fs.existsSync(dead.lockPath), 'the notification action to clear the lock');
+      await waitFor(() => crash.closedBecause === 'lock-changed', 'the notification to go away with its lock');
+      assert.ok(!ext.openAlerts().includes(crash));
       await scene.holdLive('agent:main:slow', { createdAt: new Date(Date.now() - 10 * 60_000).toISOString(), maxHoldMs: 300_000 });
-      await waitFor(() => warnings.calls.some((c) => c.message.includes('Slow run')), 'the held-too-long notification');
-      const slow = warnings.calls.find((c) => c.message.includes('Slow run'))!;
-      assert.match(slow.message, /has been locked for 10m \d\ds by pid \d+, past its limit/);
-      assert.deepEqual(slow.items, ['Show']);
+      await waitFor(() => ext.alertsShown().slice(before).some((a) => a.message.includes('Slow run')), 'the held-too-long notification');
+      const slow = ext.alertsShown().slice(before).find((a) => a.message.includes('Slow run'))!;
+      // A time of day, not an age: a notification's text does not tick.
+      assert.match(slow.message, /has been locked by pid \d+ since \d\d:\d\d, past its limit/);
+      assert.deepEqual(slow.actions, ['Show']);
       assert.ok(info.messages.some((m) => m.startsWith('Removed the lock of "Crash site": dead-pid')), info.messages.join('\n'));
+      // Dismiss closes it by hand, and it is not shown again for the same lock.
+      const dismiss = slow.links.find((l) => l.title === 'Dismiss')!;
+      await vscode.commands.executeCommand(dismiss.command, ...dismiss.args);
+      assert.equal(slow.closedBecause, 'dismissed');
+      await vscode.commands.executeCommand('openclawSessions.refresh');
+      await ext.whenIdle();
+      assert.equal(ext.alertsShown().slice(before).filter((a) => a.message.includes('Slow run')).length, 1);
     } finally {
-      warnings.restore();
       info.restore();
     }
+  });
+
+  test('a lock alert disappears when its lock is removed by someone else', async () => {
+    scene = new Scene();
+    scene.build([{ id: 'main', sessions: [{ key: 'agent:main:gone', label: 'Gone soon' }] }]);
+    await scene.show(ext);
+    const before = ext.alertsShown().length;
+    const dead = await scene.leaveDead('agent:main:gone');
+    await waitFor(() => ext.alertsShown().slice(before).some((a) => a.message.includes('Gone soon')), 'the stale-lock notification');
+    const alert = ext.alertsShown().slice(before).find((a) => a.message.includes('Gone soon'))!;
+    fs.unlinkSync(dead.lockPath); // e.g. the restarted gateway's own cleanup
+    await waitFor(() => alert.closedBecause === 'lock-changed', 'the notification to go away');
   });
 
   test('clicking the badge reveals the worst lock in the view', async () => {
