@@ -44,7 +44,10 @@ function describeSample(sample) {
     if (session.role === 'live-lock') lines.push(`  locked   ${where}: held right now by live pid ${session.holderPid} (the gateway stand-in)`);
     else if (session.role === 'dead-lock') lines.push(`  STALE    ${where}: lock left by dead pid ${session.holderPid}, 22 minutes old (the incident)`);
     else if (session.role === 'held-too-long') lines.push(`  too long ${where}: live pid ${session.holderPid} has held it since ${session.lockCreatedAt} (maxHoldMs 5 min)`);
-    else lines.push(`  healthy  ${where}`);
+    else {
+      const count = readFileSync(session.transcriptPath, 'utf8').trimEnd().split('\n').length;
+      lines.push(`  healthy  ${where}${count > 400 ? ` (${count} lines: right-click, Compact Session, Trim locally keeps the last 400)` : ''}`);
+    }
   }
   return lines.join('\n');
 }

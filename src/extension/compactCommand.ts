@@ -16,7 +16,7 @@ import {
   type SessionInfo,
   type TrimResult,
 } from '../sessions';
-import { formatBytes } from './lockPresentation';
+import { LEVEL_PRESENTATION, formatBytes } from './lockPresentation';
 import { Disposable } from './dispose';
 import { readEditingSettings } from './sessionFileSystem';
 import type { SessionsState } from './sessionsState';
@@ -95,38 +95,60 @@ export class CompactCommand extends Disposable {
     // Largest first: those are the ones worth compacting.
     sessions.sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0));
     const picked = await vscode.window.showQuickPick(
-      sessions.map((session) => ({
-        label: session.title,
-        description: `${formatBytes(session.sizeBytes ?? 0)}${session.key && session.key !== session.title ? ` · ${session.key}` : ''}`,
-        detail: session.transcriptPath,
-        session,
-      })),
-      { placeHolder: 'Compact which session?', matchOnDescription: true, matchOnDetail: true },
+      sessions.map((session) => this.sessionItem(session)),
+      { placeHolder: vscode.l10n.t('Compact which session?'), matchOnDescription: true, matchOnDetail: true },
     );
     return picked?.session;
   }
 
+  /** Size first, then whether it is locked right now (a trim waits for that lock), then the key. */
+  private sessionItem(session: SessionInfo): vscode.QuickPickItem & { session: SessionInfo } {
+    const node = this.state.tree.nodeForTranscript(session.transcriptPath);
+    const level = node?.lock.level ?? 'free';
+    const lockWords = level === 'free' ? undefined : vscode.l10n.t('{0} lock', LEVEL_PRESENTATION[level].label);
+    const description = [formatBytes(session.sizeBytes ?? 0), lockWords, session.key && session.key !== session.title ? session.key : undefined]
+      .filter(Boolean)
+      .join(' · ');
+    return {
+      label: level === 'free' ? session.title : `$(${LEVEL_PRESENTATION[level].icon.replace(/~spin$/, '')}) ${session.title}`,
+      description,
+      detail: session.transcriptPath,
+      session,
+    };
+  }
+
   private async pickMethod(session: SessionInfo, cliPath: string | undefined, maxLines: number): Promise<CompactMethod | undefined> {
-    type Item = vscode.QuickPickItem & { method: CompactMethod };
+    type Item = vscode.QuickPickItem & { method?: CompactMethod };
     const items: Item[] = [];
     if (cliPath && session.key) {
       items.push({
         method: 'openclaw',
-        label: '$(sparkle) Summarize with OpenClaw',
-        description: 'the gateway summarizes older turns with its model',
-        detail: `Runs \`openclaw sessions compact ${session.key}\`; needs a running gateway.`,
+        label: vscode.l10n.t('$(sparkle) Summarize with OpenClaw'),
+        description: vscode.l10n.t('the gateway summarizes older turns with its model'),
+        detail: vscode.l10n.t('Runs `openclaw sessions compact {0}`; needs a running gateway.', session.key),
       });
     }
     items.push({
       method: 'trim',
-      label: '$(fold) Trim locally',
-      description: `keep the header and the last ${maxLines - 1} lines`,
-      detail: 'Works without a gateway. The original is kept as <file>.bak.<timestamp>.',
+      label: vscode.l10n.t('$(fold) Trim locally'),
+      description: vscode.l10n.t('keep the header and the last {0} lines', maxLines - 1),
+      detail: vscode.l10n.t('Works without a gateway. The original is kept as <file>.bak.<timestamp>.'),
     });
-    const placeHolder = cliPath
-      ? `Compact "${session.title}" (${formatBytes(session.sizeBytes ?? 0)}) how?`
-      : `Compact "${session.title}": the openclaw CLI was not found (PATH or openclawSessions.openclawPath), so only local trimming is offered.`;
-    return (await vscode.window.showQuickPick(items, { placeHolder }))?.method;
+    if (!cliPath || !session.key) {
+      // An explanation the user can read whole, and act on: picking it opens the setting.
+      items.push({
+        label: vscode.l10n.t('$(info) Summarize with OpenClaw is not available'),
+        detail: !cliPath
+          ? vscode.l10n.t('The openclaw CLI was not found on PATH or at openclawSessions.openclawPath. Pick this to set its path.')
+          : vscode.l10n.t('"{0}" is not in sessions.json, so OpenClaw cannot compact it by key.', session.title),
+      });
+    }
+    const placeHolder = vscode.l10n.t('Compact "{0}" ({1}) how?', session.title, formatBytes(session.sizeBytes ?? 0));
+    const picked = await vscode.window.showQuickPick(items, { placeHolder });
+    if (picked && !picked.method && !cliPath) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.openclawPath`);
+    }
+    return picked?.method;
   }
 
   private async trim(session: SessionInfo, maxLines: number): Promise<CompactCommandResult> {

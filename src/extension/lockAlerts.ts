@@ -181,15 +181,16 @@ export class LockAlerts extends Disposable {
   }
 
   private show(key: string, message: string, actions: AlertLink[]): void {
-    const dismiss: AlertLink = { title: vscode.l10n.t('Dismiss'), command: DISMISS_ALERT_COMMAND, args: [key] };
-    const links = [...actions, dismiss];
-    const shown: ShownAlert = { key, message, actions: actions.map((a) => a.title), links };
+    const shown: ShownAlert = { key, message, actions: actions.map((a) => a.title), links: actions };
     this.shown.push(shown);
     let close!: () => void;
     const closed = new Promise<void>((resolve) => { close = resolve; });
     this.open.set(key, { shown, close });
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification }, (progress) => {
-      progress.report({ message: `${message} ${links.map(commandLink).join(' · ')}` });
+    // Cancellable: its button keeps the toast expanded (links visible) and dismisses it by hand.
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, (progress, token) => {
+      token.onCancellationRequested(() => this.close(key, 'dismissed'));
+      // A tiny increment turns the endless progress animation into an empty, still bar: nothing is "running".
+      progress.report({ message: `${message} ${actions.map(commandLink).join(' · ')}`, increment: 0.001 });
       return closed;
     });
   }

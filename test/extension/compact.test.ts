@@ -28,10 +28,10 @@ function stubErrors(): { messages: string[]; restore(): void } {
 
 function stubQuickPicks(choose: (items: readonly vscode.QuickPickItem[], placeHolder?: string) => vscode.QuickPickItem | undefined) {
   const original = vscode.window.showQuickPick;
-  const calls: { labels: string[]; placeHolder?: string }[] = [];
+  const calls: { labels: string[]; descriptions: (string | undefined)[]; details: (string | undefined)[]; placeHolder?: string }[] = [];
   (vscode.window as { showQuickPick: unknown }).showQuickPick = async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>, options?: vscode.QuickPickOptions) => {
     const resolved = await items;
-    calls.push({ labels: resolved.map((i) => i.label), placeHolder: options?.placeHolder });
+    calls.push({ labels: resolved.map((i) => i.label), descriptions: resolved.map((i) => i.description), details: resolved.map((i) => i.detail), placeHolder: options?.placeHolder });
     return choose(resolved, options?.placeHolder);
   };
   return { calls, restore: () => ((vscode.window as { showQuickPick: unknown }).showQuickPick = original) };
@@ -121,10 +121,25 @@ suite('Compact Session (real VS Code)', function () {
     const result = (await vscode.commands.executeCommand('openclawSessions.compactSession', undefined, { maxLines: 5 })) as CompactCommandResult;
     assert.equal(picks.calls.length, 2);
     assert.deepEqual(picks.calls[0]!.labels.slice(0, 2), ['Big session', 'Work group'], 'largest first');
-    assert.deepEqual(picks.calls[1]!.labels, ['$(fold) Trim locally']);
-    assert.match(picks.calls[1]!.placeHolder!, /openclaw CLI was not found/);
+    assert.match(picks.calls[0]!.descriptions[0]!, /^\d+(\.\d)? KB · agent:main:big$/, 'the size first');
+    assert.deepEqual(picks.calls[1]!.labels, ['$(fold) Trim locally', '$(info) Summarize with OpenClaw is not available']);
+    // The explanation is read whole in an item's detail, not cut off in the placeholder.
+    assert.match(picks.calls[1]!.placeHolder!, /^Compact "Work group" \(\d+(\.\d)? KB\) how\?$/);
+    assert.equal(picks.calls[1]!.details[1], 'The openclaw CLI was not found on PATH or at openclawSessions.openclawPath. Pick this to set its path.');
     assert.equal(result.outcome, 'compacted');
     assert.equal(lineCount(scene.session('agent:work:telegram:group:42').transcriptPath), 5);
+  });
+
+  test('the session pick says which sessions are locked right now', async () => {
+    await scene.leaveDead('agent:main:big');
+    await waitFor(() => ext.treeModel().lockedNodes().length === 1, 'the lock in the view');
+    const picks = stubQuickPicks(() => undefined);
+    undo.push(picks.restore);
+    await vscode.commands.executeCommand('openclawSessions.compactSession');
+    const big = picks.calls[0]!.labels.indexOf('$(debug-disconnect) Big session');
+    assert.ok(big >= 0, picks.calls[0]!.labels.join(', '));
+    assert.match(picks.calls[0]!.descriptions[big]!, / · stale lock · agent:main:big$/);
+    assert.equal(picks.calls[0]!.labels.includes('Work group'), true, 'a free session has no icon');
   });
 
   test('Summarize with OpenClaw runs `openclaw sessions compact <key> --json` and reports tokens', async () => {
