@@ -4,6 +4,7 @@ import { thresholdsFromSeconds, type ScanOptions } from '../sessions';
 import { version } from '../../package.json';
 import './commands';
 import { colourWanted, makePalette } from './format';
+import { streamOutput } from './output';
 import { EXIT_ERROR, UsageError, getCommand, listCommands, type CliCommand, type CliContext, type OptionSpec } from './registry';
 
 const DEFAULT_COMMAND = 'status';
@@ -74,6 +75,8 @@ export interface CliIo {
   isTTY: boolean;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Resolves when nobody reads the output any more (`| head -1`); never, when omitted. */
+  outputClosed?: Promise<void>;
 }
 
 export async function runCli(io: CliIo): Promise<number> {
@@ -136,6 +139,7 @@ export async function runCli(io: CliIo): Promise<number> {
       env: io.env,
       out: io.out,
       err: io.err,
+      outputClosed: io.outputClosed ?? new Promise<void>(() => undefined),
     };
     return await command.run(ctx);
   } catch (error) {
@@ -149,16 +153,23 @@ export async function runCli(io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
+  const stdout = streamOutput(process.stdout);
+  const stderr = streamOutput(process.stderr);
   runCli({
     argv: process.argv.slice(2),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out: (text) => stdout.line(text),
+    err: (text) => stderr.line(text),
+    outputClosed: stdout.whenClosed,
   }).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      // A reader that left early changes nothing; output that could not be written is an error.
+      if (stdout.failure) stderr.line(`openclaw-locks: could not write the output: ${stdout.failure.message}`);
+      process.exitCode = stdout.failure ? EXIT_ERROR : code;
+    },
     (error: unknown) => {
-      process.stderr.write(`openclaw-locks: ${(error as Error).stack ?? String(error)}\n`);
+      stderr.line(`openclaw-locks: ${(error as Error).stack ?? String(error)}`);
       process.exitCode = EXIT_ERROR;
     },
   );

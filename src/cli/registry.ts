@@ -30,6 +30,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Resolves when nobody reads stdout any more: a long-running command stops then. */
+  outputClosed: Promise<void>;
 }
 
 export interface CliCommand {

@@ -80,6 +80,8 @@ registerCommand({
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // `watch | head -3`: once the reader has gone there is nobody to watch for.
+      void ctx.outputClosed.then(stop);
     });
     clearInterval(ticker);
     model.dispose();

@@ -1,7 +1,7 @@
 // The CLI as users run it: `node dist/cli.js ...` in a separate process, against fixture
 // state dirs with real lock holders. Asserts output and exit codes.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,42 +20,7 @@ import {
   type LockHolder,
   type RichFixture,
 } from '../fixtures/sessions-fixture';
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-const ROOT = repoRoot();
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, options: { uid?: number; gid?: number } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: '/nonexistent-home', ...env },
-      timeout: 60_000,
-      ...options,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Gateway locks live under $TMPDIR/openclaw-<uid>; tests give each run its own TMPDIR. */
-function gatewayTmp(root: string, payload?: Record<string, unknown>): string {
-  const tmp = path.join(root, 'tmp');
-  const dir = path.join(tmp, `openclaw-${process.getuid?.() ?? 'user'}`);
-  mkdirSync(dir, { recursive: true });
-  if (payload) writeFileSync(path.join(dir, 'gateway.1a2b3c4d.lock'), JSON.stringify(payload));
-  return tmp;
-}
+import { CLI, ROOT, cli, gatewayTmp } from './run-cli';
 
 const ANSI = /\x1b\[/;
 
