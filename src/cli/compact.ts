@@ -16,11 +16,12 @@ import {
   validateMaxLines,
   type SessionInfo,
 } from '../sessions';
+import { formatCount } from '../wording/format';
 import { formatBytes } from './format';
 import { EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
 
 function count(n: number | undefined): string {
-  return n === undefined ? '?' : n.toLocaleString('en-US');
+  return n === undefined ? '?' : formatCount(n);
 }
 
 async function resolveTarget(ctx: CliContext, query: string): Promise<{ transcriptPath: string; session?: SessionInfo }> {

@@ -1,24 +1,16 @@
-// Terminal output: ages like `2m5s`, aligned columns, and colour only on a TTY without NO_COLOR.
+// Terminal output: aligned columns, and colour only on a TTY without NO_COLOR. Ages, sizes and
+// counts come from the shared wording (`src/wording/format.ts`), so they read as in VS Code.
 import type { LockLevel, Severity } from '../sessions';
+import { formatBytes as formatSize, formatDuration } from '../wording/format';
 
+/** An age or duration as everywhere else (`10m 56s`); `-` in a table when it is not known. */
 export function formatAge(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '-';
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const days = Math.floor(total / 86_400);
-  const hours = Math.floor((total % 86_400) / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  if (days > 0) return `${days}d${hours}h`;
-  if (hours > 0) return `${hours}h${minutes}m`;
-  if (minutes > 0) return `${minutes}m${seconds}s`;
-  return `${seconds}s`;
+  return ms === undefined || !Number.isFinite(ms) ? '-' : formatDuration(Math.max(0, ms));
 }
 
+/** A size as everywhere else (`1.5 KB`); `-` when it is not known. */
 export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined) return '-';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return bytes === undefined ? '-' : formatSize(bytes);
 }
 
 export interface Palette {

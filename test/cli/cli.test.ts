@@ -113,15 +113,15 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
       assert.match(cells[5]!, verdict, line);
     };
     const holder = String(fx.holder.pid);
-    row('agent:main:main', 'held', holder, /^(\d+m)?\d+s$/, /^ok$/);
-    row('agent:main:telegram:group:42', 'stale', String(fx.deadPid), /^[1-9]m\d+s$/, /dead-pid; safe to clear/);
-    row('cron:nightly', 'stale', holder, /^(\d+m)?\d+s$/, /recycled-pid/);
-    row('hook:0b7c2a1e-4f7e-4d0a-9a41-111111111111', 'stale', '-', /^[2-9]m\d+s$/, /missing-pid/);
+    row('agent:main:main', 'held', holder, /^(\d+m )?\d+s$/, /^ok$/);
+    row('agent:main:telegram:group:42', 'stale', String(fx.deadPid), /^[1-9]m \d\ds$/, /dead-pid; safe to clear/);
+    row('cron:nightly', 'stale', holder, /^(\d+m )?\d+s$/, /recycled-pid/);
+    row('hook:0b7c2a1e-4f7e-4d0a-9a41-111111111111', 'stale', '-', /^[2-9]m \d\ds$/, /missing-pid/);
     row('agent:main:fresh', 'initialising', '-', /s$/, /being written/);
-    row('agent:main:long', 'held-too-long', holder, /^4\dm\d+s$/, /too-old/);
-    row('agent:main:warn', 'held-long', holder, /^[2-9]m\d+s$/, /warn threshold/);
-    row('ghost.jsonl.lock', 'stale', String(fx.deadPid), /^1h\dm$/, /dead-pid/);
-    row('(sessions.json)', 'stale', String(fx.deadPid), /^1\dm\d+s$/, /dead-pid/);
+    row('agent:main:long', 'held-too-long', holder, /^4\dm \d\ds$/, /too-old/);
+    row('agent:main:warn', 'held-long', holder, /^[2-9]m \d\ds$/, /warn threshold/);
+    row('ghost.jsonl.lock', 'stale', String(fx.deadPid), /^1h 0\dm$/, /dead-pid/);
+    row('(sessions.json)', 'stale', String(fx.deadPid), /^1\dm \d\ds$/, /dead-pid/);
     assert.doesNotMatch(r.stdout, /agent:main:idle/, 'free sessions are listed only with --all');
     assert.match(r.stdout, /sessions\.json is not valid JSON/);
     assert.match(r.stdout, /5 stale locks: remove safely with `openclaw-locks clear-stale`/);
@@ -175,7 +175,7 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     assert.match(r.stdout, new RegExp(`^Owner\\s+pid ${fx.holder.pid}, alive$`, 'm'));
     assert.match(r.stdout, /^Start time\s+\d+ \(matches the lock\)$/m);
     assert.match(r.stdout, /^Command\s+.*--openclaw-test-holder/m);
-    assert.match(r.stdout, /^Max hold\s+5m0s$/m);
+    assert.match(r.stdout, /^Max hold\s+5m 00s$/m);
     assert.match(r.stdout, new RegExp(`^Payload\\s+"\\{\\\\n  \\\\"pid\\\\": ${fx.holder.pid},`, 'm'));
   });
 
@@ -354,7 +354,7 @@ describe('openclaw-locks exit codes and layouts', () => {
     const env = { TMPDIR: gatewayTmp(root) };
     const relaxed = await cli(['--state-dir', stateDir, '--warn', '600', '--error', '1200'], env);
     assert.equal(relaxed.code, 0, relaxed.stdout);
-    assert.match(relaxed.stdout, /^main\s+agent:main:main\s+held\s+\d+\s+[2-9]m\d+s\s+ok$/m);
+    assert.match(relaxed.stdout, /^main\s+agent:main:main\s+held\s+\d+\s+[2-9]m \d\ds\s+ok$/m);
     assert.match(relaxed.stdout, /^Gateway    not running \(no gateway lock\)$/m);
     const strict = await cli(['--state-dir', stateDir], env);
     assert.equal(strict.code, 1);

@@ -3,15 +3,15 @@ import { describe, it } from 'node:test';
 import { colourWanted, formatAge, makePalette, table, truncate, visibleLength } from '../../src/cli/format';
 
 describe('CLI formatting', () => {
-  it('prints ages like 2m5s', () => {
+  it('prints ages as VS Code does: 2m 05s', () => {
     assert.equal(formatAge(undefined), '-');
-    assert.equal(formatAge(-5), '0s');
+    assert.equal(formatAge(-5), '0s', 'a clock step back is no age, not an error');
     assert.equal(formatAge(999), '0s');
     assert.equal(formatAge(59_999), '59s');
-    assert.equal(formatAge(125_000), '2m5s');
-    assert.equal(formatAge(3_600_000), '1h0m');
-    assert.equal(formatAge(3_725_000), '1h2m');
-    assert.equal(formatAge(2 * 86_400_000 + 3 * 3_600_000), '2d3h');
+    assert.equal(formatAge(125_000), '2m 05s');
+    assert.equal(formatAge(3_600_000), '1h 00m');
+    assert.equal(formatAge(3_725_000), '1h 02m');
+    assert.equal(formatAge(2 * 86_400_000 + 3 * 3_600_000), '2d 3h');
   });
 
   it('colours only a TTY, and never with NO_COLOR or --no-color', () => {
