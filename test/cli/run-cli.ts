@@ -91,3 +91,62 @@ export function gatewayTmp(root: string, payload?: Record<string, unknown>): str
   if (payload) writeFileSync(path.join(dir, 'gateway.1a2b3c4d.lock'), JSON.stringify(payload));
   return tmp;
 }
+
+export interface DecisionBlock {
+  /** `removed`, `would remove`, `kept`, `error`. */
+  verb: string;
+  /** The first line after the verb: agent and session name. */
+  head: string;
+  /** The indented lines, unwrapped into one text. */
+  body: string;
+  lockPath: string | undefined;
+  /** A printed command, its ` \` continuations joined, as a shell would read it. */
+  command: string | undefined;
+}
+
+/** clear-stale's human output as one block per lock. */
+export function decisionBlocks(stdout: string): DecisionBlock[] {
+  const blocks: DecisionBlock[] = [];
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length === 0) return;
+    const [first, ...rest] = lines;
+    const detail = rest.map((l) => l.trim());
+    const commandStart = detail.findIndex((l) => l.startsWith('openclaw-locks '));
+    const command = commandStart < 0 ? undefined : detail.slice(commandStart).join(' ').replace(/ \\ /g, ' ');
+    blocks.push({
+      verb: first!.slice(0, 14).trim(),
+      head: first!.slice(14),
+      body: detail.join(' '),
+      lockPath: detail.find((l) => l.startsWith('/') && l.endsWith('.lock')),
+      command,
+    });
+    lines = [];
+  };
+  for (const line of stdout.split('\n')) {
+    if (/^(removed|would remove|kept|error) /.test(line)) {
+      flush();
+      lines.push(line);
+    } else if (line.startsWith(' ') && lines.length > 0) lines.push(line);
+    else flush();
+  }
+  flush();
+  return blocks;
+}
+
+/** A directory with an `openclaw-locks` on it that runs this checkout's CLI: for pasting printed commands. */
+export function cliShimDir(root: string): string {
+  const bin = path.join(root, 'bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(path.join(bin, 'openclaw-locks'), `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n`, { mode: 0o755 });
+  return bin;
+}
+
+/** Runs a printed command line through /bin/sh, as pasting it into a terminal would. */
+export function pasteIntoShell(commandText: string, env: NodeJS.ProcessEnv, shimDir: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile('/bin/sh', ['-c', commandText], { env: { ...cliEnv(env), PATH: `${shimDir}:${process.env.PATH ?? ''}` }, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
