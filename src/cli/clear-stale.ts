@@ -78,7 +78,7 @@ function keepDecision(ctx: CliContext, entry: LockEntry): Decision {
     return { entry, action: 'kept', kept: 'being-written', why: ['being written right now: empty or partial, younger than the grace period'] };
   }
   if (v.pid !== undefined && v.inspection.owner?.alive) {
-    const why = [`held by live pid ${v.pid} for ${formatAge(v.ageMs)}${v.reasons.length > 0 ? `; ${reasonsText(v)}` : ''}`];
+    const why = [`held by live pid ${v.pid} for ${unbreakable(formatAge(v.ageMs))}${v.reasons.length > 0 ? `; ${reasonsText(v)}` : ''}`];
     if (!attention) return { entry, action: 'kept', kept: 'healthy', why };
     return {
       entry, action: 'kept', kept: 'needs-attention', why,

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { StaleReason } from '../lock';
 import type { LockEntry, LockView, SessionsSnapshot } from '../sessions';
 import { allLocks, needsAttention } from '../sessions';
-import { formatAge } from './format';
+import { formatAge, unbreakable } from './format';
 import { sessionName } from './resolve';
 
 /**
@@ -19,7 +19,7 @@ export function explainReason(reason: StaleReason, view: LockView): string {
     case 'invalid-createdAt': return 'the payload has no valid createdAt';
     case 'non-openclaw-owner': return `${pid} does not look like OpenClaw`;
     case 'too-old': return 'older than OpenClaw\'s stale age of 30 min';
-    case 'hold-exceeded': return view.maxHoldMs !== undefined ? `held past its own maxHoldMs of ${formatAge(view.maxHoldMs)}` : 'held past its own maxHoldMs';
+    case 'hold-exceeded': return view.maxHoldMs !== undefined ? `held past its own maxHoldMs of ${unbreakable(formatAge(view.maxHoldMs))}` : 'held past its own maxHoldMs';
     case 'orphan-self-pid': return 'names this very process, which holds no such lock';
   }
 }

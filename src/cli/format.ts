@@ -80,7 +80,8 @@ export function unbreakable(text: string): string {
   return text.replace(/ /g, GLUE);
 }
 
-const unglue = (text: string) => text.replace(/\u0000/g, ' ');
+/** Glued text back to plain spaces (output that was never wrapped must not carry the glue). */
+export const unglue = (text: string): string => text.replace(/\u0000/g, ' ');
 
 /**
  * Breaks text at spaces into lines of at most `width` visible characters. A word longer than

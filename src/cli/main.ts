@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { thresholdsFromSeconds, type ScanOptions } from '../sessions';
 import { version } from '../../package.json';
 import './commands';
-import { DEFAULT_WIDTH, colourWanted, fitTable, makePalette, outputWidth, unbreakable, wrap, wrapParagraphs } from './format';
+import { DEFAULT_WIDTH, colourWanted, fitTable, makePalette, outputWidth, unbreakable, unglue, wrap, wrapParagraphs } from './format';
 import { commandBlock, commandWords, repeatedGlobalOptions, shellWords } from './shell';
 import { closestWord } from './suggest';
 import { streamOutput } from './output';
@@ -153,7 +153,7 @@ export async function runCli(io: CliIo): Promise<number> {
       isTTY: io.isTTY,
       palette: makePalette(colourWanted(io.isTTY, io.env, values['no-color'] === true)),
       env: io.env,
-      out: io.out,
+      out: (text) => io.out(unglue(text)),
       // Messages are sentences: wrapped like the rest (a path in them stays whole).
       err: (text) => io.err(wrapParagraphs(text, width)),
       outputClosed: io.outputClosed ?? new Promise<void>(() => undefined),
