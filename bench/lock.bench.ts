@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, unl
 import { open as openAsync, unlink as unlinkAsync, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lockBenchTable } from './lock-table';
 import { createInterface } from 'node:readline';
 import * as properLockfile from 'proper-lockfile';
 import { acquireSessionWriteLock } from '../src/lock';
@@ -293,15 +294,6 @@ async function reclaim(impl: ImplName, dir: string, samples: number): Promise<nu
   return times;
 }
 
-function ms(value: number | undefined): string {
-  if (value === undefined || Number.isNaN(value)) return 'n/a';
-  return value >= 100 ? `${value.toFixed(0)} ms` : value >= 10 ? `${value.toFixed(1)} ms` : `${value.toFixed(2)} ms`;
-}
-
-function ratio(value: number | undefined, floor: number | undefined): string {
-  if (value === undefined || floor === undefined || Number.isNaN(value) || Number.isNaN(floor) || floor === 0) return '';
-  return `${(value / floor).toFixed(2)}x`;
-}
 
 function printTable(rows: string[][]): void {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
@@ -334,47 +326,15 @@ async function runParent(quick: boolean): Promise<void> {
     const coreReclaim = await reclaim('core', dir, reclaimSamples);
     const properReclaim = quick ? [] : await reclaim('proper-lockfile', dir, 1);
 
-    const rows: string[][] = [['measure', 'floor (open wx)', 'core', 'proper-lockfile', 'core/floor', 'p-l/floor']];
-    const add = (label: string, f: number | undefined, c: number | undefined, p: number | undefined, fmt: (v: number) => string = ms): void => {
-      rows.push([label, fmt(f as number), fmt(c as number), fmt(p as number), ratio(c, f), ratio(p, f)]);
-    };
-    add('uncontended acquire+release p50', un.floor!.p50, un.core!.p50, un['proper-lockfile']!.p50);
-    add('uncontended acquire+release p99', un.floor!.p99, un.core!.p99, un['proper-lockfile']!.p99);
-    add(`handoff to a waiting process p50 (n=${ho.core!.n})`, ho.floor!.p50, ho.core!.p50, ho['proper-lockfile']!.p50);
-    add('handoff to a waiting process p99', ho.floor!.p99, ho.core!.p99, ho['proper-lockfile']!.p99);
-    const num = (v: number): string => (Number.isNaN(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
-    const int = (v: number): string => String(v);
-    for (const n of [2, 4, 8]) {
-      const f = co.floor![n]!;
-      const c = co.core![n]!;
-      const p = co['proper-lockfile']![n]!;
-      add(`${n} procs back-to-back: ops/s`, f.opsPerSecond, c.opsPerSecond, p.opsPerSecond, num);
-      add(`${n} procs: lost updates`, f.lostUpdates, c.lostUpdates, p.lostUpdates, int);
-      rows.push([`${n} procs: longest run of one process`, int(f.longestRun), int(c.longestRun), int(p.longestRun), '', '']);
-      add(`${n} procs: longest wait for the lock`, f.maxWaitMs, c.maxWaitMs, p.maxWaitMs);
-    }
-    rows.push([
-      `SIGKILLed holder -> next holder, median (n=${coreReclaim.length}/${properReclaim.length})`,
-      'never (no stale check)',
-      ms(median(coreReclaim)),
-      properReclaim.length ? ms(median(properReclaim)) : 'skipped (--quick)',
-      '',
-      '',
-    ]);
-    rows.push(['  core reclaim min / max', '', `${ms(Math.min(...coreReclaim))} / ${ms(Math.max(...coreReclaim))}`, '', '', '']);
-    rows.push(['uncontended p50, sync-syscall floor (reference)', ms(un['floor-sync']!.p50), '', '', ratio(un.core!.p50, un['floor-sync']!.p50), '']);
+    const table = lockBenchTable({ un, ho, co, coreReclaim, properReclaim, median });
     console.log('');
-    printTable(rows);
+    printTable(table.rows);
     console.log('');
-    console.log('Anchors from issue 2 (quoted, not measured here), tmpfs:');
-    printTable([
-      ['anchor', 'value'],
-      ['uncontended p50: floor / proper-lockfile / OpenClaw 2026.7.35', '0.20 ms / 0.35 ms (1.8x) / 0.82 ms (4.1x)'],
-      ['handoff to a waiting process p50: floor / proper-lockfile / OpenClaw 2026.7.35', '1.2 ms / 26 ms / 30 ms'],
-      ['dead holder reclaimed: OpenClaw 2026.7.35 / proper-lockfile', '6-40 ms / 10 s'],
-      ['targets for the core', 'uncontended <= 1.5x floor; handoff p50 < 2 ms; reclaim median < 20 ms'],
-    ]);
-    console.log(`\nproper-lockfile options: ${JSON.stringify(PROPER_OPTIONS)} (stale: default 10 s). Floor: async open(wx)/write/close/unlink, retried every 1 ms.`);
+    for (const line of table.legend) console.log(line);
+    console.log('');
+    console.log(table.referenceTitle);
+    printTable(table.reference);
+    console.log(`\nproper-lockfile options: ${JSON.stringify(PROPER_OPTIONS)} (stale: default 10 s).`);
     console.log(`Handoff: two processes, hold 10 ms, pause 3 ms after release. Contention: ${contendMs} ms per run, read+write a counter file under the lock.`);
     console.log(`Total ${((Date.now() - began) / 1000).toFixed(1)} s.`);
   } finally {

@@ -1,25 +1,49 @@
 // `openclaw-locks clear-stale`: removes only provably stale locks through the core's
-// compare-and-delete; a live owner's lock goes only with --force <lockPath> --pid <pid>.
+// compare-and-delete; a live owner's lock goes only with --force <session|lock-path> --pid <pid>.
 import * as path from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, type RemoveResult } from '../lock';
-import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry } from '../sessions';
-import { entryName, explainReason, unknownAgentsMessage } from './describe';
-import { formatAge, paintSeverity } from './format';
+import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry, type SessionsSnapshot } from '../sessions';
+import { countOf } from '../wording/format';
+import { entryName, reasonsText, unknownAgentsMessage } from './describe';
+import { formatAge, indentedBlock, paintSeverity, unbreakable, wrap, type Palette } from './format';
+import { resolutionProblem, resolveSession } from './resolve';
+import { commandBlock, commandLine } from './shell';
 import { missingStateDirMessage } from './status';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
 
-function reasonsText(entry: LockEntry): string {
-  return entry.view.reasons.map((r) => `${r} (${explainReason(r, entry.view)})`).join('; ');
+/** Why a lock was left in place; the summary counts by this. */
+type KeptBecause = 'healthy' | 'being-written' | 'needs-attention' | 'changed';
+
+interface Decision {
+  entry: LockEntry;
+  action: 'removed' | 'would-remove' | 'kept' | 'error';
+  kept?: KeptBecause;
+  /** Sentences saying why, in order. */
+  why: string[];
+  /** A command that would remove it anyway (a live owner's lock needing attention). */
+  forceCommand?: string[];
 }
 
-async function forceRemove(ctx: CliContext, lockPathArg: string, pidArg: string | undefined, dryRun: boolean): Promise<number> {
+/** `would remove` and two spaces: the verbs' column; details are indented under the agent. */
+const VERB_WIDTH = 14;
+
+async function lockPathFor(ctx: CliContext, target: string): Promise<string> {
+  // A lock path is taken as it is, even outside the state dir (another profile, a copy).
+  if (target.endsWith('.lock')) return path.resolve(target);
+  const snapshot = await scanStateDir(ctx.scanOptions);
+  const resolution = resolveSession(snapshot, target);
+  if (resolution.kind === 'found') return resolution.target.view.lockPath;
+  if (resolution.kind === 'ambiguous') throw new UsageError(resolutionProblem(resolution, target, snapshot.resolution.stateDir)!);
+  throw new UsageError(`--force takes a session (a key, an id or its start, a name) or a lock file path ending in .lock; nothing matches "${target}" in ${snapshot.resolution.stateDir}.`);
+}
+
+async function forceRemove(ctx: CliContext, target: string, pidArg: string | undefined, dryRun: boolean): Promise<number> {
   if (pidArg === undefined) {
-    throw new UsageError('--force needs --pid <pid>: the owner pid you saw in `openclaw-locks inspect <lock-path>`, so nothing else gets removed.');
+    throw new UsageError('--force needs --pid <pid>: the owner pid you saw in `openclaw-locks inspect <session>`, so nothing else gets removed.');
   }
   if (!/^\d+$/.test(pidArg) || Number(pidArg) <= 0) throw new UsageError(`--pid must be a positive integer, got "${pidArg}".`);
   const pid = Number(pidArg);
-  const lockPath = path.resolve(lockPathArg);
-  if (!lockPath.endsWith('.lock')) throw new UsageError(`--force takes a lock file path ending in .lock, got "${lockPathArg}".`);
+  const lockPath = await lockPathFor(ctx, target);
   const inspection = await inspectLock(lockPath);
   const view = lockViewFrom(inspection, ctx.thresholds);
   if (inspection.state === 'free') {
@@ -28,7 +52,7 @@ async function forceRemove(ctx: CliContext, lockPathArg: string, pidArg: string 
   }
   if (inspection.payload?.pid !== pid) {
     const named = inspection.payload?.pid;
-    ctx.err(`refusing: ${lockPath} names ${named === undefined ? 'no valid pid' : `pid ${String(named)}`}, not pid ${pid}. Run \`openclaw-locks inspect ${lockPath}\` and pass the pid it shows.`);
+    ctx.err(`refusing: ${lockPath} names ${named === undefined ? 'no valid pid' : `pid ${String(named)}`}, not pid ${pid}. Look at it again and pass the pid it shows:\n  ${commandLine(['inspect', lockPath])}`);
     return EXIT_ERROR;
   }
   const owner = inspection.owner?.alive ? `live owner pid ${pid}${inspection.owner.commandLine ? ` (${inspection.owner.commandLine})` : ''}` : `pid ${pid}`;
@@ -46,28 +70,136 @@ async function forceRemove(ctx: CliContext, lockPathArg: string, pidArg: string 
   return EXIT_OK;
 }
 
+/** Why a lock that is not provably stale stays, and whether someone should look at it. */
+function keepDecision(ctx: CliContext, entry: LockEntry): Decision {
+  const v = entry.view;
+  const attention = needsAttention(v.severity);
+  if (v.level === 'initialising') {
+    return { entry, action: 'kept', kept: 'being-written', why: ['being written right now: empty or partial, younger than the grace period'] };
+  }
+  if (v.pid !== undefined && v.inspection.owner?.alive) {
+    const why = [`held by live pid ${v.pid} for ${unbreakable(formatAge(v.ageMs))}${v.reasons.length > 0 ? `; ${reasonsText(v)}` : ''}`];
+    if (!attention) return { entry, action: 'kept', kept: 'healthy', why };
+    return {
+      entry, action: 'kept', kept: 'needs-attention', why,
+      forceCommand: ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)]),
+    };
+  }
+  return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why: [v.inspection.problem ?? `not provably stale: ${v.level}`] };
+}
+
+async function decide(ctx: CliContext, entry: LockEntry, dryRun: boolean): Promise<Decision> {
+  if (!entry.view.inspection.reclaimable) return keepDecision(ctx, entry);
+  const why = [reasonsText(entry.view)];
+  if (dryRun) return { entry, action: 'would-remove', why };
+  let result: RemoveResult;
+  try {
+    result = await removeStaleLock(entry.view.lockPath, { expected: entry.view.inspection });
+  } catch (error) {
+    return { entry, action: 'error', why: [(error as Error).message] };
+  }
+  if (result.removed) return { entry, action: 'removed', why };
+  return { entry, action: 'kept', kept: 'changed', why: [result.keptBecause ?? 'changed since it was inspected'] };
+}
+
+const VERB: Record<Decision['action'], string> = { removed: 'removed', 'would-remove': 'would remove', kept: 'kept', error: 'error' };
+
+/** One block per lock: what happened, to which session, why, its path and what to run next. */
+function decisionLines(d: Decision, palette: Palette, width: number): string[] {
+  const verb = VERB[d.action].padEnd(VERB_WIDTH);
+  const painted = d.action === 'removed' ? palette.green(verb)
+    : d.action === 'error' ? palette.red(verb)
+      : d.action === 'would-remove' ? palette.yellow(verb)
+        : paintSeverity(palette, d.entry.view.severity, verb);
+  const lines = indentedBlock(`${painted}${d.entry.agent.id}  ${entryName(d.entry)}`, [...d.why, unbreakable(d.entry.view.lockPath)], VERB_WIDTH, width);
+  if (d.forceCommand) {
+    lines.push(...wrap('to remove it anyway (only if that owner is stuck):', width - VERB_WIDTH).map((l) => `${' '.repeat(VERB_WIDTH)}${l}`));
+    lines.push(...commandBlock(d.forceCommand, VERB_WIDTH + 2, width));
+  }
+  return lines;
+}
+
+const KEPT_WORDS: Record<KeptBecause, string> = {
+  healthy: 'healthy',
+  'being-written': 'being written',
+  'needs-attention': 'needing attention',
+  changed: 'changed since inspected',
+};
+
+/** The closing lines: how many of each, and what the exit code means this time. */
+export function summaryLines(decisions: Decision[], dryRun: boolean, exitCode: number): string[] {
+  const count = (action: Decision['action']) => decisions.filter((d) => d.action === action).length;
+  const kept = decisions.filter((d) => d.action === 'kept');
+  const keptParts = (Object.keys(KEPT_WORDS) as KeptBecause[])
+    .map((k) => [k, kept.filter((d) => d.kept === k).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${KEPT_WORDS[k]}`);
+  const parts = [
+    dryRun ? `${countOf(count('would-remove'), 'stale lock')} would be removed (dry run: nothing was)` : `Removed ${countOf(count('removed'), 'stale lock')}`,
+    `kept ${kept.length}${keptParts.length > 0 ? ` (${keptParts.join(', ')})` : ''}`,
+  ];
+  if (count('error') > 0) parts.push(`${count('error')} failed`);
+  const attention = kept.filter((d) => d.kept === 'needs-attention' || d.kept === 'changed').length;
+  let meaning: string;
+  if (exitCode === EXIT_OK) meaning = 'nothing left needs attention';
+  else if (exitCode === EXIT_ERROR) meaning = `${countOf(count('error'), 'lock')} could not be removed`;
+  else {
+    const reasons = [];
+    if (dryRun && count('would-remove') > 0) reasons.push(`${countOf(count('would-remove'), 'stale lock')} ${count('would-remove') === 1 ? 'is' : 'are'} still there`);
+    if (attention > 0) reasons.push(`${countOf(attention, 'kept lock')} still need${attention === 1 ? 's' : ''} attention (see above)`);
+    meaning = reasons.join(' and ');
+  }
+  return [`${parts.join('; ')}.`, `Exit ${exitCode}: ${meaning}.`];
+}
+
+/** The locks of the sessions named on the command line (all locks when none are). */
+function selectEntries(snapshot: SessionsSnapshot, targets: string[]): { entries: LockEntry[]; problems: string[]; free: string[] } {
+  const entries = allLocks(snapshot);
+  if (targets.length === 0) return { entries, problems: [], free: [] };
+  const wanted = new Set<string>();
+  const problems: string[] = [];
+  const free: string[] = [];
+  for (const target of targets) {
+    const resolution = resolveSession(snapshot, target);
+    if (resolution.kind !== 'found') problems.push(resolutionProblem(resolution, target, snapshot.resolution.stateDir)!);
+    else if (resolution.target.view.level === 'free') free.push(target);
+    else wanted.add(resolution.target.view.lockPath);
+  }
+  return { entries: entries.filter((e) => wanted.has(e.view.lockPath)), problems, free };
+}
+
 registerCommand({
   name: 'clear-stale',
   summary: 'Remove provably stale locks safely, printing each decision and its reason.',
-  usage: 'clear-stale [--dry-run] [--force <lock-path> --pid <pid>]',
+  usage: 'clear-stale [<session>...] [--dry-run] [--force <session|lock-path> --pid <pid>]',
   description: [
     'Only locks the core proves abandoned are removed (dead-pid, recycled-pid, orphan-self-pid, and torn or empty',
     'payloads older than the grace period), and only if the file is still the one inspected (inode and bytes).',
-    'A live owner\'s lock is removed only with --force <lock-path> --pid <pid>, naming exactly what you saw.',
+    'With sessions named (a key, an id or its first 4+ characters, a name, a path), only their locks are considered.',
+    'A live owner\'s lock is removed only with --force <session|lock-path> --pid <pid>, naming exactly what you saw.',
     'Exit code: 0 when nothing needing attention is left, 1 when some lock still needs attention, 2 on error.',
   ].join('\n'),
   options: {
     'dry-run': { type: 'boolean', description: 'print what would be removed, remove nothing' },
-    force: { type: 'string', valueName: '<lock-path>', description: 'remove this lock even though its owner may be alive (needs --pid)' },
+    force: { type: 'string', valueName: '<session|lock-path>', description: 'remove this lock even though its owner may be alive (needs --pid)' },
     pid: { type: 'string', valueName: '<pid>', description: 'the owner pid the lock must still name for --force' },
   },
-  examples: ['openclaw-locks clear-stale --dry-run', 'openclaw-locks clear-stale', 'openclaw-locks clear-stale --force ~/.openclaw/agents/main/sessions/abc.jsonl.lock --pid 4242'],
+  allowPositionals: true,
+  examples: [
+    'openclaw-locks clear-stale --dry-run',
+    'openclaw-locks clear-stale',
+    'openclaw-locks clear-stale "Ops Discord"',
+    'openclaw-locks clear-stale --force ~/.openclaw/agents/main/sessions/abc.jsonl.lock --pid 4242',
+  ],
   async run(ctx: CliContext): Promise<number> {
     const dryRun = ctx.values['dry-run'] === true;
     const force = ctx.values.force as string | undefined;
     const pid = ctx.values.pid as string | undefined;
-    if (force !== undefined) return forceRemove(ctx, force, pid, dryRun);
-    if (pid !== undefined) throw new UsageError('--pid is only used with --force <lock-path>.');
+    if (force !== undefined) {
+      if (ctx.positionals.length > 0) throw new UsageError('--force removes one lock: name it with --force only, not also as an argument.');
+      return forceRemove(ctx, force, pid, dryRun);
+    }
+    if (pid !== undefined) throw new UsageError('--pid is only used with --force <session|lock-path>.');
 
     const snapshot = await scanStateDir(ctx.scanOptions);
     if (snapshot.layout === 'missing') {
@@ -79,54 +211,46 @@ registerCommand({
       ctx.err(unknownAgents);
       return EXIT_ERROR;
     }
-    const entries = allLocks(snapshot);
+    const { entries, problems, free } = selectEntries(snapshot, ctx.positionals);
+    if (problems.length > 0) {
+      // Nothing is removed when one of the named sessions is unclear: the command is all or nothing.
+      for (const problem of problems) ctx.err(problem);
+      return EXIT_ERROR;
+    }
+    if (!ctx.json) for (const target of free) ctx.out(`nothing to clear: "${target}" is not locked`);
     if (entries.length === 0) {
-      ctx.out(snapshot.layout === 'sqlite' ? 'No lock files: this OpenClaw version keeps sessions in SQLite.' : 'No lock files.');
+      if (ctx.json) ctx.out(JSON.stringify({ dryRun, results: [], exitCode: EXIT_OK }, null, 2));
+      else if (free.length === 0) ctx.out(snapshot.layout === 'sqlite' ? 'No lock files: this OpenClaw version keeps sessions in SQLite.' : 'No lock files.');
       return EXIT_OK;
     }
-    const p = ctx.palette;
-    let attention = false;
-    let failed = false;
-    const results: Record<string, unknown>[] = [];
+    const decisions: Decision[] = [];
     for (const entry of entries) {
-      const where = `${entry.agent.id}  ${entryName(entry)}  ${entry.view.lockPath}`;
-      if (!entry.view.inspection.reclaimable) {
-        const why = entry.view.level === 'initialising'
-          ? 'being written right now (empty or partial, younger than the grace period)'
-          : entry.view.pid !== undefined && entry.view.inspection.owner?.alive
-            ? `held by live pid ${entry.view.pid}${entry.view.reasons.length ? `; ${reasonsText(entry)}` : ''}${needsAttention(entry.view.severity) ? `; to remove anyway: --force ${entry.view.lockPath} --pid ${entry.view.pid}` : ''}`
-            : entry.view.inspection.problem ?? `not provably stale (${entry.view.level})`;
-        if (needsAttention(entry.view.severity)) attention = true;
-        if (!ctx.json) ctx.out(`${paintSeverity(p, entry.view.severity, 'kept   ')} ${where}: ${why}`);
-        results.push({ lockPath: entry.view.lockPath, agentId: entry.agent.id, action: 'kept', reason: why });
-        continue;
-      }
-      if (dryRun) {
-        if (!ctx.json) ctx.out(`${p.yellow('would remove')} ${where}: ${reasonsText(entry)}`);
-        results.push({ lockPath: entry.view.lockPath, agentId: entry.agent.id, action: 'would-remove', reasons: entry.view.reasons });
-        attention = true;
-        continue;
-      }
-      let result: RemoveResult;
-      try {
-        result = await removeStaleLock(entry.view.lockPath, { expected: entry.view.inspection });
-      } catch (error) {
-        failed = true;
-        ctx.err(`error   ${where}: ${(error as Error).message}`);
-        results.push({ lockPath: entry.view.lockPath, agentId: entry.agent.id, action: 'error', reason: (error as Error).message });
-        continue;
-      }
-      if (result.removed) {
-        if (!ctx.json) ctx.out(`${p.green('removed')} ${where}: ${reasonsText(entry)}`);
-        results.push({ lockPath: entry.view.lockPath, agentId: entry.agent.id, action: 'removed', reasons: entry.view.reasons });
-      } else {
-        attention = true;
-        if (!ctx.json) ctx.out(`${p.yellow('kept   ')} ${where}: ${result.keptBecause ?? 'changed since inspected'}`);
-        results.push({ lockPath: entry.view.lockPath, agentId: entry.agent.id, action: 'kept', reason: result.keptBecause });
-      }
+      const decision = await decide(ctx, entry, dryRun);
+      decisions.push(decision);
+      if (ctx.json) continue;
+      if (decision.action === 'error') for (const line of decisionLines(decision, ctx.palette, ctx.width)) ctx.err(line);
+      else for (const line of decisionLines(decision, ctx.palette, ctx.width)) ctx.out(line);
     }
+    const failed = decisions.some((d) => d.action === 'error');
+    const attention = decisions.some((d) => d.action === 'would-remove' || (d.action === 'kept' && (d.kept === 'needs-attention' || d.kept === 'changed')));
     const exitCode = failed ? EXIT_ERROR : attention ? EXIT_ATTENTION : EXIT_OK;
-    if (ctx.json) ctx.out(JSON.stringify({ dryRun, results, exitCode }, null, 2));
+    if (ctx.json) {
+      ctx.out(JSON.stringify({
+        dryRun,
+        results: decisions.map((d) => ({
+          lockPath: d.entry.view.lockPath,
+          agentId: d.entry.agent.id,
+          action: d.action,
+          ...(d.action === 'removed' || d.action === 'would-remove' ? { reasons: d.entry.view.reasons } : { reason: d.why.join('; ') }),
+          ...(d.kept ? { keptBecause: d.kept } : {}),
+          ...(d.forceCommand ? { forceCommand: d.forceCommand.join(' ') } : {}),
+        })),
+        exitCode,
+      }, null, 2));
+      return exitCode;
+    }
+    ctx.out('');
+    for (const line of summaryLines(decisions, dryRun, exitCode)) for (const l of wrap(line, ctx.width)) ctx.out(l);
     return exitCode;
   },
 });

@@ -7,7 +7,6 @@ import {
   compactWithOpenClaw,
   DEFAULT_MAX_LINES,
   findOpenClawCli,
-  findSession,
   getGatewayStatus,
   OpenClawCliError,
   scanStateDir,
@@ -16,21 +15,28 @@ import {
   validateMaxLines,
   type SessionInfo,
 } from '../sessions';
+import { formatCount } from '../wording/format';
+import { resolutionProblem, resolveSession, sessionName, type Resolution } from './resolve';
 import { formatBytes } from './format';
 import { EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
 
 function count(n: number | undefined): string {
-  return n === undefined ? '?' : n.toLocaleString('en-US');
+  return n === undefined ? '?' : formatCount(n);
 }
 
 async function resolveTarget(ctx: CliContext, query: string): Promise<{ transcriptPath: string; session?: SessionInfo }> {
   const snapshot = await scanStateDir(ctx.scanOptions);
-  const session = snapshot.layout === 'missing' ? undefined : findSession(snapshot, query);
-  if (session) return { transcriptPath: session.transcriptPath, session };
+  const resolution: Resolution = snapshot.layout === 'missing' ? { kind: 'none' } : resolveSession(snapshot, query);
+  if (resolution.kind === 'found') {
+    const session = resolution.target.sessions[0];
+    if (!session) throw new UsageError(`"${query}" is a lock with no session (${resolution.target.view.lockPath}): there is no transcript to compact.`);
+    return { transcriptPath: session.transcriptPath, session };
+  }
+  if (resolution.kind === 'ambiguous') throw new UsageError(resolutionProblem(resolution, query, snapshot.resolution.stateDir)!);
   // A transcript outside the state dir (a copy, another machine's folder) is fine too.
   const asPath = path.resolve(query);
   if (query.endsWith('.jsonl') || existsSync(asPath)) return { transcriptPath: asPath };
-  throw new UsageError(`No session matches "${query}" in ${snapshot.resolution.stateDir}: give a session key, a session id or a transcript path.`);
+  throw new UsageError(resolutionProblem(resolution, query, snapshot.resolution.stateDir)!);
 }
 
 async function summarize(ctx: CliContext, session: SessionInfo | undefined, query: string): Promise<number> {
@@ -63,13 +69,14 @@ async function summarize(ctx: CliContext, session: SessionInfo | undefined, quer
 registerCommand({
   name: 'compact',
   summary: 'Trim a session to its header and last lines (OpenClaw\'s maxLines), keeping the original as an archive.',
-  usage: 'compact <session-key|session-id|transcript> [--max-lines N] [--timeout <seconds>] [--summarize]',
+  usage: 'compact <session> [--max-lines N] [--timeout <seconds>] [--summarize]',
   description: [
     'Keeps the header line and the last N-1 lines (N = --max-lines, default 400), like OpenClaw\'s',
     '`sessions.compact` with maxLines. Runs under the session write lock (waiting for a holder up to',
     '--timeout), writes <file>.compact.<random>.tmp, keeps the original as <file>.bak.<timestamp>, then renames.',
     'Ctrl-C before the rename leaves the transcript untouched; leftovers of a killed run are removed by the next.',
     'With --summarize the gateway summarizes the session with its model instead (`openclaw sessions compact`).',
+    '<session> is a key, a session id or its first 4+ characters, a session\'s name, or a transcript path.',
   ].join('\n'),
   options: {
     'max-lines': { type: 'string', valueName: '<N>', description: `lines to keep, header included (default ${DEFAULT_MAX_LINES})` },
@@ -80,7 +87,7 @@ registerCommand({
   allowPositionals: true,
   examples: ['openclaw-locks compact agent:main:main', 'openclaw-locks compact 0b9b6f52 --max-lines 200 --json', 'openclaw-locks compact ./session.jsonl', 'openclaw-locks compact agent:main:main --summarize'],
   async run(ctx: CliContext): Promise<number> {
-    if (ctx.positionals.length !== 1) throw new UsageError('compact takes exactly one session: a key, an id or a transcript path.');
+    if (ctx.positionals.length !== 1) throw new UsageError('compact takes exactly one session: a key, an id or its start, a name or a transcript path.');
     const query = ctx.positionals[0]!;
     let maxLines: number;
     try {
@@ -113,7 +120,7 @@ registerCommand({
           lastWait = info.message;
         },
       });
-      const name = session?.key ?? transcriptPath;
+      const name = session ? sessionName(session) : transcriptPath;
       if (ctx.json) {
         ctx.out(JSON.stringify({ method: 'trim', key: session?.key, agentId: session?.agentId, sessionId: session?.sessionId, ...result }, null, 2));
       } else if (!result.compacted) {

@@ -3,20 +3,30 @@ import * as path from 'node:path';
 import type { StaleReason } from '../lock';
 import type { LockEntry, LockView, SessionsSnapshot } from '../sessions';
 import { allLocks, needsAttention } from '../sessions';
+import { formatAge, unbreakable } from './format';
+import { sessionName } from './resolve';
 
-/** What each of OpenClaw's reason words means for this lock. */
+/**
+ * What each of OpenClaw's reason words means for this lock. No brackets: callers put these
+ * after `reason: ` or inside a verdict's own brackets, and `(… (…))` is hard to read.
+ */
 export function explainReason(reason: StaleReason, view: LockView): string {
   const pid = view.pid !== undefined ? `pid ${view.pid}` : 'the owner';
   switch (reason) {
     case 'dead-pid': return `${pid} is not running`;
-    case 'recycled-pid': return `${pid} now belongs to another process (start time differs)`;
-    case 'missing-pid': return 'the payload has no valid pid (empty or torn)';
+    case 'recycled-pid': return `${pid} now belongs to another process, whose start time differs`;
+    case 'missing-pid': return 'the payload is empty or torn and names no valid pid';
     case 'invalid-createdAt': return 'the payload has no valid createdAt';
     case 'non-openclaw-owner': return `${pid} does not look like OpenClaw`;
-    case 'too-old': return 'older than OpenClaw\'s stale age (30 min)';
-    case 'hold-exceeded': return `held past its own maxHoldMs (${view.maxHoldMs ?? '?'} ms)`;
+    case 'too-old': return 'older than OpenClaw\'s stale age of 30 min';
+    case 'hold-exceeded': return view.maxHoldMs !== undefined ? `held past its own maxHoldMs of ${unbreakable(formatAge(view.maxHoldMs))}` : 'held past its own maxHoldMs';
     case 'orphan-self-pid': return 'names this very process, which holds no such lock';
   }
+}
+
+/** `dead-pid: pid 4242 is not running; too-old: older than …`, every reason explained. */
+export function reasonsText(view: LockView): string {
+  return view.reasons.map((r) => `${r}: ${explainReason(r, view)}`).join('; ');
 }
 
 /** One short verdict for a table cell. */
@@ -34,11 +44,11 @@ export function verdict(view: LockView): string {
   }
 }
 
+/** A lock as a person knows it: the session's name and key, or what kind of lock it is. */
 export function entryName(entry: LockEntry): string {
   if (entry.kind === 'store') return '(sessions.json)';
   if (entry.kind === 'orphan') return `(no session) ${path.basename(entry.view.lockPath)}`;
-  const s = entry.session!;
-  return s.key ?? s.sessionId;
+  return sessionName(entry.session!);
 }
 
 export function lockToJson(view: LockView, ageOffsetMs = 0): Record<string, unknown> {
@@ -71,6 +81,7 @@ export function entryToJson(entry: LockEntry): Record<string, unknown> {
     kind: entry.kind,
     sessionKey: entry.session?.key,
     sessionId: entry.session?.sessionId,
+    sessionTitle: entry.session?.title,
     transcriptPath: entry.session?.transcriptPath,
     ...lockToJson(entry.view),
   };

@@ -2,45 +2,62 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspectLock } from '../lock';
-import { findLock, lockViewFrom, needsAttention, scanStateDir, type FoundLock } from '../sessions';
+import { lockViewFrom, needsAttention, scanStateDir, type FoundLock } from '../sessions';
+import { resolutionProblem, resolveSession } from './resolve';
 import { explainReason, lockToJson, verdict } from './describe';
-import { formatAge, formatBytes, paintSeverity, table } from './format';
+import { formatAge, formatBytes, labelled, paintSeverity, unbreakable, wrap } from './format';
+import { commandBlock } from './shell';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
 
-function nextStep(found: FoundLock): string | undefined {
+/** A process's command line can run to kilobytes; --json has all of it. */
+function clipped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters in --json)`;
+}
+
+/** What to do about this lock, with the complete command when there is one. */
+function nextStep(ctx: CliContext, found: FoundLock): string[] {
   const v = found.view;
+  const block = (words: string[]) => commandBlock(words, 2, ctx.width);
   switch (v.level) {
-    case 'stale': return 'Safe to remove: `openclaw-locks clear-stale`.';
+    case 'stale': return [...wrap('Safe to remove; this removes it and every other provably stale lock:', ctx.width), ...block(ctx.commandToRun(['clear-stale']))];
     case 'held-too-long':
     case 'suspect':
       return v.pid !== undefined && v.inspection.owner?.alive
-        ? `If the owner is stuck, stop it, or remove the lock with \`openclaw-locks clear-stale --force ${v.lockPath} --pid ${v.pid}\`.`
-        : undefined;
-    case 'initialising': return 'The lock is being written; look again in a few seconds.';
-    default: return undefined;
+        ? [
+          ...wrap(`If pid ${v.pid} is stuck, stop it, or remove its lock (the owner may then write without the lock) with:`, ctx.width),
+          ...block(ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)])),
+        ]
+        : [];
+    case 'initialising': return ['The lock is being written; look again in a few seconds.'];
+    default: return [];
   }
 }
 
 registerCommand({
   name: 'inspect',
   summary: 'Everything known about one lock: owner, payload, age, reasons, file identity.',
-  usage: 'inspect <session-key | session-id | transcript-path | lock-path> [--json]',
-  description: 'Exit code: 0 when the lock needs no attention, 1 when it does, 2 when nothing matches.',
+  usage: 'inspect <session> [--json]',
+  description: [
+    '<session> is a key (agent:main:main), a session id or its first 4+ characters, a session\'s name',
+    '("Team Telegram"), a transcript path or a lock path. When several sessions match, they are listed.',
+    'Exit code: 0 when the lock needs no attention, 1 when it does, 2 when nothing (or more than one) matches.',
+  ].join('\n'),
   allowPositionals: true,
-  examples: ['openclaw-locks inspect agent:main:main', 'openclaw-locks inspect ~/.openclaw/agents/main/sessions/abc.jsonl.lock --json'],
+  examples: ['openclaw-locks inspect agent:main:main', 'openclaw-locks inspect "Team Telegram"', 'openclaw-locks inspect 51103780', 'openclaw-locks inspect ~/.openclaw/agents/main/sessions/abc.jsonl.lock --json'],
   async run(ctx: CliContext): Promise<number> {
     const query = ctx.positionals[0];
-    if (!query) throw new UsageError('inspect needs a session key (agent:main:main), a session id, a transcript path or a lock path.');
-    if (ctx.positionals.length > 1) throw new UsageError(`inspect takes one argument, got ${ctx.positionals.length}.`);
+    if (!query) throw new UsageError('inspect needs a session: a key (agent:main:main), an id or its start, a name, a transcript path or a lock path.');
+    if (ctx.positionals.length > 1) throw new UsageError(`inspect takes one session, got ${ctx.positionals.length} arguments (quote a name with spaces: "Team Telegram").`);
     const snapshot = await scanStateDir(ctx.scanOptions);
-    let found = findLock(snapshot, query);
-    if (!found && query.endsWith('.lock') && existsSync(query)) {
+    const resolution = resolveSession(snapshot, query);
+    let found = resolution.kind === 'found' ? resolution.target : undefined;
+    if (resolution.kind === 'none' && query.endsWith('.lock') && existsSync(query)) {
       // A lock outside the state dir (another profile): judge it alone.
       const inspection = await inspectLock(path.resolve(query));
       found = { agent: { id: '-', sessionsDir: path.dirname(path.resolve(query)), layout: 'jsonl', sessions: [], orphanLocks: [], sideFiles: [], problems: [] }, view: lockViewFrom(inspection, ctx.thresholds), sessions: [], kind: 'orphan' };
     }
     if (!found) {
-      ctx.err(`Nothing matches "${query}" in ${snapshot.resolution.stateDir}. Give a session key (agent:main:main), a session id, a transcript path or a lock path; \`openclaw-locks status --all\` lists sessions.`);
+      ctx.err(resolutionProblem(resolution, query, snapshot.resolution.stateDir)!);
       return EXIT_ERROR;
     }
     const v = found.view;
@@ -49,21 +66,24 @@ registerCommand({
       ctx.out(JSON.stringify({
         agentId: found.agent.id,
         kind: found.kind,
-        sessions: found.sessions.map((s) => ({ key: s.key, sessionId: s.sessionId, title: s.title, transcriptPath: s.transcriptPath, transcriptExists: s.transcriptExists, sizeBytes: s.sizeBytes, updatedAt: s.updatedAt })),
+        sessions: found.sessions.map((s) => ({ key: s.key, sessionId: s.sessionId, title: s.title, label: s.label, displayName: s.displayName, transcriptPath: s.transcriptPath, transcriptExists: s.transcriptExists, sizeBytes: s.sizeBytes, updatedAt: s.updatedAt })),
         lock: lockToJson(v),
         exitCode,
       }, null, 2));
       return exitCode;
     }
     const i = v.inspection;
-    const rows: string[][] = [
-      ['Lock', v.lockPath],
+    const rows: [string, string][] = [
+      ['Lock', unbreakable(v.lockPath)],
       ['Agent', found.agent.id],
       ['Kind', found.kind === 'session' ? 'session lock' : found.kind === 'store' ? 'sessions.json lock (releases up to 2026.4.x)' : 'lock with no session'],
     ];
     for (const s of found.sessions) {
-      rows.push(['Session', `${s.key ?? '(not in sessions.json)'}  ${s.sessionId}${s.title !== (s.key ?? s.sessionId) ? `  "${s.title}"` : ''}`]);
-      rows.push(['Transcript', `${s.transcriptPath} (${s.transcriptExists ? formatBytes(s.sizeBytes) : 'missing'})`]);
+      const name = s.label ?? s.displayName;
+      if (name !== undefined && name !== s.key) rows.push(['Session', name]);
+      rows.push(['Key', s.key ?? '(not in sessions.json)']);
+      rows.push(['Id', s.sessionId]);
+      rows.push(['Transcript', `${unbreakable(s.transcriptPath)} (${s.transcriptExists ? formatBytes(s.sizeBytes) : 'missing'})`]);
     }
     rows.push(['State', `${paintSeverity(ctx.palette, v.severity, v.level)} (core state: ${i.state}${i.reclaimable ? ', reclaimable' : ''})`]);
     rows.push(['Verdict', verdict(v)]);
@@ -72,7 +92,7 @@ registerCommand({
       const alive = o ? (o.alive ? 'alive' : 'not running') : 'not checked';
       rows.push(['Owner', `pid ${v.pid}, ${alive}${o?.isSelf ? ' (this process)' : ''}`]);
       if (o?.starttime !== undefined) rows.push(['Start time', `${o.starttime}${o.starttimeMatches === false ? ` (lock says ${String(i.payload?.starttime)}: recycled pid)` : o.starttimeMatches ? ' (matches the lock)' : ''}`]);
-      if (v.commandLine) rows.push(['Command', `${v.commandLine}${o?.isOpenClaw === false ? ' (not OpenClaw)' : ''}`]);
+      if (v.commandLine) rows.push(['Command', `${clipped(v.commandLine, 3 * ctx.width)}${o?.isOpenClaw === false ? ' (not OpenClaw)' : ''}`]);
     }
     if (v.createdAt !== undefined) rows.push(['Created', v.createdAt]);
     if (v.ageMs !== undefined) rows.push(['Age', formatAge(v.ageMs)]);
@@ -81,9 +101,12 @@ registerCommand({
     if (i.problem) rows.push(['Problem', i.problem]);
     if (i.identity) rows.push(['File', `dev ${i.identity.dev} ino ${i.identity.ino}, ${i.identity.size} bytes, modified ${formatAge(i.fileAgeMs)} ago`]);
     if (i.raw) rows.push(['Payload', JSON.stringify(i.raw.toString('utf8'))]);
-    for (const line of table(rows)) ctx.out(line);
-    const step = nextStep(found);
-    if (step) ctx.out(`\n${step}`);
+    for (const line of labelled(rows, ctx.width)) ctx.out(line);
+    const step = nextStep(ctx, found);
+    if (step.length > 0) {
+      ctx.out('');
+      for (const line of step) ctx.out(line);
+    }
     return exitCode;
   },
 });

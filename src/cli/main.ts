@@ -3,7 +3,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { thresholdsFromSeconds, type ScanOptions } from '../sessions';
 import { version } from '../../package.json';
 import './commands';
-import { colourWanted, makePalette } from './format';
+import { DEFAULT_WIDTH, colourWanted, fitTable, makePalette, outputWidth, unbreakable, unglue, wrap, wrapParagraphs } from './format';
+import { commandBlock, commandWords, repeatedGlobalOptions, shellWords } from './shell';
+import { closestWord } from './suggest';
+import { streamOutput } from './output';
 import { EXIT_ERROR, UsageError, getCommand, listCommands, type CliCommand, type CliContext, type OptionSpec } from './registry';
 
 const DEFAULT_COMMAND = 'status';
@@ -18,44 +21,46 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'help for the command' },
 };
 
-function optionLines(options: Record<string, OptionSpec>): string[] {
+function optionLines(options: Record<string, OptionSpec>, width: number): string[] {
   const rows = Object.entries(options).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.valueName ? ` ${spec.valueName}` : ''}`;
-    return [flag, spec.description];
+    return ['', unbreakable(flag), spec.description];
   });
-  const width = Math.max(...rows.map((r) => r[0]!.length));
-  return rows.map(([flag, text]) => `  ${flag!.padEnd(width)}  ${text}`);
+  return fitTable(rows, { width, minLast: 30 });
 }
 
-export function mainHelp(): string {
+export function mainHelp(width = DEFAULT_WIDTH): string {
   const commands = listCommands();
-  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `openclaw-locks ${version}: see, explain and safely clear OpenClaw session write locks.`,
     '',
     'Usage: openclaw-locks [command] [options]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...fitTable(commands.map((c) => ['', c.name, c.summary]), { width, minLast: 30 }),
     '',
     'Global options:',
-    ...optionLines({ ...GLOBAL_OPTIONS, version: { type: 'boolean', short: 'V', description: 'print the version' } }),
+    ...optionLines({ ...GLOBAL_OPTIONS, version: { type: 'boolean', short: 'V', description: 'print the version' } }, width),
     '',
     'Run `openclaw-locks <command> --help` for a command\'s options.',
   ].join('\n');
 }
 
-export function commandHelp(command: CliCommand): string {
+export function commandHelp(command: CliCommand, width = DEFAULT_WIDTH): string {
+  // A description's line breaks were made for some other width: rewrap it as one paragraph.
+  const paragraph = (text: string) => wrap(text.split('\n').join(' '), width);
+  const [usage, ...usageRest] = wrap(`openclaw-locks ${command.usage}`, width - 7);
   return [
-    `Usage: openclaw-locks ${command.usage}`,
+    `Usage: ${usage}`,
+    ...usageRest.map((line) => `       ${line}`),
     '',
-    command.summary,
-    ...(command.description ? ['', command.description] : []),
-    ...(command.options && Object.keys(command.options).length > 0 ? ['', 'Options:', ...optionLines(command.options)] : []),
+    ...paragraph(command.summary),
+    ...(command.description ? ['', ...paragraph(command.description)] : []),
+    ...(command.options && Object.keys(command.options).length > 0 ? ['', 'Options:', ...optionLines(command.options, width)] : []),
     '',
     'Global options:',
-    ...optionLines(GLOBAL_OPTIONS),
-    ...(command.examples ? ['', 'Examples:', ...command.examples.map((e) => `  ${e}`)] : []),
+    ...optionLines(GLOBAL_OPTIONS, width),
+    ...(command.examples ? ['', 'Examples:', ...command.examples.flatMap((e) => commandBlock(shellWords(e), 2, width))] : []),
   ].join('\n');
 }
 
@@ -68,12 +73,23 @@ function seconds(name: string, value: unknown): number | undefined {
   return n;
 }
 
+/** parseArgs says `Unknown option '--dry-rn'`; add which option was probably meant. */
+function withOptionSuggestion(message: string, known: string[]): string {
+  const unknown = /Unknown option '--([^'=]+)'/.exec(message)?.[1];
+  const meant = unknown ? closestWord(unknown, known) : undefined;
+  return meant ? `${message.split('. ')[0]}. Did you mean --${meant}?` : message;
+}
+
 export interface CliIo {
   argv: string[];
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  /** The terminal's width when stdout is one (process.stdout.columns). */
+  columns?: number;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Resolves when nobody reads the output any more (`| head -1`); never, when omitted. */
+  outputClosed?: Promise<void>;
 }
 
 export async function runCli(io: CliIo): Promise<number> {
@@ -87,12 +103,15 @@ export async function runCli(io: CliIo): Promise<number> {
   if (first !== undefined && !first.startsWith('-')) {
     command = getCommand(first);
     if (!command) {
-      io.err(`Unknown command "${first}". Commands: ${listCommands().map((c) => c.name).join(', ')}. Run \`openclaw-locks --help\`.`);
+      const names = listCommands().map((c) => c.name);
+      const meant = closestWord(first, names);
+      io.err(`Unknown command "${first}".${meant ? ` Did you mean ${meant}?` : ''} Commands: ${names.join(', ')}. Run \`openclaw-locks --help\`.`);
       return EXIT_ERROR;
     }
     args.shift();
   }
   const explicitCommand = command !== undefined;
+  const width = outputWidth(io.isTTY, io.columns, io.env);
   command ??= getCommand(DEFAULT_COMMAND)!;
   try {
     const options = { ...GLOBAL_OPTIONS, ...(command.options ?? {}) };
@@ -110,11 +129,11 @@ export async function runCli(io: CliIo): Promise<number> {
     try {
       parsed = parseArgs(config);
     } catch (error) {
-      throw new UsageError((error as Error).message);
+      throw new UsageError(withOptionSuggestion((error as Error).message, Object.keys(options)));
     }
     const values = parsed.values as CliContext['values'];
     if (values.help) {
-      io.out(explicitCommand ? commandHelp(command) : mainHelp());
+      io.out(explicitCommand ? commandHelp(command, width) : mainHelp(width));
       return 0;
     }
     const thresholds = thresholdsFromSeconds({ warn: seconds('warn', values.warn), error: seconds('error', values.error) });
@@ -134,13 +153,17 @@ export async function runCli(io: CliIo): Promise<number> {
       isTTY: io.isTTY,
       palette: makePalette(colourWanted(io.isTTY, io.env, values['no-color'] === true)),
       env: io.env,
-      out: io.out,
-      err: io.err,
+      out: (text) => io.out(unglue(text)),
+      // Messages are sentences: wrapped like the rest (a path in them stays whole).
+      err: (text) => io.err(wrapParagraphs(text, width)),
+      outputClosed: io.outputClosed ?? new Promise<void>(() => undefined),
+      width,
+      commandToRun: (commandArgs) => commandWords(commandArgs, repeatedGlobalOptions(values)),
     };
     return await command.run(ctx);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`${error.message}\nRun \`openclaw-locks ${command.name} --help\` for usage.`);
+      io.err(wrapParagraphs(`${error.message}\nRun \`openclaw-locks ${command.name} --help\` for usage.`, width));
       return EXIT_ERROR;
     }
     io.err(`openclaw-locks ${command.name} failed: ${(error as Error).stack ?? String(error)}`);
@@ -149,16 +172,24 @@ export async function runCli(io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
+  const stdout = streamOutput(process.stdout);
+  const stderr = streamOutput(process.stderr);
   runCli({
     argv: process.argv.slice(2),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    columns: process.stdout.columns,
+    out: (text) => stdout.line(text),
+    err: (text) => stderr.line(text),
+    outputClosed: stdout.whenClosed,
   }).then(
-    (code) => { process.exitCode = code; },
+    (code) => {
+      // A reader that left early changes nothing; output that could not be written is an error.
+      if (stdout.failure) stderr.line(`openclaw-locks: could not write the output: ${stdout.failure.message}`);
+      process.exitCode = stdout.failure ? EXIT_ERROR : code;
+    },
     (error: unknown) => {
-      process.stderr.write(`openclaw-locks: ${(error as Error).stack ?? String(error)}\n`);
+      stderr.line(`openclaw-locks: ${(error as Error).stack ?? String(error)}`);
       process.exitCode = EXIT_ERROR;
     },
   );

@@ -30,6 +30,12 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Resolves when nobody reads stdout any more: a long-running command stops then. */
+  outputClosed: Promise<void>;
+  /** Columns to fit human output into (the terminal's, else COLUMNS, else 100). */
+  width: number;
+  /** A complete command for the operator to paste, as quoted shell words, with this run's state dir and thresholds. */
+  commandToRun(args: string[]): string[];
 }
 
 export interface CliCommand {

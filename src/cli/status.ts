@@ -1,7 +1,10 @@
 // `openclaw-locks status`: agents, every lock with owner, age and verdict, the gateway.
-import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, type LockEntry, type LockThresholds, type SessionsSnapshot } from '../sessions';
+import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
+import { countOf } from '../wording/format';
 import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict } from './describe';
-import { formatAge, paintSeverity, table, truncate, type Palette } from './format';
+import { DEFAULT_WIDTH, fitTable, formatAge, indentedBlock, labelled, paintSeverity, unbreakable, wrap, type Palette } from './format';
+import { sessionName } from './resolve';
+import { commandBlock, commandWords } from './shell';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, registerCommand, type CliContext } from './registry';
 
 export function gatewayLine(snapshot: SessionsSnapshot): string {
@@ -14,7 +17,7 @@ export function gatewayLine(snapshot: SessionsSnapshot): string {
 export function layoutLine(snapshot: SessionsSnapshot): string {
   const sessions = snapshot.agents.reduce((n, a) => n + a.sessions.length, 0);
   const locks = allLocks(snapshot).length;
-  const counts = `${snapshot.agents.length} agent${snapshot.agents.length === 1 ? '' : 's'}, ${sessions} session${sessions === 1 ? '' : 's'}, ${locks} lock file${locks === 1 ? '' : 's'}`;
+  const counts = `${countOf(snapshot.agents.length, 'agent')}, ${countOf(sessions, 'session')}, ${countOf(locks, 'lock file')}`;
   switch (snapshot.layout) {
     case 'missing': return 'no state dir';
     case 'sqlite': return `sqlite: OpenClaw 2026.8.1+ keeps sessions in SQLite and writes no .jsonl.lock files (${counts})`;
@@ -28,6 +31,10 @@ export interface RenderOptions {
   all: boolean;
   thresholds: LockThresholds;
   palette: Palette;
+  /** Columns to fit into. Default 100. */
+  width?: number;
+  /** A printed command's quoted words (this run's --state-dir and thresholds repeated). */
+  commandToRun?: (args: string[]) => string[];
 }
 
 /** Lock entries as they are at `now` (ages tick from the scan time without rereading disk). */
@@ -36,60 +43,69 @@ export function entriesAt(snapshot: SessionsSnapshot, now: number, thresholds: L
   return allLocks(snapshot).map((e) => ({ ...e, view: ageLockView(e.view, delta, thresholds) }));
 }
 
+function agentNotes(agent: SessionsSnapshot['agents'][number]): string {
+  const notes = [agent.layout === 'missing' ? 'no sessions folder' : countOf(agent.sessions.length, 'session')];
+  if (agent.layout === 'sqlite') notes.push('sqlite');
+  if (agent.sideFiles.length > 0) notes.push(countOf(agent.sideFiles.length, 'side file'));
+  if (agent.problems.length > 0) notes.push(countOf(agent.problems.length, 'problem'));
+  return `${agent.id} (${notes.join(', ')})`;
+}
+
+/** Commands listed under a hint are capped: past this, `status --json` has every path. */
+const LISTED_COMMANDS = 10;
+
 export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions): string[] {
   const { palette } = options;
+  const width = options.width ?? DEFAULT_WIDTH;
+  const commandToRun = options.commandToRun ?? ((args: string[]) => commandWords(args));
   const lines: string[] = [];
   const r = snapshot.resolution;
-  lines.push(...table([
-    ['State dir', `${r.stateDir} (${describeStateDirSource(r)})`],
+  // One table, so every label lines up (`Agents` with `State dir`).
+  const header: [string, string][] = [
+    ['State dir', `${unbreakable(r.stateDir)} (${describeStateDirSource(r)})`],
     ['Layout', layoutLine(snapshot)],
     ['Gateway', gatewayLine(snapshot)],
-  ]));
-  if (snapshot.agents.length > 0) {
-    const agents = snapshot.agents.map((a) => {
-      const notes = [a.layout === 'missing' ? 'no sessions folder' : `${a.sessions.length} session${a.sessions.length === 1 ? '' : 's'}`];
-      if (a.layout === 'sqlite') notes.push('sqlite');
-      if (a.sideFiles.length > 0) notes.push(`${a.sideFiles.length} side file${a.sideFiles.length === 1 ? '' : 's'}`);
-      if (a.problems.length > 0) notes.push(`${a.problems.length} problem${a.problems.length === 1 ? '' : 's'}`);
-      return `${a.id} (${notes.join(', ')})`;
-    });
-    lines.push(...table([['Agents', agents.join('; ')]]));
-  }
+  ];
+  if (snapshot.agents.length > 0) header.push(['Agents', snapshot.agents.map(agentNotes).join('; ')]);
+  lines.push(...labelled(header, width));
   lines.push('');
   const entries = entriesAt(snapshot, options.now, options.thresholds);
   const rows: string[][] = [];
+  const row = (agentId: string, name: string, view: LockView, age: string) =>
+    [agentId, name, paintSeverity(palette, view.severity, view.level), view.pid?.toString() ?? '-', age, verdict(view)];
   if (options.all) {
     const delta = options.now - snapshot.scannedAt;
     for (const agent of snapshot.agents) {
       for (const s of agent.sessions) {
         const view = ageLockView(s.lock, delta, options.thresholds);
-        rows.push([agent.id, truncate(s.key ?? s.sessionId, 48), paintSeverity(palette, view.severity, view.level), view.pid?.toString() ?? '-', view.level === 'free' ? '-' : formatAge(view.ageMs), verdict(view)]);
+        rows.push(row(agent.id, sessionName(s), view, view.level === 'free' ? '-' : formatAge(view.ageMs)));
       }
     }
-    for (const e of entries.filter((e) => e.kind !== 'session')) {
-      rows.push([e.agent.id, entryName(e), paintSeverity(palette, e.view.severity, e.view.level), e.view.pid?.toString() ?? '-', formatAge(e.view.ageMs), verdict(e.view)]);
-    }
+    for (const e of entries.filter((e) => e.kind !== 'session')) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs)));
   } else {
-    for (const e of entries) {
-      rows.push([e.agent.id, truncate(entryName(e), 48), paintSeverity(palette, e.view.severity, e.view.level), e.view.pid?.toString() ?? '-', formatAge(e.view.ageMs), verdict(e.view)]);
-    }
+    for (const e of entries) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs)));
   }
   if (rows.length === 0) {
     lines.push(snapshot.layout === 'sqlite' ? 'No lock files: this OpenClaw version does not use them.' : 'No lock files: every session is free.');
   } else {
-    lines.push(...table([['AGENT', options.all ? 'SESSION' : 'LOCKED SESSION', 'STATE', 'PID', 'AGE', 'VERDICT'].map((h) => palette.bold(h)), ...rows]));
+    const head = ['AGENT', options.all ? 'SESSION' : 'LOCKED SESSION', 'STATE', 'PID', 'AGE', 'VERDICT'].map((h) => palette.bold(h));
+    lines.push(...fitTable([head, ...rows], { width, shrinkColumn: 1 }));
   }
   const problems = [...snapshot.problems, ...snapshot.agents.flatMap((a) => [...a.problems, ...a.sessions.flatMap((s) => s.problems)])];
   if (problems.length > 0) {
     lines.push('', palette.bold('Problems'));
-    for (const p of problems) lines.push(`  ${p.path}: ${p.message}`);
+    for (const p of problems) lines.push(...indentedBlock(`  ${p.path}`, [p.message], 4, width));
   }
-  const stale = entries.filter((e) => e.view.level === 'stale').length;
-  const over = entries.filter((e) => e.view.level !== 'stale' && needsAttention(e.view.severity)).length;
-  if (stale > 0 || over > 0) {
-    lines.push('');
-    if (stale > 0) lines.push(palette.red(`${stale} stale lock${stale === 1 ? '' : 's'}: remove safely with \`openclaw-locks clear-stale\` (add --dry-run to preview).`));
-    if (over > 0) lines.push(palette.yellow(`${over} lock${over === 1 ? '' : 's'} need${over === 1 ? 's' : ''} attention: see \`openclaw-locks inspect <lock-path>\`; a stuck live owner's lock can be removed with \`openclaw-locks clear-stale --force <lock-path> --pid <pid>\`.`));
+  const stale = entries.filter((e) => e.view.level === 'stale');
+  const over = entries.filter((e) => e.view.level !== 'stale' && needsAttention(e.view.severity));
+  if (stale.length > 0) {
+    lines.push('', ...wrap(palette.red(`${countOf(stale.length, 'stale lock')}: remove ${stale.length === 1 ? 'it' : 'them'} safely with this command (add --dry-run to preview):`), width));
+    lines.push(...commandBlock(commandToRun(['clear-stale']), 2, width));
+  }
+  if (over.length > 0) {
+    lines.push('', ...wrap(palette.yellow(`${countOf(over.length, 'lock')} need${over.length === 1 ? 's' : ''} attention; look at ${over.length === 1 ? 'it with this command' : 'each with these commands'}. If an owner is stuck, inspect prints the command that removes its lock.`), width));
+    for (const e of over.slice(0, LISTED_COMMANDS)) lines.push(...commandBlock(commandToRun(['inspect', e.view.lockPath]), 2, width));
+    if (over.length > LISTED_COMMANDS) lines.push(`  … and ${over.length - LISTED_COMMANDS} more (\`openclaw-locks status --json\` lists every lock path)`);
   }
   return lines;
 }
@@ -144,7 +160,8 @@ registerCommand({
       ctx.err(missingStateDirMessage(snapshot));
       return exitCode;
     }
-    for (const line of renderStatus(snapshot, { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette })) ctx.out(line);
+    const options = { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun };
+    for (const line of renderStatus(snapshot, options)) ctx.out(line);
     return exitCode;
   },
 });

@@ -53,7 +53,7 @@ registerCommand({
     let latest: SessionsSnapshot | undefined;
     const redraw = () => {
       if (!latest) return;
-      const lines = renderStatus(latest, { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette });
+      const lines = renderStatus(latest, { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun });
       ctx.out(`\x1b[H\x1b[2J${ctx.palette.dim(`openclaw-locks watch: ${stamp()}, Ctrl-C to stop`)}\n${lines.join('\n')}`);
     };
     const onSnapshot = (snapshot: SessionsSnapshot) => {
@@ -80,6 +80,8 @@ registerCommand({
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // `watch | head -3`: once the reader has gone there is nobody to watch for.
+      void ctx.outputClosed.then(stop);
     });
     clearInterval(ticker);
     model.dispose();

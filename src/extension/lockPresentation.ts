@@ -3,6 +3,7 @@
 // covers it.
 import type { LockLevel, LockThresholds, LockView, SessionInfo, Severity } from '../sessions/types';
 import { lockLevel } from '../sessions/levels';
+import * as wording from '../wording/format';
 
 export interface LevelPresentation {
   /** A codicon id for `ThemeIcon`. */
@@ -89,16 +90,9 @@ export function lockMoment(view: LockView, thresholds: LockThresholds, scannedAt
   return { level, severity, ageMs };
 }
 
-/** `42s`, `3m 05s`, `2h 07m`, `3d 4h`. */
+/** `42s`, `3m 05s`, `2h 07m`, `3d 4h`: the shared wording, so the CLI prints the same ages. */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  const seconds = Math.floor(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h ${String(minutes % 60).padStart(2, '0')}m`;
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+  return wording.formatDuration(ms);
 }
 
 /** `5m ago`, for free sessions' last update. */
@@ -121,11 +115,7 @@ export function formatRelative(timestampMs: number | undefined, now: number): st
  * per-second age would keep the tooltip of any lock older than a minute from ever showing.
  */
 export function formatRowAge(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return `${Math.floor(ms / 1000)}s`;
-  if (minutes < 60) return `${minutes}m`;
-  return formatDuration(ms);
+  return wording.formatCoarseAge(ms);
 }
 
 /**
@@ -225,16 +215,9 @@ export function sessionTooltipMarkdown(session: SessionInfo, now: number): strin
   return lines.filter((line): line is string => line !== undefined).join('  \n');
 }
 
+/** `1.5 KB`, `3.4 MB`: the shared wording, so sizes read the same in the CLI. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  return wording.formatBytes(bytes);
 }
 
 /** Plain-text lock details for the clipboard (Copy Lock Details). */

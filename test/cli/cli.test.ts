@@ -1,7 +1,7 @@
 // The CLI as users run it: `node dist/cli.js ...` in a separate process, against fixture
 // state dirs with real lock holders. Asserts output and exit codes.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,42 +20,7 @@ import {
   type LockHolder,
   type RichFixture,
 } from '../fixtures/sessions-fixture';
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-const ROOT = repoRoot();
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, options: { uid?: number; gid?: number } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, HOME: '/nonexistent-home', ...env },
-      timeout: 60_000,
-      ...options,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Gateway locks live under $TMPDIR/openclaw-<uid>; tests give each run its own TMPDIR. */
-function gatewayTmp(root: string, payload?: Record<string, unknown>): string {
-  const tmp = path.join(root, 'tmp');
-  const dir = path.join(tmp, `openclaw-${process.getuid?.() ?? 'user'}`);
-  mkdirSync(dir, { recursive: true });
-  if (payload) writeFileSync(path.join(dir, 'gateway.1a2b3c4d.lock'), JSON.stringify(payload));
-  return tmp;
-}
+import { CLI, ROOT, cli, cliShimDir, decisionBlocks, gatewayTmp, pasteIntoShell } from './run-cli';
 
 const ANSI = /\x1b\[/;
 
@@ -84,10 +49,10 @@ describe('openclaw-locks basics', () => {
     assert.equal(c.code, 0);
     assert.match(c.stdout, /Usage: openclaw-locks clear-stale/);
     assert.match(c.stdout, /--dry-run/);
-    assert.match(c.stdout, /--force <lock-path>/);
+    assert.match(c.stdout, /--force <session\|lock-path>/);
     assert.match(c.stdout, /--pid <pid>/);
     const i = await cli(['inspect', '-h']);
-    assert.match(i.stdout, /Usage: openclaw-locks inspect <session-key/);
+    assert.match(i.stdout, /Usage: openclaw-locks inspect <session>/);
   });
 
   it('explains bad command lines with exit 2 and a pointer to help', async () => {
@@ -110,7 +75,7 @@ describe('openclaw-locks basics', () => {
     try {
       const r = await cli(['status'], { HOME: root, TMPDIR: gatewayTmp(root) });
       assert.equal(r.code, 2);
-      assert.match(r.stderr, new RegExp(`No OpenClaw state dir at ${path.join(root, '.openclaw')}.*--state-dir.*OPENCLAW_STATE_DIR`));
+      assert.match(r.stderr, new RegExp(`No OpenClaw state dir at ${path.join(root, '.openclaw')}[\\s\\S]*--state-dir[\\s\\S]*OPENCLAW_STATE_DIR`));
       const json = await cli(['status', '--json'], { HOME: root, TMPDIR: gatewayTmp(root) });
       assert.equal(json.code, 2);
       assert.equal(JSON.parse(json.stdout).layout, 'missing');
@@ -125,7 +90,8 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
   let env: NodeJS.ProcessEnv;
   before(async () => {
     fx = await buildRichFixture();
-    env = { OPENCLAW_STATE_DIR: fx.stateDir, TMPDIR: gatewayTmp(fx.root, { pid: fx.holder.pid, createdAt: isoAgo(1000), configPath: path.join(fx.stateDir, 'openclaw.json') }) };
+    // Wide, so that rows and messages stay on one line each here; fitting 80 columns is tested below.
+    env = { OPENCLAW_STATE_DIR: fx.stateDir, COLUMNS: '300', TMPDIR: gatewayTmp(fx.root, { pid: fx.holder.pid, createdAt: isoAgo(1000), configPath: path.join(fx.stateDir, 'openclaw.json') }) };
   });
   after(() => fx.cleanup());
 
@@ -139,7 +105,7 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     // OpenClaw's gateway lock has no port; with no --port and no config it is OpenClaw's default.
     assert.match(r.stdout, new RegExp(`^Gateway    running \\(pid ${fx.holder.pid}, port 18789\\)$`, 'm'));
     const row = (name: string, state: string, pid: string, age: RegExp, verdict: RegExp) => {
-      const line = r.stdout.split('\n').find((l) => l.startsWith('main') && l.includes(` ${name} `));
+      const line = r.stdout.split('\n').find((l) => l.startsWith('main') && (l.includes(` ${name} `) || l.includes(`(${name})`)));
       assert.ok(line, `a row for ${name}`);
       const cells = line.split(/\s{2,}/);
       assert.equal(cells[2], state, line);
@@ -148,18 +114,18 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
       assert.match(cells[5]!, verdict, line);
     };
     const holder = String(fx.holder.pid);
-    row('agent:main:main', 'held', holder, /^(\d+m)?\d+s$/, /^ok$/);
-    row('agent:main:telegram:group:42', 'stale', String(fx.deadPid), /^[1-9]m\d+s$/, /dead-pid; safe to clear/);
-    row('cron:nightly', 'stale', holder, /^(\d+m)?\d+s$/, /recycled-pid/);
-    row('hook:0b7c2a1e-4f7e-4d0a-9a41-111111111111', 'stale', '-', /^[2-9]m\d+s$/, /missing-pid/);
+    row('agent:main:main', 'held', holder, /^(\d+m )?\d+s$/, /^ok$/);
+    row('agent:main:telegram:group:42', 'stale', String(fx.deadPid), /^[1-9]m \d\ds$/, /dead-pid; safe to clear/);
+    row('cron:nightly', 'stale', holder, /^(\d+m )?\d+s$/, /recycled-pid/);
+    row('hook:0b7c2a1e-4f7e-4d0a-9a41-111111111111', 'stale', '-', /^[2-9]m \d\ds$/, /missing-pid/);
     row('agent:main:fresh', 'initialising', '-', /s$/, /being written/);
-    row('agent:main:long', 'held-too-long', holder, /^4\dm\d+s$/, /too-old/);
-    row('agent:main:warn', 'held-long', holder, /^[2-9]m\d+s$/, /warn threshold/);
-    row('ghost.jsonl.lock', 'stale', String(fx.deadPid), /^1h\dm$/, /dead-pid/);
-    row('(sessions.json)', 'stale', String(fx.deadPid), /^1\dm\d+s$/, /dead-pid/);
+    row('agent:main:long', 'held-too-long', holder, /^4\dm \d\ds$/, /too-old/);
+    row('agent:main:warn', 'held-long', holder, /^[2-9]m \d\ds$/, /warn threshold/);
+    row('ghost.jsonl.lock', 'stale', String(fx.deadPid), /^1h 0\dm$/, /dead-pid/);
+    row('(sessions.json)', 'stale', String(fx.deadPid), /^1\dm \d\ds$/, /dead-pid/);
     assert.doesNotMatch(r.stdout, /agent:main:idle/, 'free sessions are listed only with --all');
     assert.match(r.stdout, /sessions\.json is not valid JSON/);
-    assert.match(r.stdout, /5 stale locks: remove safely with `openclaw-locks clear-stale`/);
+    assert.match(r.stdout, /^5 stale locks: remove them safely with this command \(add --dry-run to preview\):\n  openclaw-locks clear-stale$/m);
     // Columns line up: every row's STATE cell starts at the header's column.
     const lines = r.stdout.split('\n');
     const header = lines.find((l) => l.startsWith('AGENT'))!;
@@ -206,11 +172,11 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     const r = await cli(['inspect', 'agent:main:main'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^Lock\\s+${fx.paths.liveLock}$`, 'm'));
-    assert.match(r.stdout, /^Session\s+agent:main:main  s-live  "Main chat"$/m);
+    assert.match(r.stdout, /^Session\s+Main chat\nKey\s+agent:main:main\nId\s+s-live\n/m);
     assert.match(r.stdout, new RegExp(`^Owner\\s+pid ${fx.holder.pid}, alive$`, 'm'));
     assert.match(r.stdout, /^Start time\s+\d+ \(matches the lock\)$/m);
     assert.match(r.stdout, /^Command\s+.*--openclaw-test-holder/m);
-    assert.match(r.stdout, /^Max hold\s+5m0s$/m);
+    assert.match(r.stdout, /^Max hold\s+5m 00s$/m);
     assert.match(r.stdout, new RegExp(`^Payload\\s+"\\{\\\\n  \\\\"pid\\\\": ${fx.holder.pid},`, 'm'));
   });
 
@@ -219,7 +185,7 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     assert.equal(dead.code, 1);
     assert.match(dead.stdout, /^Kind\s+lock with no session$/m);
     assert.match(dead.stdout, new RegExp(`^Reason\\s+dead-pid: pid ${fx.deadPid} is not running$`, 'm'));
-    assert.match(dead.stdout, /Safe to remove: `openclaw-locks clear-stale`/);
+    assert.match(dead.stdout, /^Safe to remove; .*:\n  openclaw-locks clear-stale$/m);
     const recycled = await cli(['inspect', 's-recycled', '--json'], env);
     assert.equal(recycled.code, 1);
     const data = JSON.parse(recycled.stdout);
@@ -231,10 +197,10 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
   it('says what to try when nothing matches (exit 2)', async () => {
     const r = await cli(['inspect', 'agent:nope'], env);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /Nothing matches "agent:nope".*status --all/);
+    assert.match(r.stderr, /Nothing matches "agent:nope"[\s\S]*status --all/);
     const none = await cli(['inspect'], env);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /inspect needs a session key/);
+    assert.match(none.stderr, /inspect needs a session: a key/);
   });
 
   it('watch --json prints one JSON object per change', async () => {
@@ -282,7 +248,7 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     });
     try {
       await waitFor(/watching .* lock files\)/);
-      await waitFor(/\+ held main agent:main:main pid \d+/);
+      await waitFor(/\+ held main Main chat \(agent:main:main\) pid \d+/);
       const newLock = path.join(fx.main, 's-idle.jsonl.lock');
       writeLock(newLock, { pid: fx.deadPid, createdAt: isoAgo(0) });
       await waitFor(new RegExp(`\\+ stale main agent:main:idle pid ${fx.deadPid} age \\d+s: stale: dead-pid; safe to clear \\[${newLock.replace(/[.]/g, '\\.')}\\]`));
@@ -304,7 +270,7 @@ describe('openclaw-locks clear-stale', () => {
   let env: NodeJS.ProcessEnv;
   before(async () => {
     fx = await buildRichFixture();
-    env = { OPENCLAW_STATE_DIR: fx.stateDir, TMPDIR: gatewayTmp(fx.root) };
+    env = { OPENCLAW_STATE_DIR: fx.stateDir, COLUMNS: '300', TMPDIR: gatewayTmp(fx.root) };
   });
   after(() => fx.cleanup());
   const stale = () => [fx.paths.deadLock, fx.paths.recycledLock, fx.paths.tornLock, fx.paths.orphanLock, fx.paths.storeLock];
@@ -314,9 +280,12 @@ describe('openclaw-locks clear-stale', () => {
     keepInitialising(fx);
     const r = await cli(['clear-stale', '--dry-run'], env);
     assert.equal(r.code, 1);
-    for (const p of stale()) assert.match(r.stdout, new RegExp(`^would remove main .*${p.replace(/[.]/g, '\\.')}: `, 'm'));
+    const blocks = decisionBlocks(r.stdout);
+    for (const p of stale()) assert.equal(blocks.find((b) => b.lockPath === p)?.verb, 'would remove', p);
     for (const p of [...stale(), ...kept()]) assert.ok(existsSync(p), p);
-    assert.match(r.stdout, new RegExp(`dead-pid \\(pid ${fx.deadPid} is not running\\)`));
+    assert.match(blocks.find((b) => b.lockPath === fx.paths.deadLock)!.body, new RegExp(`^dead-pid: pid ${fx.deadPid} is not running `));
+    assert.match(r.stdout, /^5 stale locks would be removed \(dry run: nothing was\); kept 4 \(1 healthy, 1 being written, 2 needing attention\)\.$/m);
+    assert.match(r.stdout, /^Exit 1: 5 stale locks are still there and 2 kept locks still need attention \(see above\)\.$/m);
     const json = await cli(['clear-stale', '--dry-run', '--json'], env);
     assert.equal(json.code, 1);
     const data = JSON.parse(json.stdout);
@@ -331,22 +300,28 @@ describe('openclaw-locks clear-stale', () => {
     keepInitialising(fx);
     const r = await cli(['clear-stale'], env);
     assert.equal(r.code, 1, 'held-too-long and held-long locks still need attention');
+    const blocks = decisionBlocks(r.stdout);
     for (const p of stale()) {
       assert.ok(!existsSync(p), `${p} removed`);
-      assert.match(r.stdout, new RegExp(`^removed main .*${p.replace(/[.]/g, '\\.')}: `, 'm'));
+      assert.equal(blocks.find((b) => b.lockPath === p)?.verb, 'removed', p);
     }
     for (const p of kept()) {
       assert.ok(existsSync(p), `${p} kept`);
-      assert.match(r.stdout, new RegExp(`^kept    main .*${p.replace(/[.]/g, '\\.')}: `, 'm'));
+      assert.equal(blocks.find((b) => b.lockPath === p)?.verb, 'kept', p);
     }
-    assert.match(r.stdout, new RegExp(`held by live pid ${fx.holder.pid}; too-old .*to remove anyway: --force ${fx.paths.longLock.replace(/[.]/g, '\\.')} --pid ${fx.holder.pid}`));
-    assert.match(r.stdout, /being written right now/);
+    const long = blocks.find((b) => b.lockPath === fx.paths.longLock)!;
+    assert.match(long.head, /^main  agent:main:long$/);
+    assert.match(long.body, new RegExp(`^held by live pid ${fx.holder.pid} for 4\\dm \\d\\ds; too-old: older than OpenClaw's stale age of 30 min `));
+    assert.equal(long.command, `openclaw-locks clear-stale --force ${fx.paths.longLock} --pid ${fx.holder.pid}`);
+    assert.equal(blocks.find((b) => b.lockPath === fx.paths.liveLock)!.command, undefined, 'a healthy lock gets no force command');
+    assert.match(blocks.find((b) => b.lockPath === fx.paths.initLock)!.body, /being written right now/);
+    assert.match(r.stdout, /^Removed 5 stale locks; kept 4 \(1 healthy, 1 being written, 2 needing attention\)\.\nExit 1: 2 kept locks still need attention \(see above\)\.$/m);
     // Transcripts and the store are never touched.
     assert.ok(existsSync(path.join(fx.main, 's-dead.jsonl')));
     assert.ok(existsSync(path.join(fx.main, 'sessions.json')));
   });
 
-  it('refuses --force without the right pid, and removes with it', async () => {
+  it('refuses --force without the right pid, and the printed command removes the lock when pasted', async () => {
     const noPid = await cli(['clear-stale', '--force', fx.paths.longLock], env);
     assert.equal(noPid.code, 2);
     assert.match(noPid.stderr, /--force needs --pid <pid>/);
@@ -357,11 +332,15 @@ describe('openclaw-locks clear-stale', () => {
     const notLock = await cli(['clear-stale', '--force', path.join(fx.main, 'sessions.json'), '--pid', '1'], env);
     assert.equal(notLock.code, 2);
     assert.match(notLock.stderr, /ending in \.lock/);
-    const dry = await cli(['clear-stale', '--force', fx.paths.longLock, '--pid', String(fx.holder.pid), '--dry-run'], env);
-    assert.equal(dry.code, 0);
-    assert.match(dry.stdout, /^would force-remove /m);
+    const dry = await cli(['clear-stale', '--force', 'agent:main:long', '--pid', String(fx.holder.pid), '--dry-run'], env);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, new RegExp(`^would force-remove ${fx.paths.longLock.replace(/[.]/g, '\\.')}: `, 'm'), 'a session key names its lock');
     assert.ok(existsSync(fx.paths.longLock));
-    const right = await cli(['clear-stale', '--force', fx.paths.longLock, '--pid', String(fx.holder.pid)], env);
+    // What clear-stale prints for a live owner's lock, pasted into a shell at 80 columns (so with ` \` continuations).
+    const listing = await cli(['clear-stale', '--dry-run', 'agent:main:long'], { ...env, COLUMNS: '80' });
+    const printed = listing.stdout.split('\n').filter((l) => /^ {16}(openclaw-locks| {2})/.test(l)).map((l) => l.trim()).join('\n');
+    assert.match(printed, /^openclaw-locks clear-stale --force \\\n/, listing.stdout);
+    const right = await pasteIntoShell(printed, env, cliShimDir(fx.root));
     assert.equal(right.code, 0, right.stderr);
     assert.match(right.stdout, new RegExp(`^removed ${fx.paths.longLock.replace(/[.]/g, '\\.')} \\(live owner pid ${fx.holder.pid}`, 'm'));
     assert.ok(!existsSync(fx.paths.longLock));
@@ -389,7 +368,7 @@ describe('openclaw-locks exit codes and layouts', () => {
     const env = { TMPDIR: gatewayTmp(root) };
     const relaxed = await cli(['--state-dir', stateDir, '--warn', '600', '--error', '1200'], env);
     assert.equal(relaxed.code, 0, relaxed.stdout);
-    assert.match(relaxed.stdout, /^main\s+agent:main:main\s+held\s+\d+\s+[2-9]m\d+s\s+ok$/m);
+    assert.match(relaxed.stdout, /^main\s+agent:main:main\s+held\s+\d+\s+[2-9]m \d\ds\s+ok$/m);
     assert.match(relaxed.stdout, /^Gateway    not running \(no gateway lock\)$/m);
     const strict = await cli(['--state-dir', stateDir], env);
     assert.equal(strict.code, 1);

@@ -29,6 +29,6 @@ describe('status rendering (what a terminal shows)', () => {
 
   it('lets ages tick from the scan time without rescanning', () => {
     const later = renderStatus(snapshot, { now: snapshot.scannedAt + 125_000, all: false, thresholds, palette: makePalette(false) }).join('\n');
-    assert.match(later, /^main\s+a\s+stale\s+\d+\s+2m10s\s+/m);
+    assert.match(later, /^main\s+a\s+stale\s+\d+\s+2m 10s\s+/m);
   });
 });

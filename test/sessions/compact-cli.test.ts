@@ -41,7 +41,7 @@ describe('openclaw-locks compact', () => {
       const { stateDir, transcript } = makeStateDir(dir);
       const { code, out } = await cli(['compact', 'agent:main:main', '--max-lines', '5', '--state-dir', stateDir]);
       assert.equal(code, 0);
-      assert.match(out, /^Compacted agent:main:main: 30 → 5 lines, [\d.]+ KiB → \d+ B\.$/m);
+      assert.match(out, /^Compacted agent:main:main: 30 → 5 lines, [\d.]+ KB → \d+ B\.$/m);
       assert.match(out, /Original kept as .*sess-main-1\.jsonl\.bak\./);
       assert.equal(readFileSync(transcript, 'utf8').trimEnd().split('\n').length, 5);
       assert.ok(JSON.parse(readFileSync(join(stateDir, 'agents/main/sessions/sessions.json'), 'utf8'))['agent:main:main'].futureField.kept, 'sessions.json untouched');
