@@ -84,9 +84,12 @@ describe('openclaw-locks into a closed pipe', () => {
     const stateDir = path.join(root, 'healthy');
     const extra = path.join(stateDir, 'agents', 'main', 'sessions', 'b.jsonl.lock');
     // watch writes only on a change: make one after the close, so it tries to write again.
+    let change: ReturnType<typeof setTimeout> | undefined;
     const r = await cliIntoClosedPipe(['watch'], healthy, 1, () => {
-      setTimeout(() => writeLock(extra, { pid: deadPid(), createdAt: isoAgo(0) }), 300);
+      change = setTimeout(() => writeLock(extra, { pid: deadPid(), createdAt: isoAgo(0) }), 300);
     });
+    // It may also notice the closed pipe before that change: then the change must not outlive the test.
+    clearTimeout(change);
     rmSync(extra, { force: true });
     assert.equal(r.stderr, '');
     assert.equal(r.signal, null);
