@@ -46,7 +46,7 @@ function describeSample(sample) {
     else if (session.role === 'held-too-long') lines.push(`  too long ${where}: live pid ${session.holderPid} has held it since ${session.lockCreatedAt} (maxHoldMs 5 min)`);
     else {
       const count = readFileSync(session.transcriptPath, 'utf8').trimEnd().split('\n').length;
-      lines.push(`  healthy  ${where}${count > 400 ? ` (${count} lines: right-click, Compact Session, Trim locally keeps the last 400)` : ''}`);
+      lines.push(`  healthy  ${where}${count > 400 ? ` (${count} lines: right-click, Compact Session, Trim locally keeps the header and the last 399)` : ''}`);
     }
   }
   return lines.join('\n');
