@@ -3,13 +3,28 @@
 import * as path from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, type RemoveResult } from '../lock';
 import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry } from '../sessions';
-import { entryName, explainReason, unknownAgentsMessage } from './describe';
+import { containerNote, entryName, explainReason, unknownAgentsMessage } from './describe';
 import { formatAge, paintSeverity } from './format';
 import { missingStateDirMessage } from './status';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
 
 function reasonsText(entry: LockEntry): string {
   return entry.view.reasons.map((r) => `${r} (${explainReason(r, entry.view)})`).join('; ');
+}
+
+/** Why clear-stale leaves a lock that is not provably stale, with the way to remove it anyway. */
+function keptWhy(entry: LockEntry): string {
+  const { view } = entry;
+  const force = view.pid !== undefined ? `; to remove anyway: --force ${view.lockPath} --pid ${view.pid}` : '';
+  if (view.level === 'initialising') return 'being written right now (empty or partial, younger than the grace period)';
+  // Stale by the simple check, but the owner may be alive out of sight (another pid namespace).
+  if (view.inspection.state === 'stale' && view.inspection.problem) {
+    return `${view.reasons.length ? `${view.reasons.join(', ')}, but ` : ''}${view.inspection.problem}${force}`;
+  }
+  if (view.pid !== undefined && view.inspection.owner?.alive) {
+    return `held by live pid ${view.pid}${containerNote(view)}${view.reasons.length ? `; ${reasonsText(entry)}` : ''}${needsAttention(view.severity) ? force : ''}`;
+  }
+  return view.inspection.problem ?? `not provably stale (${view.level})`;
 }
 
 async function forceRemove(ctx: CliContext, lockPathArg: string, pidArg: string | undefined, dryRun: boolean): Promise<number> {
@@ -91,11 +106,7 @@ registerCommand({
     for (const entry of entries) {
       const where = `${entry.agent.id}  ${entryName(entry)}  ${entry.view.lockPath}`;
       if (!entry.view.inspection.reclaimable) {
-        const why = entry.view.level === 'initialising'
-          ? 'being written right now (empty or partial, younger than the grace period)'
-          : entry.view.pid !== undefined && entry.view.inspection.owner?.alive
-            ? `held by live pid ${entry.view.pid}${entry.view.reasons.length ? `; ${reasonsText(entry)}` : ''}${needsAttention(entry.view.severity) ? `; to remove anyway: --force ${entry.view.lockPath} --pid ${entry.view.pid}` : ''}`
-            : entry.view.inspection.problem ?? `not provably stale (${entry.view.level})`;
+        const why = keptWhy(entry);
         if (needsAttention(entry.view.severity)) attention = true;
         if (!ctx.json) ctx.out(`${paintSeverity(p, entry.view.severity, 'kept   ')} ${where}: ${why}`);
         results.push({ lockPath: entry.view.lockPath, agentId: entry.agent.id, action: 'kept', reason: why });

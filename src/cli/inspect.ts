@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspectLock } from '../lock';
 import { findLock, lockViewFrom, needsAttention, scanStateDir, type FoundLock } from '../sessions';
-import { explainReason, lockToJson, verdict } from './describe';
+import { containerNote, explainReason, lockToJson, verdict } from './describe';
 import { formatAge, formatBytes, paintSeverity, table } from './format';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
 
@@ -13,7 +13,8 @@ function nextStep(found: FoundLock): string | undefined {
     case 'stale': return 'Safe to remove: `openclaw-locks clear-stale`.';
     case 'held-too-long':
     case 'suspect':
-      return v.pid !== undefined && v.inspection.owner?.alive
+      // A suspect lock's owner may be alive out of sight (another namespace or host): force only.
+      return v.pid !== undefined && (v.inspection.owner?.alive || v.level === 'suspect')
         ? `If the owner is stuck, stop it, or remove the lock with \`openclaw-locks clear-stale --force ${v.lockPath} --pid ${v.pid}\`.`
         : undefined;
     case 'initialising': return 'The lock is being written; look again in a few seconds.';
@@ -70,7 +71,8 @@ registerCommand({
     if (v.pid !== undefined) {
       const o = i.owner;
       const alive = o ? (o.alive ? 'alive' : 'not running') : 'not checked';
-      rows.push(['Owner', `pid ${v.pid}, ${alive}${o?.isSelf ? ' (this process)' : ''}`]);
+      rows.push(['Owner', `pid ${v.pid}, ${alive}${o?.isSelf ? ' (this process)' : ''}${containerNote(v)}`]);
+      if (o?.startedAtMs !== undefined) rows.push(['Started', new Date(o.startedAtMs).toISOString()]);
       if (o?.starttime !== undefined) rows.push(['Start time', `${o.starttime}${o.starttimeMatches === false ? ` (lock says ${String(i.payload?.starttime)}: recycled pid)` : o.starttimeMatches ? ' (matches the lock)' : ''}`]);
       if (v.commandLine) rows.push(['Command', `${v.commandLine}${o?.isOpenClaw === false ? ' (not OpenClaw)' : ''}`]);
     }

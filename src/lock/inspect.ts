@@ -4,10 +4,17 @@ import { resolve } from 'node:path';
 import { DEFAULT_TORN_GRACE_MS, defaultStaleMs } from './config';
 import { readLockFileSync, type LockFileRead } from './fsops';
 import { validCreatedAtMs, validPid, validPositiveInteger, validStarttime, parseLockPayload } from './payload';
-import { defaultOwnerEnvironment, foreignKernelProblem, judgeOwner } from './owner';
-import { isOpenClawCommandLine, readCommandLine, selfHostname } from './process';
+import { defaultOwnerEnvironment, foreignKernelProblem, judgeOwner, type OwnerEnvironment } from './owner';
+import { isOpenClawCommandLine, readCommandLine, selfHostname, selfStartTime } from './process';
+import { startedAfterLock } from './start-clock';
 import { isHeldByThisProcess } from './registry';
 import type { InspectOptions, LockInspection, StaleReason } from './types';
+
+function isAnotherProcessWithOurPid(lockStart: number | undefined, createdAtMs: number | undefined, environment: OwnerEnvironment): boolean {
+  const ours = environment.platform === 'linux' ? selfStartTime() : undefined;
+  if (lockStart !== undefined && ours !== undefined) return lockStart !== ours;
+  return createdAtMs !== undefined && startedAfterLock(environment.clock.startedAtMs(process.pid), createdAtMs, environment.clock.granularityMs);
+}
 
 /** Reads and judges the lock file. Never modifies anything and never throws for bad files. */
 export async function inspectLock(lockPath: string, options: InspectOptions = {}): Promise<LockInspection> {
@@ -81,7 +88,9 @@ export function judgeLockFile(lockPath: string, read: LockFileRead, options: Ins
   const foreign = foreignKernelProblem(environment.platform, lockStart, pid);
   if (foreign !== undefined) return { ...base, state: 'unknown-host', reasons, problem: foreign };
 
-  if (pid === process.pid) {
+  // Our pid but another start: not us. In a container that is the rule, not the exception
+  // (every container's first process is pid 1), so such a lock is judged like any other.
+  if (pid === process.pid && !isAnotherProcessWithOurPid(lockStart, createdAtMs, environment)) {
     base.owner = { pid, alive: true, isSelf: true };
     if (isHeldByThisProcess(raw)) return { ...base, reasons };
     // Our pid, but not a lock we hold or are creating: left behind by an earlier run in this

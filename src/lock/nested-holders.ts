@@ -170,8 +170,8 @@ export class NestedHolderFinder {
 
 export const sharedNestedHolderFinder = new NestedHolderFinder();
 
-/** `docker 1a2b3c4d5e6f (host pid 4242)`, or the namespace when no runtime is named. */
-export function describeNestedHolder(holder: NestedHolder): string {
+/** `docker 1a2b3c4d5e6f, host pid 4242`, or the namespace when no runtime is named. */
+export function describeNestedHolder(holder: Pick<NestedHolder, 'hostPid' | 'namespace' | 'container'>): string {
   const where = holder.container ?? (holder.namespace ? `pid namespace ${holder.namespace}` : 'a child pid namespace');
   return `${where}, host pid ${holder.hostPid}`;
 }
