@@ -27,8 +27,8 @@ export interface NestedHolder {
 
 /** What a scan needs from /proc; tests replace it. */
 export interface ProcSource {
-  /** Seconds since boot (the first number of /proc/uptime). */
-  uptimeSeconds(): number | undefined;
+  /** Now, in seconds since boot as /proc/<pid>/stat start times count them (see sinceBootSeconds). */
+  sinceBootSeconds(): number;
   pids(): number[];
   /** The NSpid line's numbers for a pid (one per namespace, ours first), or undefined. */
   nsPids(pid: number): number[] | undefined;
@@ -45,12 +45,20 @@ function readText(path: string): string | undefined {
   }
 }
 
+/**
+ * Kernels have counted start times in CLOCK_BOOTTIME (as /proc/uptime does) or, in older
+ * releases, CLOCK_MONOTONIC (process.hrtime), which lags behind after a suspend; the smaller of
+ * the two can only make a scan look younger, which costs a rescan, never a missed holder.
+ */
+function sinceBootSeconds(): number {
+  const monotonic = Number(process.hrtime.bigint() / 1_000_000n) / 1000;
+  const first = readText('/proc/uptime')?.split(' ')[0];
+  const uptime = first === undefined ? NaN : Number(first);
+  return Number.isFinite(uptime) ? Math.min(uptime, monotonic) : monotonic;
+}
+
 export const realProcSource: ProcSource = {
-  uptimeSeconds() {
-    const first = readText('/proc/uptime')?.split(' ')[0];
-    const value = first === undefined ? NaN : Number(first);
-    return Number.isFinite(value) ? value : undefined;
-  },
+  sinceBootSeconds,
   pids() {
     try {
       return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
@@ -101,17 +109,6 @@ export const SCAN_TTL_MS = 2_000;
 /** A holder must have started this long before a scan for that scan to have seen it. */
 const SCAN_MARGIN_TICKS = 2 * LINUX_CLOCK_TICKS_PER_SECOND;
 
-/**
- * "Now" in the clock of /proc/<pid>/stat's start times, rounded down. Kernels have counted
- * those in CLOCK_BOOTTIME (as /proc/uptime does) or, in older releases, CLOCK_MONOTONIC, which
- * lags behind after a suspend; the smaller of the two can only make a scan look younger.
- */
-function scanTicks(uptimeSeconds: number | undefined): number {
-  const monotonicSeconds = Number(process.hrtime.bigint() / 1_000_000n) / 1000;
-  const seconds = uptimeSeconds === undefined ? monotonicSeconds : Math.min(uptimeSeconds, monotonicSeconds);
-  return Math.floor(seconds * LINUX_CLOCK_TICKS_PER_SECOND);
-}
-
 export class NestedHolderFinder {
   private scan: Scan | undefined;
   /** Scans taken so far, for tests and the benchmark. */
@@ -121,7 +118,7 @@ export class NestedHolderFinder {
 
   private takeScan(): Scan {
     const atMs = this.nowMs();
-    const uptime = this.source.uptimeSeconds();
+    const atTicks = Math.floor(this.source.sinceBootSeconds() * LINUX_CLOCK_TICKS_PER_SECOND);
     const byInnerPid = new Map<number, number[]>();
     for (const pid of this.source.pids()) {
       const ns = this.source.nsPids(pid);
@@ -132,7 +129,7 @@ export class NestedHolderFinder {
       else byInnerPid.set(inner, [pid]);
     }
     this.scans++;
-    this.scan = { atMs, atTicks: scanTicks(uptime), byInnerPid };
+    this.scan = { atMs, atTicks, byInnerPid };
     return this.scan;
   }
 
