@@ -6,8 +6,8 @@
 //
 // Only consulted when a lock would otherwise be judged stale, and one /proc scan serves many
 // locks: a scan may be reused for a lock whose holder, by the payload's own start time,
-// started well before the scan began (such a holder, if alive, was in it). Anything else
-// (a younger holder, no starttime, an old scan) rescans.
+// started before the scan began (such a holder, if alive, was in it). Anything else (a
+// younger holder, no starttime, a scan older than SCAN_TTL_MS) rescans.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { readProcessStartTime } from './process';
 import { LINUX_CLOCK_TICKS_PER_SECOND } from './start-clock';
@@ -34,6 +34,8 @@ export interface ProcSource {
   nsPids(pid: number): number[] | undefined;
   startTicks(pid: number): number | undefined;
   namespace(pid: number): string | undefined;
+  /** `pid:[<inode>]` of this process's own namespace, when readable. */
+  selfNamespace(): string | undefined;
   cgroup(pid: number): string | undefined;
 }
 
@@ -57,6 +59,14 @@ function sinceBootSeconds(): number {
   return Number.isFinite(uptime) ? Math.min(uptime, monotonic) : monotonic;
 }
 
+function readNamespaceLink(pid: string): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined;
+  }
+}
+
 export const realProcSource: ProcSource = {
   sinceBootSeconds,
   pids() {
@@ -74,13 +84,8 @@ export const realProcSource: ProcSource = {
     return values.every((v) => Number.isInteger(v) && v > 0) ? values : undefined;
   },
   startTicks: readProcessStartTime,
-  namespace(pid) {
-    try {
-      return readlinkSync(`/proc/${pid}/ns/pid`);
-    } catch {
-      return undefined;
-    }
-  },
+  namespace: (pid) => readNamespaceLink(String(pid)),
+  selfNamespace: () => readNamespaceLink('self'),
   cgroup: (pid) => readText(`/proc/${pid}/cgroup`),
 };
 
@@ -106,8 +111,12 @@ interface Scan {
 
 /** How long a scan may serve later locks at all. */
 export const SCAN_TTL_MS = 2_000;
-/** A holder must have started this long before a scan for that scan to have seen it. */
-const SCAN_MARGIN_TICKS = 2 * LINUX_CLOCK_TICKS_PER_SECOND;
+/**
+ * A holder must have started this long before a scan for that scan to have seen it. Start times
+ * and the scan's "now" are whole ticks of the same (or, for the scan, a slower) clock, so a few
+ * ticks would do; a quarter of a second leaves room for rounding anywhere on the way.
+ */
+const SCAN_MARGIN_TICKS = LINUX_CLOCK_TICKS_PER_SECOND / 4;
 
 export class NestedHolderFinder {
   private scan: Scan | undefined;
@@ -120,7 +129,11 @@ export class NestedHolderFinder {
     const atMs = this.nowMs();
     const atTicks = Math.floor(this.source.sinceBootSeconds() * LINUX_CLOCK_TICKS_PER_SECOND);
     const byInnerPid = new Map<number, number[]>();
+    const ours = this.source.selfNamespace();
     for (const pid of this.source.pids()) {
+      // A readlink costs a tenth of reading /proc/<pid>/status: only processes of other (or
+      // unreadable) namespaces are read in full.
+      if (ours !== undefined && this.source.namespace(pid) === ours) continue;
       const ns = this.source.nsPids(pid);
       if (!ns || ns.length < 2) continue;
       const inner = ns[ns.length - 1]!;

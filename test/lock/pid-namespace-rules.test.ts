@@ -58,7 +58,8 @@ function fakeSource(state: FakeProc): ProcSource {
       return state.procs.get(pid)?.ns;
     },
     startTicks: (pid) => state.procs.get(pid)?.ticks,
-    namespace: (pid) => (state.procs.get(pid)?.ns.length ?? 0) > 1 ? 'pid:[4026532200]' : undefined,
+    namespace: (pid) => (state.procs.get(pid)?.ns.length ?? 0) > 1 ? 'pid:[4026532200]' : 'pid:[4026531836]',
+    selfNamespace: () => 'pid:[4026531836]',
     cgroup: () => '0::/\n',
   };
 }
@@ -81,9 +82,11 @@ test('one /proc scan serves every lock whose holder started well before it; a yo
   assert.deepEqual(finder.find(7, 40_100).map((h) => h.hostPid), [701]);
   assert.deepEqual(finder.find(7, 40_101), [], 'a start time must match exactly');
   assert.equal(finder.scans, 1, 'one scan for four locks');
+  // Processes of our own namespace (by their ns link) are never read in full.
+  assert.equal(state.statusReads, 3 + 6, 'the scan reads the three nested processes only (not pid 1), then six candidates are re-read');
   // A holder that started after (or just before) the scan began may be missing from it.
-  state.procs.set(900, { ns: [900, 3], ticks: 99_950 });
-  assert.deepEqual(finder.find(3, 99_950).map((h) => h.hostPid), [900]);
+  state.procs.set(900, { ns: [900, 3], ticks: 99_990 });
+  assert.deepEqual(finder.find(3, 99_990).map((h) => h.hostPid), [900]);
   assert.equal(finder.scans, 2);
   // No starttime in the payload: nothing bounds the holder's start, so always a fresh scan.
   finder.find(3, undefined);

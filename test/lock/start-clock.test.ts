@@ -88,7 +88,7 @@ function environment(platform: NodeJS.Platform, clock: ProcessStartClock): Owner
     clock,
     namespace: { nested: false, how: `${platform} has no pid namespaces` },
     pidnsMarker: undefined,
-    nested: new NestedHolderFinder({ sinceBootSeconds: () => 0, pids: () => [], nsPids: () => undefined, startTicks: () => undefined, namespace: () => undefined, cgroup: () => undefined }),
+    nested: new NestedHolderFinder({ sinceBootSeconds: () => 0, pids: () => [], nsPids: () => undefined, startTicks: () => undefined, namespace: () => undefined, selfNamespace: () => undefined, cgroup: () => undefined }),
     isAlive: () => true,
     startTicks: () => undefined,
   };
