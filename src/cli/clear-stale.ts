@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, type RemoveResult } from '../lock';
 import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
-import { entryName, reasonsText, unknownAgentsMessage } from './describe';
+import { containerNote, entryName, reasonsText, unknownAgentsMessage } from './describe';
 import { formatAge, indentedBlock, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { resolutionProblem, resolveSession } from './resolve';
 import { commandBlock, commandLine } from './shell';
@@ -77,8 +77,16 @@ function keepDecision(ctx: CliContext, entry: LockEntry): Decision {
   if (v.level === 'initialising') {
     return { entry, action: 'kept', kept: 'being-written', why: ['being written right now: empty or partial, younger than the grace period'] };
   }
+  // Stale by the simple check, but the owner may be alive out of sight (this runs in another pid namespace).
+  if (v.inspection.state === 'stale' && v.inspection.problem) {
+    return {
+      entry, action: 'kept', kept: 'needs-attention',
+      why: [`${v.reasons.length > 0 ? `${v.reasons.join(', ')}, but ` : ''}${v.inspection.problem}`],
+      ...(v.pid !== undefined ? { forceCommand: ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)]) } : {}),
+    };
+  }
   if (v.pid !== undefined && v.inspection.owner?.alive) {
-    const why = [`held by live pid ${v.pid} for ${unbreakable(formatAge(v.ageMs))}${v.reasons.length > 0 ? `; ${reasonsText(v)}` : ''}`];
+    const why = [`held by live pid ${v.pid}${containerNote(v)} for ${unbreakable(formatAge(v.ageMs))}${v.reasons.length > 0 ? `; ${reasonsText(v)}` : ''}`];
     if (!attention) return { entry, action: 'kept', kept: 'healthy', why };
     return {
       entry, action: 'kept', kept: 'needs-attention', why,

@@ -1,6 +1,6 @@
 // Words for locks, shared by status, clear-stale, watch and inspect, and their JSON shape.
 import * as path from 'node:path';
-import type { StaleReason } from '../lock';
+import { describeNestedHolder, type StaleReason } from '../lock';
 import type { LockEntry, LockView, SessionsSnapshot } from '../sessions';
 import { allLocks, needsAttention } from '../sessions';
 import { formatAge, unbreakable } from './format';
@@ -14,7 +14,7 @@ export function explainReason(reason: StaleReason, view: LockView): string {
   const pid = view.pid !== undefined ? `pid ${view.pid}` : 'the owner';
   switch (reason) {
     case 'dead-pid': return `${pid} is not running`;
-    case 'recycled-pid': return `${pid} now belongs to another process, whose start time differs`;
+    case 'recycled-pid': return `${pid} now belongs to another process, ${view.inspection.owner?.starttimeMatches === false ? 'whose start time differs' : 'which started after the lock was written'}`;
     case 'missing-pid': return 'the payload is empty or torn and names no valid pid';
     case 'invalid-createdAt': return 'the payload has no valid createdAt';
     case 'non-openclaw-owner': return `${pid} does not look like OpenClaw`;
@@ -29,17 +29,24 @@ export function reasonsText(view: LockView): string {
   return view.reasons.map((r) => `${r}: ${explainReason(r, view)}`).join('; ');
 }
 
+/** `; in a container (docker 1a2b3c4d5e6f, host pid 4242)` when the owner lives in a child pid namespace. */
+export function containerNote(view: LockView): string {
+  const nested = view.inspection.owner?.nested;
+  return nested ? `; in a container (${describeNestedHolder(nested)})` : '';
+}
+
 /** One short verdict for a table cell. */
 export function verdict(view: LockView): string {
   const reasons = view.reasons.length > 0 ? view.reasons.join(', ') : '';
+  const where = containerNote(view);
   switch (view.level) {
     case 'free': return 'no lock';
     case 'initialising': return 'being written (empty or partial, young)';
-    case 'held': return reasons ? `ok (${reasons})` : 'ok';
-    case 'held-long': return `held longer than the warn threshold${reasons ? ` (${reasons})` : ''}`;
-    case 'held-too-long': return `held too long${reasons ? ` (${reasons})` : ''}`;
+    case 'held': return `${reasons ? `ok (${reasons})` : 'ok'}${where}`;
+    case 'held-long': return `held longer than the warn threshold${reasons ? ` (${reasons})` : ''}${where}`;
+    case 'held-too-long': return `held too long${reasons ? ` (${reasons})` : ''}${where}`;
     case 'stale': return `stale: ${reasons}; safe to clear`;
-    case 'suspect': return `suspect${reasons ? `: ${reasons}` : ''}${view.inspection.problem ? `; ${view.inspection.problem}` : ''}`;
+    case 'suspect': return `suspect${reasons ? `: ${reasons}` : ''}${view.inspection.problem ? `; ${view.inspection.problem}` : ''}${where}`;
     case 'unreadable': return `unreadable: ${view.inspection.problem ?? 'cannot be judged'}`;
   }
 }
@@ -63,6 +70,8 @@ export function lockToJson(view: LockView, ageOffsetMs = 0): Record<string, unkn
     pid: view.pid,
     ownerAlive: i.owner?.alive,
     starttimeMatches: i.owner?.starttimeMatches,
+    ownerStartedAt: i.owner?.startedAtMs !== undefined ? new Date(i.owner.startedAtMs).toISOString() : undefined,
+    ownerNested: i.owner?.nested,
     commandLine: view.commandLine,
     isOpenClaw: i.owner?.isOpenClaw,
     createdAt: view.createdAt,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { inspectLock } from '../lock';
 import { lockViewFrom, needsAttention, scanStateDir, type FoundLock } from '../sessions';
 import { resolutionProblem, resolveSession } from './resolve';
-import { explainReason, lockToJson, verdict } from './describe';
+import { containerNote, explainReason, lockToJson, verdict } from './describe';
 import { formatAge, formatBytes, labelled, paintSeverity, unbreakable, wrap } from './format';
 import { commandBlock } from './shell';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
@@ -22,7 +22,8 @@ function nextStep(ctx: CliContext, found: FoundLock): string[] {
     case 'stale': return [...wrap('Safe to remove; this removes it and every other provably stale lock:', ctx.width), ...block(ctx.commandToRun(['clear-stale']))];
     case 'held-too-long':
     case 'suspect':
-      return v.pid !== undefined && v.inspection.owner?.alive
+      // A suspect lock's owner may be alive out of sight (another namespace or host): force only.
+      return v.pid !== undefined && (v.inspection.owner?.alive || v.level === 'suspect')
         ? [
           ...wrap(`If pid ${v.pid} is stuck, stop it, or remove its lock (the owner may then write without the lock) with:`, ctx.width),
           ...block(ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)])),
@@ -90,7 +91,8 @@ registerCommand({
     if (v.pid !== undefined) {
       const o = i.owner;
       const alive = o ? (o.alive ? 'alive' : 'not running') : 'not checked';
-      rows.push(['Owner', `pid ${v.pid}, ${alive}${o?.isSelf ? ' (this process)' : ''}`]);
+      rows.push(['Owner', `pid ${v.pid}, ${alive}${o?.isSelf ? ' (this process)' : ''}${containerNote(v)}`]);
+      if (o?.startedAtMs !== undefined) rows.push(['Started', new Date(o.startedAtMs).toISOString()]);
       if (o?.starttime !== undefined) rows.push(['Start time', `${o.starttime}${o.starttimeMatches === false ? ` (lock says ${String(i.payload?.starttime)}: recycled pid)` : o.starttimeMatches ? ' (matches the lock)' : ''}`]);
       if (v.commandLine) rows.push(['Command', `${clipped(v.commandLine, 3 * ctx.width)}${o?.isOpenClaw === false ? ' (not OpenClaw)' : ''}`]);
     }

@@ -1,4 +1,5 @@
 // `openclaw-locks status`: agents, every lock with owner, age and verdict, the gateway.
+import { describeNestedHolder } from '../lock';
 import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
 import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict } from './describe';
@@ -10,7 +11,9 @@ import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, registerCommand, type CliContext }
 export function gatewayLine(snapshot: SessionsSnapshot): string {
   const g = snapshot.gateway;
   if (!g.lockPath) return 'not running (no gateway lock)';
-  if (g.alive) return `running (pid ${g.pid}${g.port !== undefined ? `, port ${g.port}` : ''})`;
+  if (g.uncertain !== undefined) return `may be running (its lock names pid ${g.pid}: ${g.uncertain})`;
+  const where = g.nested ? `, in a container: ${describeNestedHolder(g.nested)}` : '';
+  if (g.alive) return `running (pid ${g.pid}${g.port !== undefined ? `, port ${g.port}` : ''}${where})`;
   return g.pid !== undefined ? `not running (its lock names pid ${g.pid}, which is gone)` : 'not running (unreadable gateway lock)';
 }
 

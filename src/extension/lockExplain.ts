@@ -1,6 +1,7 @@
 // Words for what the lock core decided: why a lock is stale, why it was kept, what a forced
 // release means. Pure, so the messages are tested with node --test.
 import type { LockInspection, RemoveResult, StaleReason } from '../lock/types';
+import { describeNestedHolder } from '../lock/nested-holders';
 import { clip, formatDuration } from './lockPresentation';
 
 /** OpenClaw's reason word, then what it means for this lock. */
@@ -36,6 +37,7 @@ export function describeHolder(inspection: LockInspection): string {
   const parts = [typeof pid === 'number' ? `pid ${pid}` : 'no valid pid'];
   if (inspection.owner?.commandLine) parts[0] += ` (${clip(inspection.owner.commandLine, 120)})`;
   if (inspection.owner) parts.push(inspection.owner.alive ? 'alive' : 'not running');
+  if (inspection.owner?.nested) parts.push(`in a container (${describeNestedHolder(inspection.owner.nested)})`);
   if (inspection.ageMs !== undefined) parts.push(`held ${formatDuration(inspection.ageMs)}`);
   return parts.join(', ');
 }
@@ -47,6 +49,8 @@ export function forceReleaseDetail(inspection: LockInspection): string {
     `Holder pid: ${String(inspection.payload?.pid ?? 'unknown')}`,
     `Command line: ${owner?.commandLine ? clip(owner.commandLine, 300) : 'unknown'}`,
     `Running: ${owner ? (owner.alive ? 'yes' : 'no') : 'unknown'}`,
+    ...(owner?.nested ? [`Container: ${describeNestedHolder(owner.nested)}`] : []),
+    ...(inspection.problem ? [`Note: ${inspection.problem}`] : []),
     `Age: ${inspection.ageMs === undefined ? 'unknown' : formatDuration(inspection.ageMs)}`,
     `Created at: ${typeof inspection.payload?.createdAt === 'string' ? clip(inspection.payload.createdAt, 60) : 'unknown'}`,
     `maxHoldMs: ${inspection.maxHoldMs ?? 'not set'}`,

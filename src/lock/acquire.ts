@@ -15,6 +15,8 @@ import { inspectLockSync } from './inspect';
 import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
 import { lockPathForSync } from './path';
 import { formatLockPayload } from './payload';
+import { visibleOwnerPid } from './owner';
+import { selfPidNamespaceMarker } from './pid-namespace';
 import { isProcessAlive, pidExists, selfHostname, selfStartTime } from './process';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload, SessionWriteLock } from './types';
@@ -364,7 +366,7 @@ function sameHeldFile(lockPath: string, previous: LockInspection | undefined): L
   } catch {
     return undefined;
   }
-  return isProcessAlive(previous.owner.pid) ? previous : undefined;
+  return isProcessAlive(visibleOwnerPid(previous.owner)) ? previous : undefined;
 }
 
 function backoffMs(attempt: number): number {
@@ -399,6 +401,9 @@ function newPayload(maxHoldMs: number): LockPayload {
   if (starttime !== undefined) payload.starttime = starttime;
   payload.hostname = selfHostname();
   payload.token = nextToken();
+  // From inside a container, lets a later process of the same container judge this lock by pid.
+  const pidns = selfPidNamespaceMarker();
+  if (pidns !== undefined) payload.pidns = pidns;
   return payload;
 }
 
@@ -482,7 +487,7 @@ async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: 
         }
       }
       watchState.wantsContentChanges = inspection.state === 'initialising';
-      const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? inspection.owner.pid : undefined;
+      const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? visibleOwnerPid(inspection.owner) : undefined;
       const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
       await sleepUntilChange(watchState, delay, holderPid, signal);
     }

@@ -4,9 +4,17 @@ import { resolve } from 'node:path';
 import { DEFAULT_TORN_GRACE_MS, defaultStaleMs } from './config';
 import { readLockFileSync, type LockFileRead } from './fsops';
 import { validCreatedAtMs, validPid, validPositiveInteger, validStarttime, parseLockPayload } from './payload';
-import { isOpenClawCommandLine, isProcessAlive, readCommandLine, readProcessStartTime, selfHostname } from './process';
+import { defaultOwnerEnvironment, foreignKernelProblem, judgeOwner, type OwnerEnvironment } from './owner';
+import { isOpenClawCommandLine, readCommandLine, selfHostname, selfStartTime } from './process';
+import { startedAfterLock } from './start-clock';
 import { isHeldByThisProcess } from './registry';
-import type { InspectOptions, LockInspection, LockOwner, StaleReason } from './types';
+import type { InspectOptions, LockInspection, StaleReason } from './types';
+
+function isAnotherProcessWithOurPid(lockStart: number | undefined, createdAtMs: number | undefined, environment: OwnerEnvironment): boolean {
+  const ours = environment.platform === 'linux' ? selfStartTime() : undefined;
+  if (lockStart !== undefined && ours !== undefined) return lockStart !== ours;
+  return createdAtMs !== undefined && startedAfterLock(environment.clock.startedAtMs(process.pid), createdAtMs, environment.clock.granularityMs);
+}
 
 /** Reads and judges the lock file. Never modifies anything and never throws for bad files. */
 export async function inspectLock(lockPath: string, options: InspectOptions = {}): Promise<LockInspection> {
@@ -75,29 +83,38 @@ export function judgeLockFile(lockPath: string, read: LockFileRead, options: Ins
     };
   }
 
-  const owner: LockOwner = { pid, alive: false, isSelf: pid === process.pid };
-  base.owner = owner;
-  if (owner.isSelf) {
-    owner.alive = true;
+  const lockStart = validStarttime(payload?.starttime);
+  const environment = options.ownerEnvironment ?? defaultOwnerEnvironment();
+  const foreign = foreignKernelProblem(environment.platform, lockStart, pid);
+  if (foreign !== undefined) return { ...base, state: 'unknown-host', reasons, problem: foreign };
+
+  // Our pid but another start: not us. In a container that is the rule, not the exception
+  // (every container's first process is pid 1), so such a lock is judged like any other.
+  if (pid === process.pid && !isAnotherProcessWithOurPid(lockStart, createdAtMs, environment)) {
+    base.owner = { pid, alive: true, isSelf: true };
     if (isHeldByThisProcess(raw)) return { ...base, reasons };
     // Our pid, but not a lock we hold or are creating: left behind by an earlier run in this
     // process (or a pid reused by us), so nobody can ever release it.
     return { ...base, state: 'stale', reasons: ['orphan-self-pid', ...reasons], reclaimable: true };
   }
 
-  owner.alive = isProcessAlive(pid);
-  if (!owner.alive) return { ...base, state: 'stale', reasons: ['dead-pid', ...reasons], reclaimable: true };
-
-  const liveStart = readProcessStartTime(pid);
-  if (liveStart !== undefined) owner.starttime = liveStart;
-  const lockStart = validStarttime(payload?.starttime);
-  if (liveStart !== undefined && lockStart !== undefined) {
-    owner.starttimeMatches = liveStart === lockStart;
-    if (!owner.starttimeMatches) return { ...base, state: 'stale', reasons: ['recycled-pid', ...reasons], reclaimable: true };
+  const judged = judgeOwner({
+    pid,
+    ...(lockStart !== undefined ? { starttime: lockStart } : {}),
+    ...(createdAtMs !== undefined ? { createdAtMs } : {}),
+    ...(typeof payload?.pidns === 'string' ? { pidns: payload.pidns } : {}),
+  }, environment);
+  const owner = judged.owner;
+  base.owner = owner;
+  if (judged.gone !== undefined) {
+    const stale = { ...base, state: 'stale' as const, reasons: [judged.gone, ...reasons] };
+    // Not provable from here (a holder out of sight): shown as suspect, removed only by force.
+    if (judged.unprovable !== undefined) return { ...stale, reclaimable: false, problem: judged.unprovable };
+    return { ...stale, reclaimable: true };
   }
 
-  if (options.readCommandLine !== false) {
-    const commandLine = readCommandLine(pid);
+  if (options.readCommandLine !== false && judged.visiblePid !== undefined) {
+    const commandLine = readCommandLine(judged.visiblePid);
     if (commandLine !== undefined) {
       owner.commandLine = commandLine;
       owner.isOpenClaw = isOpenClawCommandLine(commandLine);

@@ -70,6 +70,8 @@ function keptReason(inspection: LockInspection): string {
       return inspection.problem ?? 'the lock belongs to another host';
     case 'unreadable':
       return inspection.problem ?? 'the lock file cannot be judged';
+    case 'stale':
+      return `not provably stale (${inspection.reasons.join(', ')}): ${inspection.problem ?? 'the owner may be alive out of sight'}`;
     default:
       return `the owner (pid ${inspection.owner?.pid ?? 'unknown'}) is alive`;
   }

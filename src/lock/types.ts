@@ -2,6 +2,7 @@
 // extension) depend only on what is exported from `src/lock/index.ts`, which re-exports
 // these types. Keep this file free of Node and `vscode` imports except types.
 import type { SessionLockError } from './errors';
+import type { OwnerEnvironment } from './owner';
 
 /**
  * OpenClaw's lock payload. 2026.7.x writes exactly `pid`, `createdAt`, `maxHoldMs`,
@@ -18,6 +19,8 @@ export interface LockPayload {
   /** Extra keys written by this project (OpenClaw ignores them). */
   hostname?: string;
   token?: string;
+  /** Written only from a child pid namespace: `pid:[<inode>]@<boot id>` of the writer's namespace. */
+  pidns?: string;
   [extra: string]: unknown;
 }
 
@@ -71,6 +74,17 @@ export interface LockOwner {
   isOpenClaw?: boolean;
   /** The pid is this very process. */
   isSelf: boolean;
+  /** Wall-clock start of the live process (epoch ms), when it was looked up to compare with createdAt. */
+  startedAtMs?: number;
+  /**
+   * The lock's pid lives in a child pid namespace (a container) seen from here: the holder's
+   * pid on this side and, when it can be told, its namespace and container.
+   */
+  nested?: {
+    hostPid: number;
+    namespace?: string;
+    container?: string;
+  };
 }
 
 export interface LockInspection {
@@ -108,6 +122,8 @@ export interface InspectOptions {
   tornGraceMs?: number;
   /** Look up the owner's command line (costs one /proc read). Default true. */
   readCommandLine?: boolean;
+  /** Platform, clocks and namespace facts used to judge the owner; tests replace them. */
+  ownerEnvironment?: OwnerEnvironment;
 }
 
 export interface AcquireOptions {

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isProcessAlive, readCommandLine, readProcessStartTime } from '../lock';
+import { judgeOwner, readCommandLine, validCreatedAtMs, type OwnerEnvironment } from '../lock';
 import type { GatewayInfo, Problem } from './types';
 
 const GATEWAY_LOCK = /^gateway\..+\.lock$/;
@@ -22,9 +22,14 @@ interface Candidate {
   port?: number;
   configPath?: string;
   alive: boolean;
+  /** Set when the gateway may be alive but cannot be seen from here (kept as alive: saves ask first). */
+  uncertain?: string;
+  nested?: GatewayInfo['nested'];
+  /** The pid to read its command line by, on this side. */
+  visiblePid?: number;
 }
 
-async function readCandidate(lockPath: string, problems: Problem[]): Promise<Candidate | undefined> {
+async function readCandidate(lockPath: string, problems: Problem[], environment?: OwnerEnvironment): Promise<Candidate | undefined> {
   let text: string;
   try {
     const stat = await fs.lstat(lockPath);
@@ -53,22 +58,32 @@ async function readCandidate(lockPath: string, problems: Problem[]): Promise<Can
   if (Number.isInteger(payload.pid) && (payload.pid as number) > 0) candidate.pid = payload.pid as number;
   if (Number.isInteger(payload.port) && (payload.port as number) > 0) candidate.port = payload.port as number;
   if (typeof payload.configPath === 'string') candidate.configPath = payload.configPath;
-  if (candidate.pid !== undefined && isProcessAlive(candidate.pid)) {
-    candidate.alive = true;
-    const recorded = payload.startTime;
-    if (typeof recorded === 'number') {
-      const actual = readProcessStartTime(candidate.pid);
-      if (actual !== undefined && actual !== recorded) candidate.alive = false;
-    }
-  }
+  if (candidate.pid !== undefined) judgeGateway(candidate, candidate.pid, payload, environment);
   return candidate;
+}
+
+/** The session locks' judging (namespaces, start times), applied to the gateway's own lock. */
+function judgeGateway(candidate: Candidate, pid: number, payload: Record<string, unknown>, environment: OwnerEnvironment | undefined): void {
+  const createdAtMs = validCreatedAtMs(payload.createdAt);
+  // startTime is Linux clock ticks there; other platforms' releases write other units, so it is
+  // compared on Linux only and createdAt decides elsewhere.
+  const starttime = process.platform === 'linux' && Number.isSafeInteger(payload.startTime) ? payload.startTime as number : undefined;
+  const judged = judgeOwner({ pid, ...(starttime !== undefined ? { starttime } : {}), ...(createdAtMs !== undefined ? { createdAtMs } : {}) }, environment);
+  if (judged.gone === undefined) {
+    candidate.alive = true;
+    if (judged.owner.nested) candidate.nested = judged.owner.nested;
+    if (judged.visiblePid !== undefined) candidate.visiblePid = judged.visiblePid;
+  } else if (judged.unprovable !== undefined) {
+    candidate.alive = true;
+    candidate.uncertain = `${judged.gone}, but ${judged.unprovable}`;
+  }
 }
 
 /**
  * Several gateways (one per config) may have locks; prefer the one whose config lives in this
  * state dir, then any live one.
  */
-export async function readGatewayInfo(stateDir: string, lockDir = defaultGatewayLockDir(), problems: Problem[] = []): Promise<GatewayInfo> {
+export async function readGatewayInfo(stateDir: string, lockDir = defaultGatewayLockDir(), problems: Problem[] = [], environment?: OwnerEnvironment): Promise<GatewayInfo> {
   let names: string[];
   try {
     names = (await fs.readdir(lockDir)).filter((n) => GATEWAY_LOCK.test(n)).sort();
@@ -77,7 +92,7 @@ export async function readGatewayInfo(stateDir: string, lockDir = defaultGateway
     if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: lockDir, message: `cannot list gateway locks (${code ?? String(error)})` });
     return { alive: false };
   }
-  const candidates = (await Promise.all(names.map((n) => readCandidate(path.join(lockDir, n), problems))))
+  const candidates = (await Promise.all(names.map((n) => readCandidate(path.join(lockDir, n), problems, environment))))
     .filter((c): c is Candidate => c !== undefined);
   if (candidates.length === 0) return { alive: false };
   const inStateDir = (c: Candidate) => c.configPath !== undefined && path.resolve(c.configPath).startsWith(path.resolve(stateDir) + path.sep);
@@ -87,6 +102,8 @@ export async function readGatewayInfo(stateDir: string, lockDir = defaultGateway
     ?? candidates[0]!;
   const info: GatewayInfo = { lockPath: chosen.lockPath, alive: chosen.alive };
   if (chosen.pid !== undefined) info.pid = chosen.pid;
+  if (chosen.uncertain !== undefined) info.uncertain = chosen.uncertain;
+  if (chosen.nested !== undefined) info.nested = chosen.nested;
   const port = chosen.port ?? (chosen.alive ? await livePort(chosen, stateDir) : undefined);
   if (port !== undefined) info.port = port;
   return info;
@@ -102,7 +119,8 @@ function validPort(value: unknown): number | undefined {
  * `--port`, else from `gateway.port` in the config it names, else OpenClaw's default.
  */
 async function livePort(gateway: Candidate, stateDir: string): Promise<number> {
-  const commandLine = gateway.pid !== undefined ? readCommandLine(gateway.pid) : undefined;
+  const pid = gateway.visiblePid ?? gateway.pid;
+  const commandLine = pid !== undefined && gateway.uncertain === undefined ? readCommandLine(pid) : undefined;
   const flag = commandLine ? /(?:^|\s)--port(?:=|\s+)(\d+)(?:\s|$)/.exec(commandLine) : null;
   const fromFlag = validPort(flag?.[1]);
   if (fromFlag !== undefined) return fromFlag;

@@ -107,8 +107,13 @@ export interface GatewayInfo {
   /** Path of the gateway lock file found, if any. */
   lockPath?: string;
   pid?: number;
+  /** True also when the gateway may be alive out of sight (see `uncertain`): callers then ask first. */
   alive: boolean;
   port?: number;
+  /** Why liveness could not be proven here (e.g. this runs inside a container). */
+  uncertain?: string;
+  /** The gateway lives in a child pid namespace: its pid on this side and its container. */
+  nested?: { hostPid: number; namespace?: string; container?: string };
 }
 
 export interface SessionsSnapshot {

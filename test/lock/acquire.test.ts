@@ -14,7 +14,7 @@ import {
   SessionLockError,
   type SessionWriteLock,
 } from '../../src/lock';
-import { deadPid, lockBytes, spawnSleeper, withDir } from './helpers';
+import { deadPid, lockBytes, spawnSleeper, startTicksOf, withDir } from './helpers';
 
 const isCode = (code: string, message?: RegExp) => (error: unknown) =>
   error instanceof SessionLockError && error.code === code && (!message || message.test(error.message));
@@ -149,7 +149,7 @@ test('timeout against a live holder: OpenClaw message and a stable code', withDi
   const sleeper = spawnSleeper('openclaw');
   try {
     const sessionFile = join(dir, 's.jsonl');
-    writeFileSync(`${sessionFile}.lock`, lockBytes({ pid: sleeper.pid, createdAt: new Date(Date.now() - 5000).toISOString(), maxHoldMs: 300000 }));
+    writeFileSync(`${sessionFile}.lock`, lockBytes({ pid: sleeper.pid, createdAt: new Date(Date.now() - 5000).toISOString(), maxHoldMs: 300000, starttime: startTicksOf(sleeper.pid) }));
     await assert.rejects(
       acquireSessionWriteLock({ sessionFile, timeoutMs: 150 }),
       isCode('SESSION_LOCK_TIMEOUT', new RegExp(`^session file locked \\(timeout 150ms\\): pid=${sleeper.pid} alive=true ageMs=\\d+ ${dir}/s\\.jsonl\\.lock$`)),
@@ -241,7 +241,7 @@ test('a live lock that is merely too old or past its maxHoldMs is not taken', wi
   const sleeper = spawnSleeper('some-other-tool');
   try {
     const sessionFile = join(dir, 's.jsonl');
-    writeFileSync(`${sessionFile}.lock`, lockBytes({ pid: sleeper.pid, createdAt: new Date(0).toISOString(), maxHoldMs: 1 }));
+    writeFileSync(`${sessionFile}.lock`, lockBytes({ pid: sleeper.pid, createdAt: new Date(0).toISOString(), maxHoldMs: 1, starttime: startTicksOf(sleeper.pid) }));
     await assert.rejects(acquireSessionWriteLock({ sessionFile, timeoutMs: 100, staleMs: 1 }), isCode('SESSION_LOCK_TIMEOUT'));
   } finally {
     sleeper.stop();

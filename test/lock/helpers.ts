@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readProcessStartTime } from '../../src/lock/process';
 
 /** A fresh directory on tmpfs when available (fast, like the benchmark), removed by the returned cleanup. */
 export function makeTempDir(prefix = 'oc-lock-test-'): { dir: string; cleanup: () => void } {
@@ -16,6 +17,18 @@ export function spawnSleeper(tag = 'sleeper'): { child: ChildProcess; pid: numbe
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', tag], { stdio: 'ignore' });
   if (child.pid === undefined) throw new Error('spawn failed');
   return { child, pid: child.pid, stop: () => child.kill('SIGKILL') };
+}
+
+/**
+ * The live process's start time (clock ticks), as OpenClaw writes it on Linux: a lock backdated
+ * before its owner's start carries it, or the owner is (rightly) judged a recycled pid.
+ */
+export function startTicksOf(pid: number): number {
+  for (let i = 0; i < 100; i++) {
+    const ticks = readProcessStartTime(pid);
+    if (ticks !== undefined) return ticks;
+  }
+  throw new Error(`cannot read the start time of pid ${pid}`);
 }
 
 /** The pid of a process that has already exited and been reaped. */

@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync, utimesSync, writeFileSync, readFileSync, exists
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { inspectLock, lockPathFor, readProcessStartTime } from '../../src/lock';
-import { deadPid, lockBytes, spawnSleeper, withDir } from './helpers';
+import { deadPid, lockBytes, spawnSleeper, startTicksOf, withDir } from './helpers';
 import { hostname } from 'node:os';
 
 const NOW_ISO = () => new Date().toISOString();
@@ -98,7 +98,7 @@ test('too-old, hold-exceeded and non-openclaw-owner are report-only while the ow
   try {
     const lockPath = join(dir, 's.jsonl.lock');
     const createdAt = new Date(Date.now() - 2 * 3600_000).toISOString();
-    writeFileSync(lockPath, lockBytes({ pid: sleeper.pid, createdAt, maxHoldMs: 300000 }));
+    writeFileSync(lockPath, lockBytes({ pid: sleeper.pid, createdAt, maxHoldMs: 300000, starttime: startTicksOf(sleeper.pid) }));
     const inspection = await inspectLock(lockPath);
     assert.equal(inspection.state, 'held');
     assert.deepEqual([...inspection.reasons].sort(), ['hold-exceeded', 'non-openclaw-owner', 'too-old']);

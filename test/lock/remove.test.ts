@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, sweepStaleLocks } from '../../src/lock';
 import { swapOutSync } from '../../src/lock/fsops';
 import { reclaimJudgedLockSync } from '../../src/lock/reclaim';
-import { deadPid, lockBytes, spawnSleeper, withDir } from './helpers';
+import { deadPid, lockBytes, spawnSleeper, startTicksOf, withDir } from './helpers';
 
 const staleText = () => lockBytes({ pid: deadPid(), createdAt: new Date().toISOString(), maxHoldMs: 300000 });
 
@@ -23,7 +23,7 @@ test('removeStaleLock keeps a live lock, an initialising one, an unknown-host on
   const sleeper = spawnSleeper('openclaw');
   try {
     const live = join(dir, 'live.jsonl.lock');
-    writeFileSync(live, lockBytes({ pid: sleeper.pid, createdAt: new Date(0).toISOString(), maxHoldMs: 1 }));
+    writeFileSync(live, lockBytes({ pid: sleeper.pid, createdAt: new Date(0).toISOString(), maxHoldMs: 1, starttime: startTicksOf(sleeper.pid) }));
     const result = await removeStaleLock(live);
     assert.equal(result.removed, false);
     assert.match(result.keptBecause!, /alive/);

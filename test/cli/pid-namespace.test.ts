@@ -1,0 +1,149 @@
+// The real CLI (dist/cli.js) across a real pid-namespace boundary, both ways: a gateway in a
+// container seen from the host, and the CLI in a container next to a host gateway.
+// Skipped (counted as skipped) only where unshare cannot make a pid namespace.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { CLI_PATH, nodeHere, nodeInNewPidNamespace, pidNamespaceUnsupported, startHolderInNewPidNamespace } from '../fixtures/pid-namespace';
+import { makeSessionsDir, makeTempRoot, spawnLockHolder, waitForExit, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+
+const skip = pidNamespaceUnsupported();
+
+function stateDirWithSession(root: string): { stateDir: string; lockPath: string; env: NodeJS.ProcessEnv } {
+  const stateDir = path.join(root, 'state');
+  const dir = makeSessionsDir(stateDir, 'main');
+  writeTranscript(dir, 'abc.jsonl');
+  writeStore(dir, { 'agent:main:main': { sessionId: 'abc', updatedAt: Date.now() } });
+  const tmp = path.join(root, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  return { stateDir, lockPath: path.join(dir, 'abc.jsonl.lock'), env: { TMPDIR: tmp } };
+}
+
+function lockJson(stdout: string): Record<string, unknown> {
+  const status = JSON.parse(stdout) as { locks: Record<string, unknown>[] };
+  assert.equal(status.locks.length, 1, stdout);
+  return status.locks[0]!;
+}
+
+describe('openclaw-locks across pid namespaces', { skip }, () => {
+  it('a gateway that is pid 1 of a container: the host CLI shows it held, with its host pid, and clear-stale keeps it', async () => {
+    const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
+    const fx = stateDirWithSession(root);
+    const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
+    try {
+      const status = await nodeHere([CLI_PATH, 'status', '--json', '--state-dir', fx.stateDir], fx.env);
+      const lock = lockJson(status.stdout);
+      assert.equal(lock.pid, 1);
+      assert.equal(lock.level, 'held');
+      assert.equal(lock.reclaimable, false);
+      assert.deepEqual(lock.reasons, []);
+      assert.equal((lock.ownerNested as { hostPid: number }).hostPid, holder.hostPid);
+
+      const clear = await nodeHere([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
+      assert.match(clear.stdout, new RegExp(`kept\\s+main\\s+agent:main:main\\s+.*held by live pid 1; in a container \\(pid namespace pid:\\[\\d+\\], host pid ${holder.hostPid}\\)`));
+      assert.doesNotMatch(clear.stdout, /removed/);
+      assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
+      assert.equal(clear.code, 0);
+    } finally {
+      await holder.kill();
+      cleanup();
+    }
+  });
+
+  it('once that container is gone, the host CLI clears its lock (recycled-pid)', async () => {
+    const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
+    try {
+      const fx = stateDirWithSession(root);
+      const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
+      await holder.kill();
+      const clear = await nodeHere([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
+      assert.match(clear.stdout, /removed main\s+agent:main:main\s+.*recycled-pid/);
+      assert.equal(existsSync(fx.lockPath), false);
+      assert.equal(clear.code, 0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('the CLI inside a container, a live holder on the host: suspect, clear-stale keeps it', async () => {
+    const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
+    const fx = stateDirWithSession(root);
+    const holder = await spawnLockHolder([{ lockPath: fx.lockPath }]);
+    try {
+      const status = await nodeInNewPidNamespace([CLI_PATH, 'status', '--json', '--state-dir', fx.stateDir], fx.env);
+      const lock = lockJson(status.stdout);
+      assert.equal(lock.pid, holder.pid);
+      assert.equal(lock.level, 'suspect');
+      assert.equal(lock.reclaimable, false);
+      assert.deepEqual(lock.reasons, ['dead-pid']);
+      assert.match(String(lock.problem), /^this runs inside a container; the holder may be outside it \(its pid namespace pid:\[\d+\] is not the initial one\)$/);
+      assert.equal(status.code, 1, 'a suspect lock needs attention');
+
+      const clear = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
+      assert.match(clear.stdout, new RegExp(`kept\\s+main\\s+agent:main:main\\s+.*dead-pid, but this runs inside a container; the holder may be outside it.*--force ${fx.lockPath.replace(/[.]/g, '\\.')} --pid ${holder.pid}`));
+      assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
+      assert.equal(clear.code, 1);
+    } finally {
+      holder.kill();
+      cleanup();
+    }
+  });
+
+  it('the CLI as pid 1 of one container, a gateway as pid 1 of another: suspect, never orphan-self-pid', async () => {
+    const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
+    const fx = stateDirWithSession(root);
+    const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
+    try {
+      const clear = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
+      assert.match(clear.stdout, /kept\s+main\s+agent:main:main\s+.*recycled-pid, but this runs inside a container; the holder may be outside it/);
+      assert.doesNotMatch(clear.stdout, /orphan-self-pid|removed/);
+      assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
+    } finally {
+      await holder.kill();
+      cleanup();
+    }
+  });
+
+  it('a host holder that is truly dead: kept by the CLI inside the container, cleared by the host CLI', async () => {
+    const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
+    try {
+      const fx = stateDirWithSession(root);
+      const holder = await spawnLockHolder([{ lockPath: fx.lockPath }]);
+      holder.kill();
+      await waitForExit(holder.child);
+      const inside = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
+      assert.match(inside.stdout, /kept\s+main.*dead-pid, but this runs inside a container/);
+      assert.ok(existsSync(fx.lockPath));
+      const host = await nodeHere([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
+      assert.match(host.stdout, /removed main\s+agent:main:main\s+.*dead-pid/);
+      assert.equal(existsSync(fx.lockPath), false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('the gateway lock follows the same judging: a containerised gateway is running, a host one seen from a container may be', async () => {
+    const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
+    const fx = stateDirWithSession(root);
+    const gatewayDir = path.join(fx.env.TMPDIR!, `openclaw-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(gatewayDir, { recursive: true });
+    const gatewayLock = path.join(gatewayDir, 'gateway.1a2b3c4d.lock');
+    const holder = await startHolderInNewPidNamespace([]);
+    const host = await spawnLockHolder([]);
+    try {
+      writeFileSync(gatewayLock, JSON.stringify({ pid: 1, createdAt: new Date().toISOString(), configPath: path.join(fx.stateDir, 'openclaw.json'), startTime: holder.starttime }));
+      const seen = JSON.parse((await nodeHere([CLI_PATH, 'status', '--json', '--state-dir', fx.stateDir], fx.env)).stdout) as { gateway: Record<string, unknown> };
+      assert.equal(seen.gateway.alive, true);
+      assert.equal((seen.gateway.nested as { hostPid: number }).hostPid, holder.hostPid);
+
+      writeFileSync(gatewayLock, JSON.stringify({ pid: host.pid, createdAt: new Date().toISOString(), configPath: path.join(fx.stateDir, 'openclaw.json'), startTime: host.starttime }));
+      const inside = await nodeInNewPidNamespace([CLI_PATH, 'status', '--state-dir', fx.stateDir], fx.env);
+      assert.match(inside.stdout, new RegExp(`Gateway\\s+may be running \\(its lock names pid ${host.pid}: dead-pid, but this runs inside a container`));
+    } finally {
+      await holder.kill();
+      host.kill();
+      cleanup();
+    }
+  });
+});
