@@ -8,6 +8,9 @@ import { describe, it } from 'node:test';
 import { CLI_PATH, nodeHere, nodeInNewPidNamespace, pidNamespaceUnsupported, startHolderInNewPidNamespace } from '../fixtures/pid-namespace';
 import { makeSessionsDir, makeTempRoot, spawnLockHolder, waitForExit, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
 
+/** The CLI wraps to the terminal's width (commands with ` \` continuations): match on the words, not the line breaks. */
+const flat = (text: string) => text.replace(/ \\\n/g, '\n').replace(/\s+/g, ' ');
+
 const skip = pidNamespaceUnsupported();
 
 function stateDirWithSession(root: string): { stateDir: string; lockPath: string; env: NodeJS.ProcessEnv } {
@@ -58,7 +61,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
       const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
       await holder.kill();
       const clear = await nodeHere([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(clear.stdout, /removed main\s+agent:main:main\s+.*recycled-pid/);
+      assert.match(flat(clear.stdout), /removed main agent:main:main recycled-pid/);
       assert.equal(existsSync(fx.lockPath), false);
       assert.equal(clear.code, 0);
     } finally {
@@ -81,7 +84,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
       assert.equal(status.code, 1, 'a suspect lock needs attention');
 
       const clear = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(clear.stdout, new RegExp(`kept\\s+main\\s+agent:main:main\\s+.*dead-pid, but this runs inside a container; the holder may be outside it.*--force ${fx.lockPath.replace(/[.]/g, '\\.')} --pid ${holder.pid}`));
+      assert.match(flat(clear.stdout), new RegExp(`kept main agent:main:main dead-pid, but this runs inside a container; the holder may be outside it.*--force ${fx.lockPath.replace(/[.]/g, '\\.')} --pid ${holder.pid}`));
       assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
       assert.equal(clear.code, 1);
     } finally {
@@ -96,7 +99,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
     const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
     try {
       const clear = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(clear.stdout, /kept\s+main\s+agent:main:main\s+.*recycled-pid, but this runs inside a container; the holder may be outside it/);
+      assert.match(flat(clear.stdout), /kept main agent:main:main recycled-pid, but this runs inside a container; the holder may be outside it/);
       assert.doesNotMatch(clear.stdout, /orphan-self-pid|removed/);
       assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
     } finally {
@@ -113,10 +116,10 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
       holder.kill();
       await waitForExit(holder.child);
       const inside = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(inside.stdout, /kept\s+main.*dead-pid, but this runs inside a container/);
+      assert.match(flat(inside.stdout), /kept main agent:main:main dead-pid, but this runs inside a container/);
       assert.ok(existsSync(fx.lockPath));
       const host = await nodeHere([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(host.stdout, /removed main\s+agent:main:main\s+.*dead-pid/);
+      assert.match(flat(host.stdout), /removed main agent:main:main dead-pid/);
       assert.equal(existsSync(fx.lockPath), false);
     } finally {
       cleanup();
