@@ -12,6 +12,7 @@ import {
   OpenClawCliError,
   TranscriptError,
   trimTranscript,
+  type CompactStep,
   type OpenClawCompactResult,
   type SessionInfo,
   type TrimResult,
@@ -55,6 +56,9 @@ export function compactionSettings(): { maxLines: number; openclawPath?: string 
 }
 
 export class CompactCommand extends Disposable {
+  /** Called at each step of a trim (the in-host tests pause one to look at the view meanwhile). */
+  readonly trimSteps: { onStep?: (step: CompactStep, transcriptPath: string) => Promise<void> | void } = {};
+
   constructor(
     private readonly state: SessionsState,
     private readonly log: vscode.LogOutputChannel,
@@ -165,6 +169,7 @@ export class CompactCommand extends Disposable {
             return await trimTranscript({
               transcriptPath,
               maxLines,
+              onStep: (step) => this.trimSteps.onStep?.(step, transcriptPath),
               // The same patience as a save from the editor: both wait for the gateway's turn.
               timeoutMs: readEditingSettings().lockTimeoutMs,
               signal: controller.signal,

@@ -25,6 +25,10 @@ export interface OpenClawSessionsApi {
   readonly log: vscode.LogOutputChannel;
   /** Warns about transcripts opened or saved through plain `file:` (outside the session write lock). */
   readonly unsafeOpenGuard: UnsafeOpenGuard;
+  /** The `openclaw-session:` file system (its saveSteps let tests race a save's last lock check). */
+  readonly sessionFileSystem: SessionFileSystemProvider;
+  /** Compact Session (its trimSteps let tests pause a trim). */
+  readonly compactCommand: CompactCommand;
   /** Language, tab names and Problems-panel marks of `openclaw-session:` editors. */
   readonly transcriptEditors: TranscriptEditors;
   treeModel(): SessionsTreeModel;
@@ -50,7 +54,9 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
   const decorations = new LockFileDecorations(state);
   // Transcripts open through openclaw-session: so every save takes the session write lock.
   const transcriptEditors = new TranscriptEditors();
-  context.subscriptions.push(new SessionFileSystemProvider(state, log), transcriptEditors, new CompactCommand(state, log));
+  const sessionFileSystem = new SessionFileSystemProvider(state, log);
+  const compactCommand = new CompactCommand(state, log);
+  context.subscriptions.push(sessionFileSystem, transcriptEditors, compactCommand);
   const unsafeOpenGuard = new UnsafeOpenGuard(state, log);
   context.subscriptions.push(unsafeOpenGuard);
   // Any disposal order is safe: the parts only listen to state, and state stops the model.
@@ -89,6 +95,8 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
     decorations,
     log,
     unsafeOpenGuard,
+    sessionFileSystem,
+    compactCommand,
     transcriptEditors,
     treeModel: () => state.tree,
     snapshot: () => state.snapshot,

@@ -88,6 +88,12 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
   private readonly warnedLarge = new Set<string>();
 
   /**
+   * Called between a save's durable temp file and its last lock check: the one moment at which
+   * another process can still take the lock. The in-host tests race it there.
+   */
+  readonly saveSteps: { beforeCommit?: (transcriptPath: string) => Promise<void> | void } = {};
+
+  /**
    * Asks before a save that could abort a running OpenClaw. Replaceable for tests;
    * resolves true to go on.
    */
@@ -191,6 +197,7 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
               expected,
               timeoutMs: lockTimeoutMs,
               signal: controller.signal,
+              beforeCommit: () => this.saveSteps.beforeCommit?.(transcriptPath),
               onWait: (info) => {
                 progress.report({ message: info.message });
                 this.log.info(`save of ${transcriptPath}: ${info.message}`);

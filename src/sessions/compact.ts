@@ -373,23 +373,11 @@ async function createArchive(
   throw new TranscriptError('IO', `Cannot find a free archive name for ${transcriptPath}.`, transcriptPath);
 }
 
-const testHooksKey = Symbol.for('openclawSessions.compact.testHooks');
-
-/**
- * Test seam shared across bundles, like the safe save's: the real-VS-Code tests set
- * `globalThis[Symbol.for('openclawSessions.compact.testHooks')] = { onStep }` to pause a
- * compaction the extension runs and look at the view meanwhile.
- */
-function globalOnStep(): ((step: CompactStep, transcriptPath: string) => Promise<void> | void) | undefined {
-  return (globalThis as Record<symbol, { onStep?: (step: CompactStep, transcriptPath: string) => Promise<void> | void } | undefined>)[testHooksKey]?.onStep;
-}
-
 export async function trimTranscript(options: TrimOptions): Promise<TrimResult> {
   const { transcriptPath, signal } = options;
   const maxLines = validateMaxLines(options.maxLines ?? DEFAULT_MAX_LINES);
   const step = async (name: CompactStep) => {
     await options.onStep?.(name);
-    await globalOnStep()?.(name, transcriptPath);
   };
   try {
     await lstatRegular(transcriptPath);

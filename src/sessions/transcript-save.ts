@@ -26,7 +26,7 @@ export interface SafeSaveOptions extends TranscriptLockOptions {
   content: Uint8Array;
   /** What the editor read. Required: a transcript is never created or overwritten blind. */
   expected: TranscriptSnapshot;
-  /** Test seam: runs after the temp file is durable and before the lock is re-checked. */
+  /** Runs after the temp file is durable and before the lock is re-checked (tests race the lock there). */
   beforeCommit?: () => Promise<void> | void;
 }
 
@@ -71,18 +71,6 @@ export async function readTranscriptSnapshot(
   }
 }
 
-const testHooksKey = Symbol.for('openclawSessions.transcriptSave.testHooks');
-
-/**
- * Test seam shared across bundles (the extension and its integration tests are bundled
- * separately, so a module variable would not be seen by both): a test sets
- * `globalThis[Symbol.for('openclawSessions.transcriptSave.testHooks')] = { beforeCommit }`.
- */
-function globalBeforeCommit(): (() => Promise<void> | void) | undefined {
-  const hooks = (globalThis as Record<symbol, { beforeCommit?: () => Promise<void> | void } | undefined>)[testHooksKey];
-  return hooks?.beforeCommit;
-}
-
 export async function safeSaveTranscript(options: SafeSaveOptions): Promise<SafeSaveResult> {
   const { transcriptPath, expected } = options;
   const invalid = findInvalidLine(options.content);
@@ -112,7 +100,6 @@ export async function safeSaveTranscript(options: SafeSaveOptions): Promise<Safe
     await writeDurably(tempPath, content, original);
     if (options.signal?.aborted) throw new TranscriptError('ABORTED', 'Cancelled before the transcript was replaced.', transcriptPath);
     await options.beforeCommit?.();
-    await globalBeforeCommit()?.();
     await assertStillHeld(lock, transcriptPath);
     // The lock keeps OpenClaw from appending, but only OpenClaw honours it: one last cheap look.
     const now = await lstatRegular(transcriptPath).catch((error) => {

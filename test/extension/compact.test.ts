@@ -86,18 +86,15 @@ suite('Compact Session (real VS Code)', function () {
 
   test('the view shows the session locked while the trim runs, and free with its new size after', async () => {
     const session = scene.session('agent:main:big');
-    const hooksKey = Symbol.for('openclawSessions.compact.testHooks');
     let resume: () => void = () => undefined;
     const paused = new Promise<void>((resolve) => {
-      (globalThis as Record<symbol, unknown>)[hooksKey] = {
-        onStep: (step: string, transcriptPath: string) => {
-          if (step !== 'scanned' || transcriptPath !== session.transcriptPath) return undefined;
-          resolve();
-          return new Promise<void>((release) => (resume = release));
-        },
+      ext.compactCommand.trimSteps.onStep = (step, transcriptPath) => {
+        if (step !== 'scanned' || transcriptPath !== session.transcriptPath) return undefined;
+        resolve();
+        return new Promise<void>((release) => (resume = release));
       };
     });
-    undo.push(() => delete (globalThis as Record<symbol, unknown>)[hooksKey]);
+    undo.push(() => delete ext.compactCommand.trimSteps.onStep);
     const running = vscode.commands.executeCommand('openclawSessions.compactSession', 'agent:main:big', { method: 'trim', maxLines: 20 }) as Thenable<CompactCommandResult>;
     await paused;
     await waitFor(() => {

@@ -10,7 +10,6 @@ import type { BuiltSession } from '../fixtures';
 import { Scene, api, resetSettings, setSetting, stubWarnings, waitFor } from './lockScenes';
 
 const SCHEME = 'openclaw-session';
-const hooksKey = Symbol.for('openclawSessions.transcriptSave.testHooks');
 
 function uriOf(session: BuiltSession): vscode.Uri {
   return vscode.Uri.from({ scheme: SCHEME, path: session.transcriptPath });
@@ -64,7 +63,7 @@ suite('Editing sessions through the lock (real VS Code)', function () {
 
   teardown(async () => {
     for (const fn of undo.splice(0)) fn();
-    delete (globalThis as Record<symbol, unknown>)[hooksKey];
+    delete ext.sessionFileSystem.saveSteps.beforeCommit;
     // Revert first: closing a dirty editor would ask to save.
     while (vscode.window.activeTextEditor) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await setSetting('editing.lockTimeoutSeconds', undefined);
@@ -176,13 +175,11 @@ suite('Editing sessions through the lock (real VS Code)', function () {
     const original = fs.readFileSync(session.transcriptPath, 'utf8');
     const foreign = `${JSON.stringify({ pid: process.pid + 100000, createdAt: new Date().toISOString(), maxHoldMs: 300000 }, null, 2)}\n`;
     let stolen = 0;
-    (globalThis as Record<symbol, unknown>)[hooksKey] = {
-      // What OpenClaw 2026.5.3+ does to a lock whose owner is not OpenClaw: delete it, take its own.
-      beforeCommit: () => {
-        stolen += 1;
-        fs.unlinkSync(session.lockPath);
-        fs.writeFileSync(session.lockPath, foreign, { flag: 'wx' });
-      },
+    // What OpenClaw 2026.5.3+ does to a lock whose owner is not OpenClaw: delete it, take its own.
+    ext.sessionFileSystem.saveSteps.beforeCommit = () => {
+      stolen += 1;
+      fs.unlinkSync(session.lockPath);
+      fs.writeFileSync(session.lockPath, foreign, { flag: 'wx' });
     };
     assert.equal(await document.save(), false);
     assert.equal(stolen, 1);
@@ -192,7 +189,7 @@ suite('Editing sessions through the lock (real VS Code)', function () {
     const leftovers = fs.readdirSync(scene.root, { recursive: true }).map(String).filter((n) => n.endsWith('.tmp'));
     assert.deepEqual(leftovers, [], 'no temp file left');
     // Once the other process is done, saving again works and the edit lands.
-    delete (globalThis as Record<symbol, unknown>)[hooksKey];
+    delete ext.sessionFileSystem.saveSteps.beforeCommit;
     fs.unlinkSync(session.lockPath);
     assert.equal(await document.save(), true);
     assert.equal(fs.readFileSync(session.transcriptPath, 'utf8'), document.getText());

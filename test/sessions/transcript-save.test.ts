@@ -227,21 +227,6 @@ describe('safeSaveTranscript', () => {
     }
   });
 
-  test('the global test hook seam is honoured (used by the VS Code tests)', async () => {
-    const { dir, cleanup } = makeTempDir();
-    const key = Symbol.for('openclawSessions.transcriptSave.testHooks');
-    try {
-      const path = writeTranscript(dir, 's.jsonl', transcriptText(10));
-      const { content, snapshot } = await readTranscriptSnapshot(path);
-      (globalThis as Record<symbol, unknown>)[key] = { beforeCommit: () => writeFileSync(`${path}.lock`, '{"pid":1}') };
-      await rejectsWith(safeSaveTranscript({ transcriptPath: path, content: edited(content.toString()), expected: snapshot }), 'LOCK_LOST');
-      assert.deepEqual(readFileSync(path), content);
-    } finally {
-      delete (globalThis as Record<symbol, unknown>)[key];
-      cleanup();
-    }
-  });
-
   test('a read limit refuses a larger transcript with its size, and reads one at the limit', async () => {
     const { dir, cleanup } = makeTempDir();
     try {
