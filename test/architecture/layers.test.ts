@@ -30,7 +30,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'";]*?from\s+'([^']+)'|require\('([^']+)'\)|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return [...text.matchAll(/(?:^|\n|;)\s*(?:import|export)\b[^'";]*?from\s+'([^']+)'|require\('([^']+)'\)|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
 const files = sourceFiles(src);
