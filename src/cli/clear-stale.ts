@@ -1,7 +1,7 @@
 // `openclaw-locks clear-stale`: removes only provably stale locks through the core's
 // compare-and-delete; a live owner's lock goes only with --force <session|lock-path> --pid <pid>.
 import * as path from 'node:path';
-import { forceRemoveLock, inspectLock, removeStaleLock, type RemoveResult } from '../lock';
+import { forceRemoveLock, inspectLock, removeReclaimLeftovers, removeStaleLock, type RemoveResult } from '../lock';
 import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
 import { containerNote, entryName, reasonsText, unknownAgentsMessage } from './describe';
@@ -94,6 +94,19 @@ function keepDecision(ctx: CliContext, entry: LockEntry): Decision {
     };
   }
   return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why: [v.inspection.problem ?? `not provably stale: ${v.level}`] };
+}
+
+/** Removes abandoned reclaim guard/aside files in every sessions folder; returns their paths. */
+async function removeLeftovers(ctx: CliContext, snapshot: SessionsSnapshot): Promise<string[]> {
+  const removed: string[] = [];
+  for (const agent of snapshot.agents) {
+    for (const result of await removeReclaimLeftovers(agent.sessionsDir)) {
+      if (!result.removed) continue;
+      removed.push(result.lockPath);
+      if (!ctx.json) ctx.out(`removed a file left by an interrupted reclaim: ${result.lockPath}`);
+    }
+  }
+  return removed;
 }
 
 async function decide(ctx: CliContext, entry: LockEntry, dryRun: boolean): Promise<Decision> {
@@ -226,8 +239,10 @@ registerCommand({
       return EXIT_ERROR;
     }
     if (!ctx.json) for (const target of free) ctx.out(`nothing to clear: "${target}" is not locked`);
+    // Files a process dying mid-reclaim left beside the locks, when provably abandoned (whole state dir only).
+    const leftovers = dryRun || ctx.positionals.length > 0 ? [] : await removeLeftovers(ctx, snapshot);
     if (entries.length === 0) {
-      if (ctx.json) ctx.out(JSON.stringify({ dryRun, results: [], exitCode: EXIT_OK }, null, 2));
+      if (ctx.json) ctx.out(JSON.stringify({ dryRun, results: [], leftoversRemoved: leftovers, exitCode: EXIT_OK }, null, 2));
       else if (free.length === 0) ctx.out(snapshot.layout === 'sqlite' ? 'No lock files: this OpenClaw version keeps sessions in SQLite.' : 'No lock files.');
       return EXIT_OK;
     }
@@ -253,6 +268,7 @@ registerCommand({
           ...(d.kept ? { keptBecause: d.kept } : {}),
           ...(d.forceCommand ? { forceCommand: d.forceCommand.join(' ') } : {}),
         })),
+        leftoversRemoved: leftovers,
         exitCode,
       }, null, 2));
       return exitCode;

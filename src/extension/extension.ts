@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { configureWatchdog } from '../lock';
 import type { SessionsSnapshot } from '../sessions/types';
 import { LockAlerts, type ShownAlert } from './lockAlerts';
 import { LockCommands } from './lockCommands';
@@ -45,6 +46,10 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
   const began = performance.now();
   const log = vscode.window.createOutputChannel('OpenClaw Session Locks', { log: true });
   context.subscriptions.push(log);
+
+  // Locks this extension holds past their maxHoldMs are reported in its log, not on a console nobody reads.
+  const previousWatchdog = configureWatchdog({ logger: (line) => log.warn(line) });
+  context.subscriptions.push({ dispose: () => configureWatchdog({ logger: previousWatchdog.logger }) });
 
   const state = new SessionsState(log);
   const view = new SessionsView(state);

@@ -2,7 +2,7 @@
 // small ones around them. Every removal re-inspects right before acting and goes through the
 // lock core's compare-and-delete; nothing here deletes a file by itself.
 import * as vscode from 'vscode';
-import { forceRemoveLock, inspectLock, removeStaleLock } from '../lock';
+import { forceRemoveLock, inspectLock, removeReclaimLeftovers, removeStaleLock } from '../lock';
 import type { LockInspection, RemoveResult } from '../lock/types';
 import type { LockView } from '../sessions/types';
 import { Disposable } from './dispose';
@@ -238,6 +238,18 @@ export class LockCommands extends Disposable {
         const message = error instanceof Error ? error.message : String(error);
         this.log.error(`clear-all: failed ${view.lockPath}: ${message}`);
         summary.failed.push({ lockPath: view.lockPath, error: message });
+      }
+    }
+    // Then what processes dying mid-reclaim left beside the locks (only where provably abandoned).
+    summary.leftovers = [];
+    for (const agent of this.state.snapshot?.agents ?? []) {
+      try {
+        for (const result of await removeReclaimLeftovers(agent.sessionsDir)) {
+          this.log.info(removalLogLine(result, 'clear-all'));
+          if (result.removed) summary.leftovers.push(result);
+        }
+      } catch (error) {
+        this.log.error(`clear-all: leftovers in ${agent.sessionsDir}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     const titleFor = (lockPath: string) => {

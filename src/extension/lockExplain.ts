@@ -92,6 +92,8 @@ export function removalLogLine(result: RemoveResult, how: 'clear' | 'force' | 'a
 
 export interface ClearAllSummary {
   removed: RemoveResult[];
+  /** Guard and aside files a process dying mid-reclaim left behind, removed as provably abandoned. */
+  leftovers?: RemoveResult[];
   kept: RemoveResult[];
   failed: { lockPath: string; error: string }[];
 }
@@ -111,5 +113,7 @@ export function describeClearAll(summary: ClearAllSummary, titleOf: (lockPath: s
     parts.push(`Kept ${kept.length}: ${kept.map((r) => `${titleOf(r.lockPath)} (${r.keptBecause ?? 'not provably stale'})`).join('; ')}.`);
   }
   if (failed.length > 0) parts.push(`Failed ${failed.length}: ${failed.map((f) => `${titleOf(f.lockPath)} (${f.error})`).join('; ')}.`);
+  const leftovers = summary.leftovers?.length ?? 0;
+  if (leftovers > 0) parts.push(`Also removed ${leftovers === 1 ? 'a file' : `${leftovers} files`} left by an interrupted reclaim.`);
   return parts.join(' ');
 }

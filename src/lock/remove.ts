@@ -104,18 +104,37 @@ export async function forceRemoveLock(lockPath: string, options: ForceRemoveOpti
  */
 export async function sweepStaleLocks(sessionsDir: string, options: Omit<RemoveOptions, 'expected'> = {}): Promise<RemoveResult[]> {
   const dir = resolve(sessionsDir);
-  let names: string[];
+  const sorted = await sortedNames(dir);
+  const results: RemoveResult[] = [];
+  for (const name of sorted.filter((n) => n.endsWith('.lock'))) {
+    results.push({ kind: 'lock', ...(await removeStaleLock(join(dir, name), options)) });
+  }
+  results.push(...removeLeftoversIn(dir, sorted, options));
+  return results;
+}
+
+/**
+ * Removes the reclaim guard and aside files that processes dying mid-reclaim left in a
+ * sessions directory, where provably abandoned (kind 'reclaim-leftover'). What Clear All and
+ * `clear-stale` run after their own lock-by-lock pass. A missing directory has none.
+ */
+export async function removeReclaimLeftovers(sessionsDir: string, options: Omit<RemoveOptions, 'expected'> = {}): Promise<RemoveResult[]> {
+  const dir = resolve(sessionsDir);
+  return removeLeftoversIn(dir, await sortedNames(dir), options);
+}
+
+/** The directory's entries, sorted; none for a missing directory. */
+async function sortedNames(dir: string): Promise<string[]> {
   try {
-    names = await readdir(dir);
+    return (await readdir(dir)).sort();
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return [];
     throw new SessionLockError('SESSION_LOCK_IO', `cannot list ${dir}: ${(error as Error).message}`, dir, { cause: error });
   }
+}
+
+function removeLeftoversIn(dir: string, sorted: readonly string[], options: Omit<RemoveOptions, 'expected'>): RemoveResult[] {
   const results: RemoveResult[] = [];
-  const sorted = names.sort();
-  for (const name of sorted.filter((n) => n.endsWith('.lock'))) {
-    results.push({ kind: 'lock', ...(await removeStaleLock(join(dir, name), options)) });
-  }
   for (const name of sorted) {
     const kind = reclaimLeftoverKind(name);
     if (!kind) continue;

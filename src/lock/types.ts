@@ -174,7 +174,7 @@ export type SessionLockErrorCode =
 
 export interface RemoveResult {
   /**
-   * `lock` (also when absent): a session lock. `reclaim-leftover` (only from sweepStaleLocks):
+   * `lock` (also when absent): a session lock. `reclaim-leftover` (from sweepStaleLocks and removeReclaimLeftovers):
    * a `<lock>.reclaim` guard or `<lock>.reclaim.<pid>.<hex>` aside file that a process dying
    * mid-reclaim left behind; `lockPath` is then that file's path, and `inspection` reads its
    * bytes as a lock payload (the verdict on it follows the leftover's own rules, not `reclaimable`).

@@ -427,3 +427,30 @@ describe('openclaw-locks exit codes and layouts', () => {
     assert.equal(data.locks.length, 1, 'the readable agent is still scanned');
   });
 });
+
+describe('openclaw-locks clear-stale and what interrupted reclaims leave behind', () => {
+  it('removes an abandoned reclaim guard beside the locks, says so, and leaves it alone in a dry run', async () => {
+    const { root, cleanup } = makeTempRoot('oc-cli-leftovers-');
+    try {
+      const stateDir = path.join(root, 'state');
+      const dir = makeSessionsDir(stateDir, 'main');
+      writeTranscript(dir, 'a.jsonl');
+      // A process SIGKILLed in the middle of a reclaim leaves `<lock>.reclaim` naming itself.
+      const guard = path.join(dir, 'a.jsonl.lock.reclaim');
+      writeLock(guard, { pid: deadPid(), createdAt: isoAgo(1_000) });
+      const env = { OPENCLAW_STATE_DIR: stateDir, TMPDIR: gatewayTmp(root) };
+      const dry = await cli(['clear-stale', '--dry-run'], env);
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.ok(existsSync(guard), 'a dry run removes nothing');
+      const r = await cli(['clear-stale'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^removed a file left by an interrupted reclaim: ${guard.replace(/[.]/g, '\\.')}$`, 'm'));
+      assert.equal(existsSync(guard), false);
+      writeLock(guard, { pid: deadPid(), createdAt: isoAgo(1_000) });
+      const json = JSON.parse((await cli(['clear-stale', '--json'], env)).stdout);
+      assert.deepEqual(json.leftoversRemoved, [guard]);
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -46,6 +46,8 @@ test('clear-all summary lists removed and kept locks with reasons', () => {
   const text = describeClearAll({ removed, kept, failed: [{ lockPath: '/x.lock', error: 'EIO' }] }, (p) => (p === '/x.lock' ? 'x' : 'main'));
   assert.equal(text, 'Removed 1 stale lock: main (dead-pid). Kept 1: main (the owner (pid 2) is alive). Failed 1: x (EIO).');
   assert.equal(describeClearAll({ removed: [], kept: [], failed: [] }, () => ''), 'No lock files to clear.');
+  const leftover = { ...removed[0]!, kind: 'reclaim-leftover' as const };
+  assert.match(describeClearAll({ removed, kept: [], failed: [], leftovers: [leftover, leftover] }, () => 'x'), /Also removed 2 files left by an interrupted reclaim\.$/);
 });
 
 test('log lines record removals and refusals with their facts', () => {

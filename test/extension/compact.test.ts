@@ -129,7 +129,7 @@ suite('Compact Session (real VS Code)', function () {
 
   test('the session pick says which sessions are locked right now', async () => {
     await scene.leaveDead('agent:main:big');
-    await waitFor(() => ext.treeModel().lockedNodes().length === 1, 'the lock in the view');
+    await waitFor(() => ext.treeModel().lockedNodes()[0]?.lock.level === 'stale', 'the stale lock in the view');
     const picks = stubQuickPicks(() => undefined);
     undo.push(picks.restore);
     await vscode.commands.executeCommand('openclawSessions.compactSession');

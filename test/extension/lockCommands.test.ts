@@ -3,6 +3,7 @@
 // SIGKILLed. Prompts are answered by stubbing window.showWarningMessage.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenClawSessionsApi } from '../../src/extension/extension';
 import type { LockCommandResult } from '../../src/extension/lockCommands';
@@ -157,6 +158,21 @@ suite('Lock commands (real VS Code)', function () {
     assert.equal(fs.existsSync(dead.lockPath), false);
     assert.ok(fs.existsSync(live.lockPath));
     assert.match(summary.message, /^Removed 1 stale lock: Dead holder \(dead-pid\)\. Kept 1: Live holder \(the owner \(pid \d+\) is alive\)\.$/);
+    assert.deepEqual(info.messages, [summary.message]);
+  });
+
+  test('Clear All Stale Locks also removes a reclaim guard a dead reclaimer left behind, and says so', async () => {
+    const dead = await scene.leaveDead('agent:main:dead');
+    await scene.show(ext);
+    // What a process SIGKILLed in the middle of a reclaim leaves: `<lock>.reclaim` naming it
+    // (beside a lock that is gone by now, so no lock removal meets it on the way).
+    const guard = path.join(path.dirname(dead.lockPath), 'gone.jsonl.lock.reclaim');
+    fs.writeFileSync(guard, `${JSON.stringify({ pid: dead.pid, createdAt: new Date().toISOString() }, null, 2)}\n`);
+    const info = quietInformation();
+    const summary = (await vscode.commands.executeCommand('openclawSessions.clearAllStaleLocks')) as { leftovers: { lockPath: string }[]; message: string };
+    assert.equal(fs.existsSync(guard), false, 'the abandoned guard is gone');
+    assert.deepEqual(summary.leftovers.map((r) => r.lockPath), [guard]);
+    assert.match(summary.message, /Also removed a file left by an interrupted reclaim\.$/);
     assert.deepEqual(info.messages, [summary.message]);
   });
 
