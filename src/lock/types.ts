@@ -35,12 +35,6 @@ export type StaleReason =
   | 'hold-exceeded'
   | 'orphan-self-pid';
 
-/** Reasons that make a lock provably stale (removable without the user's say-so). */
-export const RECLAIMABLE_REASONS: readonly StaleReason[] = ['dead-pid', 'recycled-pid', 'orphan-self-pid'];
-/** Reasons that are reclaimable only once the file's mtime is older than the torn-payload grace. */
-export const TORN_REASONS: readonly StaleReason[] = ['missing-pid', 'invalid-createdAt'];
-/** Reasons that are only reported while the owner is alive. */
-export const REPORT_ONLY_REASONS: readonly StaleReason[] = ['too-old', 'hold-exceeded', 'non-openclaw-owner'];
 
 /**
  * - `free`: no lock file.
@@ -107,7 +101,11 @@ export interface LockInspection {
   owner?: LockOwner;
   /** Every reason that applies, in OpenClaw's words. */
   reasons: StaleReason[];
-  /** True only when removal is provably safe (see RECLAIMABLE_REASONS and TORN_REASONS). */
+  /**
+   * True only when removal is provably safe: the owner is provably gone (dead-pid, recycled-pid,
+   * orphan-self-pid), or the payload is torn (missing-pid, invalid-createdAt) past its grace.
+   * too-old, hold-exceeded and non-openclaw-owner are only reported while the owner lives.
+   */
   reclaimable: boolean;
   /** Human-readable explanation for `unreadable` / `unknown-host`, or a read error. */
   problem?: string;

@@ -52,10 +52,6 @@ export function levelSeverity(level: LockLevel): Severity {
   }
 }
 
-export function freeInspection(lockPath: string): LockInspection {
-  return { lockPath, state: 'free', reasons: [], reclaimable: false };
-}
-
 export function lockViewFrom(
   inspection: LockInspection,
   thresholds: LockThresholds = DEFAULT_THRESHOLDS,
