@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   compactWithOpenClaw,
-  DEFAULT_MAX_LINES,
   findOpenClawCli,
   getGatewayStatus,
   OpenClawCliError,
@@ -19,9 +18,8 @@ import {
 } from '../sessions';
 import { LEVEL_PRESENTATION, formatBytes } from './lockPresentation';
 import { Disposable } from './dispose';
-import { readEditingSettings } from './sessionFileSystem';
 import type { SessionsState } from './sessionsState';
-import { SECTION } from './settings';
+import { SECTION, readSettings } from './settings';
 import type { TreeNode } from './treeModel';
 
 export type CompactMethod = 'openclaw' | 'trim';
@@ -45,16 +43,6 @@ function formatCount(n: number | undefined): string {
   return n === undefined ? '?' : n.toLocaleString('en-US');
 }
 
-export function compactionSettings(): { maxLines: number; openclawPath?: string } {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const maxLines = Number(config.get('compaction.maxLines', DEFAULT_MAX_LINES));
-  const openclawPath = String(config.get('openclawPath', '') ?? '').trim();
-  return {
-    maxLines: Number.isInteger(maxLines) && maxLines >= 1 ? maxLines : DEFAULT_MAX_LINES,
-    openclawPath: openclawPath === '' ? undefined : openclawPath,
-  };
-}
-
 export class CompactCommand extends Disposable {
   /** Called at each step of a trim (the in-host tests pause one to look at the view meanwhile). */
   readonly trimSteps: { onStep?: (step: CompactStep, transcriptPath: string) => Promise<void> | void } = {};
@@ -72,7 +60,7 @@ export class CompactCommand extends Disposable {
   async run(arg?: unknown, options: CompactCommandOptions = {}): Promise<CompactCommandResult> {
     const session = await this.pickSession(arg);
     if (!session) return { outcome: 'cancelled', message: 'No session picked.' };
-    const settings = compactionSettings();
+    const settings = readSettings().compaction;
     const cliPath = await findOpenClawCli({ configuredPath: settings.openclawPath });
     const maxLines = options.maxLines ?? settings.maxLines;
     const method = options.method ?? (await this.pickMethod(session, cliPath, maxLines));
@@ -171,7 +159,7 @@ export class CompactCommand extends Disposable {
               maxLines,
               onStep: (step) => this.trimSteps.onStep?.(step, transcriptPath),
               // The same patience as a save from the editor: both wait for the gateway's turn.
-              timeoutMs: readEditingSettings().lockTimeoutMs,
+              timeoutMs: readSettings().editing.lockTimeoutMs,
               signal: controller.signal,
               onProgress: (p) => {
                 if (p.message) progress.report({ message: p.message });

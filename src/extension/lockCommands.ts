@@ -19,7 +19,7 @@ import { describeLock, lockDetailsText, lockMoment } from './lockPresentation';
 import { allLockViews, lockEntries } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 import type { SessionsView } from './sessionsView';
-import { SECTION } from './settings';
+import { updateUserSetting } from './settings';
 import { openTranscript } from './transcriptEditors';
 import { titleOf, type LockedNode, type SessionNode, type TreeNode } from './treeModel';
 
@@ -358,6 +358,6 @@ export class LockCommands extends Disposable {
       title: vscode.l10n.t('Pick the OpenClaw state dir (the folder that holds agents/)'),
     });
     if (!picked || picked.length === 0) return;
-    await vscode.workspace.getConfiguration(SECTION).update('stateDir', picked[0].fsPath, vscode.ConfigurationTarget.Global);
+    await updateUserSetting('stateDir', picked[0].fsPath);
   }
 }

@@ -1,8 +1,7 @@
-// The decisions behind the status bar, the notifications, auto-clear and the settings.
+// The decisions behind the status bar, the notifications and auto-clear.
 // Pure (no `vscode`, no disk), so node --test covers every rule.
 import type { LockThresholds, LockView, SessionsSnapshot } from '../sessions/types';
 import type { StaleReason } from '../lock/types';
-import { thresholdsFromSeconds } from '../sessions/levels';
 import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMoment } from './lockPresentation';
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
 
@@ -139,25 +138,6 @@ export function allLockViews(snapshot: SessionsSnapshot | undefined): LockView[]
     for (const session of agent.sessions) if (session.lock.level !== 'free') views.push(session.lock);
   }
   return views;
-}
-
-/** Settings: `{warn, error}` in seconds, with minimums, to milliseconds. */
-export const MIN_THRESHOLD_SECONDS = 5;
-
-/** The `{warn, error}` setting as the user may have typed it; the rules are the model's. */
-export function thresholdsFromSetting(raw: unknown, defaults: LockThresholds): LockThresholds {
-  const seconds = (value: unknown): number | undefined => {
-    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-    return Number.isFinite(n) ? Math.max(MIN_THRESHOLD_SECONDS, n) : undefined;
-  };
-  const object = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  return thresholdsFromSeconds({ warn: seconds(object.warn), error: seconds(object.error) }, defaults);
-}
-
-export function agentsFromSetting(raw: unknown): string[] | undefined {
-  if (!Array.isArray(raw)) return undefined;
-  const ids = raw.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter((v) => v !== '');
-  return ids.length > 0 ? [...new Set(ids)] : undefined;
 }
 
 /** A verdict change worth a log line: a lock appeared, changed level, or went away. */

@@ -10,7 +10,7 @@ import { inspectLock, lockPathFor } from '../lock';
 import { foreignActivityWarning, isTranscriptError, readTranscriptSnapshot, safeSaveTranscript, TranscriptError, type TranscriptSnapshot } from '../sessions';
 import { Disposable, toDisposable } from './dispose';
 import type { SessionsState } from './sessionsState';
-import { SECTION } from './settings';
+import { readSettings } from './settings';
 
 export const SESSION_SCHEME = 'openclaw-session';
 
@@ -24,25 +24,6 @@ export function sessionUri(transcriptPath: string, title?: string): vscode.Uri {
   const name = title?.trim();
   if (!name || name === path.basename(transcriptPath)) return vscode.Uri.from({ scheme: SESSION_SCHEME, path: transcriptPath });
   return vscode.Uri.from({ scheme: SESSION_SCHEME, path: transcriptPath, query: JSON.stringify({ tabName: `/${name.replace(/[/\\]/g, '∕')}` }) });
-}
-
-export interface EditingSettings {
-  lockTimeoutMs: number;
-  largeFileBytes: number;
-  /** Above this readFile refuses outright: even read-only, VS Code would hold the whole file in memory (several times over). */
-  maxReadBytes: number;
-}
-
-export function readEditingSettings(): EditingSettings {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  const seconds = Number(config.get('editing.lockTimeoutSeconds', 60));
-  const megabytes = Number(config.get('editing.largeFileMB', 50));
-  const maxReadMegabytes = Number(config.get('editing.maxReadMB', 512));
-  return {
-    lockTimeoutMs: (Number.isFinite(seconds) && seconds > 0 ? seconds : 60) * 1000,
-    largeFileBytes: (Number.isFinite(megabytes) && megabytes > 0 ? megabytes : 50) * 2 ** 20,
-    maxReadBytes: (Number.isFinite(maxReadMegabytes) && maxReadMegabytes > 0 ? maxReadMegabytes : 512) * 2 ** 20,
-  };
 }
 
 /** Maps a safe-save failure to the FileSystemError VS Code shows (and that keeps the editor dirty). */
@@ -131,11 +112,11 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    const { maxReadBytes } = readEditingSettings();
+    const { maxReadBytes } = readSettings().editing;
     try {
       const { content, snapshot } = await readTranscriptSnapshot(uri.path, { maxBytes: maxReadBytes });
       this.snapshots.set(uri.path, snapshot);
-      if (snapshot.size > readEditingSettings().largeFileBytes && !this.warnedLarge.has(uri.path)) {
+      if (snapshot.size > readSettings().editing.largeFileBytes && !this.warnedLarge.has(uri.path)) {
         this.warnedLarge.add(uri.path);
         void vscode.window.showInformationMessage(
           `${path.basename(uri.path)} is ${(snapshot.size / 2 ** 20).toFixed(0)} MB, over the editing limit (openclawSessions.editing.largeFileMB): it opens read-only. Compact the session to make it smaller.`,
@@ -183,7 +164,7 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
       }
     }
 
-    const { lockTimeoutMs } = readEditingSettings();
+    const { lockTimeoutMs } = readSettings().editing;
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Saving ${path.basename(transcriptPath)}`, cancellable: true },
@@ -261,7 +242,7 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
 
   private readonlyReason(uri: vscode.Uri, stats: fs.Stats): string | undefined {
     if (stats.isSymbolicLink()) return `${uri.path} is a symbolic link; open the file it points to to edit it.`;
-    const { largeFileBytes } = readEditingSettings();
+    const { largeFileBytes } = readSettings().editing;
     if (stats.size > largeFileBytes) {
       return `${path.basename(uri.path)} is ${(stats.size / 2 ** 20).toFixed(0)} MB, over openclawSessions.editing.largeFileMB (${(largeFileBytes / 2 ** 20).toFixed(0)} MB): read-only. Use Compact Session to shrink it.`;
     }

@@ -11,7 +11,7 @@ import { describeLockHolder, foreignActivityWarning } from '../sessions';
 import { Disposable } from './dispose';
 import { openTranscript } from './transcriptEditors';
 import type { SessionsState } from './sessionsState';
-import { SECTION } from './settings';
+import { readSettings } from './settings';
 import { matchTranscript, type TranscriptMatch } from './transcriptMatch';
 
 export const REOPEN_SAFELY = 'Reopen Safely';
@@ -22,10 +22,6 @@ export interface GuardDecision {
   event: 'open' | 'save';
   verdict: 'warned' | 'not-a-transcript' | 'disabled' | 'already-warned';
   match?: TranscriptMatch;
-}
-
-export function warnOnUnsafeOpenEnabled(): boolean {
-  return vscode.workspace.getConfiguration(SECTION).get<boolean>('editing.warnOnUnsafeOpen', true) !== false;
 }
 
 export class UnsafeOpenGuard extends Disposable {
@@ -88,7 +84,7 @@ export class UnsafeOpenGuard extends Disposable {
       return;
     }
     if (this.warned.has(key)) return this.decide({ uri: key, event: 'open', verdict: 'already-warned', match });
-    if (!warnOnUnsafeOpenEnabled()) return this.decide({ uri: key, event: 'open', verdict: 'disabled', match });
+    if (!readSettings().editing.warnOnUnsafeOpen) return this.decide({ uri: key, event: 'open', verdict: 'disabled', match });
     this.warned.add(key);
     const name = path.basename(match.transcriptPath);
     const who = match.title && match.title !== name ? ` ("${match.title}")` : '';
@@ -108,7 +104,7 @@ export class UnsafeOpenGuard extends Disposable {
     const key = document.uri.toString();
     const match = this.transcriptOf(document);
     if (!match) return;
-    if (!warnOnUnsafeOpenEnabled()) return this.decide({ uri: key, event: 'save', verdict: 'disabled', match });
+    if (!readSettings().editing.warnOnUnsafeOpen) return this.decide({ uri: key, event: 'save', verdict: 'disabled', match });
     this.decide({ uri: key, event: 'save', verdict: 'warned', match });
     // Not through event.waitUntil: holding the save up would not make it safe, and a lock
     // taken here could not be released if VS Code's write then failed.

@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import {
   AlertTracker,
   VerdictTracker,
-  agentsFromSetting,
   allLockViews,
   describeVerdictChange,
   isAutoClearable,
   lockEntries,
   summarizeStatus,
-  thresholdsFromSetting,
 } from '../../src/extension/lockStatus';
 import { SessionsTreeModel } from '../../src/extension/treeModel';
 import { agent, lockView, session, snapshot } from './snapshots';
@@ -88,22 +86,6 @@ test('allLockViews finds session, orphan and store locks whatever the filters', 
   ]);
   assert.deepEqual(allLockViews(snap).map((v) => v.pid), [3, 2, 1]);
   assert.deepEqual(allLockViews(undefined), []);
-});
-
-test('threshold settings are seconds with minimums, and error never falls below warn', () => {
-  const defaults = { warnMs: 60_000, errorMs: 300_000 };
-  assert.deepEqual(thresholdsFromSetting(undefined, defaults), defaults);
-  assert.deepEqual(thresholdsFromSetting({ warn: 30, error: 120 }, defaults), { warnMs: 30_000, errorMs: 120_000 });
-  assert.deepEqual(thresholdsFromSetting({ warn: 0, error: -5 }, defaults), { warnMs: 5_000, errorMs: 5_000 });
-  assert.deepEqual(thresholdsFromSetting({ warn: 200, error: 100 }, defaults), { warnMs: 200_000, errorMs: 200_000 });
-  assert.deepEqual(thresholdsFromSetting({ warn: 'abc', error: null }, defaults), defaults);
-  assert.deepEqual(thresholdsFromSetting('garbage', defaults), defaults);
-});
-
-test('agent setting: strings only, trimmed, deduplicated; empty means all', () => {
-  assert.deepEqual(agentsFromSetting([' main ', 'work', 'main', 3, '']), ['main', 'work']);
-  assert.equal(agentsFromSetting([]), undefined);
-  assert.equal(agentsFromSetting('main'), undefined);
 });
 
 test('verdict changes: new, changed level, new identity, gone', () => {
