@@ -19,6 +19,8 @@ import {
 import { LEVEL_PRESENTATION, formatBytes } from './lockPresentation';
 import { Disposable } from './dispose';
 import type { SessionsState } from './sessionsState';
+import { createCommand, pathFromArgument } from './commands';
+import { withCancellableProgress } from './progress';
 import { SECTION, readSettings } from './settings';
 import type { TreeNode } from './treeModel';
 
@@ -53,7 +55,7 @@ export class CompactCommand extends Disposable {
   ) {
     super();
     this._register(
-      vscode.commands.registerCommand('openclawSessions.compactSession', (arg?: unknown, options?: CompactCommandOptions) => this.run(arg, options)),
+      createCommand({ log }, 'compactSession', vscode.l10n.t('Compact Session'), (arg?: unknown, options?: CompactCommandOptions) => this.run(arg, options)),
     );
   }
 
@@ -73,10 +75,10 @@ export class CompactCommand extends Disposable {
     if (arg && typeof arg === 'object' && 'kind' in arg && (arg as TreeNode).kind === 'session') {
       return (arg as Extract<TreeNode, { kind: 'session' }>).session;
     }
-    if (arg instanceof vscode.Uri) arg = arg.path;
-    if (typeof arg === 'string') {
-      const found = this.state.model.findSession(arg);
-      if (!found) void vscode.window.showErrorMessage(`No OpenClaw session matches "${arg}".`);
+    const named = pathFromArgument(arg);
+    if (named !== undefined) {
+      const found = this.state.model.findSession(named);
+      if (!found) void vscode.window.showErrorMessage(`No OpenClaw session matches "${named}".`);
       return found;
     }
     const sessions = (this.state.snapshot?.agents ?? []).flatMap((agent) => agent.sessions.filter((s) => s.transcriptExists));
@@ -147,37 +149,27 @@ export class CompactCommand extends Disposable {
     const transcriptPath = session.transcriptPath;
     this.log.info(`compact (trim to ${maxLines} lines): ${transcriptPath}`);
     try {
-      const trim = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Compacting "${session.title}"`, cancellable: true },
-        async (progress, token) => {
-          const controller = new AbortController();
-          const subscription = token.onCancellationRequested(() => controller.abort());
-          let lastPercent = 0;
-          try {
-            return await trimTranscript({
-              transcriptPath,
-              maxLines,
-              onStep: (step) => this.trimSteps.onStep?.(step, transcriptPath),
-              // The same patience as a save from the editor: both wait for the gateway's turn.
-              timeoutMs: readSettings().editing.lockTimeoutMs,
-              signal: controller.signal,
-              onProgress: (p) => {
-                if (p.message) progress.report({ message: p.message });
-                else if (p.bytesTotal > 0) {
-                  const percent = Math.floor((p.bytesDone / p.bytesTotal) * 100);
-                  if (percent !== lastPercent) {
-                    progress.report({ message: `${p.phase} ${percent}%` });
-                    lastPercent = percent;
-                  }
-                }
-              },
-            });
-          } finally {
-            subscription.dispose();
-          }
-        },
-      );
-      await this.state.refresh().catch(() => undefined);
+      let lastPercent = 0;
+      const trim = await withCancellableProgress(`Compacting "${session.title}"`, (report, signal) =>
+        trimTranscript({
+          transcriptPath,
+          maxLines,
+          onStep: (step) => this.trimSteps.onStep?.(step, transcriptPath),
+          // The same patience as a save from the editor: both wait for the gateway's turn.
+          timeoutMs: readSettings().editing.lockTimeoutMs,
+          signal,
+          onProgress: (p) => {
+            if (p.message) report(p.message);
+            else if (p.bytesTotal > 0) {
+              const percent = Math.floor((p.bytesDone / p.bytesTotal) * 100);
+              if (percent !== lastPercent) {
+                report(`${p.phase} ${percent}%`);
+                lastPercent = percent;
+              }
+            }
+          },
+        }));
+      await this.state.refreshQuietly();
       for (const leftover of trim.removedLeftovers) this.log.info(`removed a leftover of a crashed run: ${leftover}`);
       if (!trim.compacted) {
         const message = `"${session.title}" has ${formatCount(trim.linesBefore)} lines, no more than ${maxLines}: nothing to trim.`;
@@ -198,7 +190,7 @@ export class CompactCommand extends Disposable {
       this.log.warn(message);
       if (cancelled) void vscode.window.showInformationMessage(message);
       else void vscode.window.showErrorMessage(message);
-      await this.state.refresh().catch(() => undefined);
+      await this.state.refreshQuietly();
       return { outcome: cancelled ? 'cancelled' : 'failed', method: 'trim', message, session };
     }
   }
@@ -213,24 +205,15 @@ export class CompactCommand extends Disposable {
     if (!session.key) return fail(`"${session.title}" is not in sessions.json, so OpenClaw cannot compact it by key; use Trim locally instead.`);
     const key = session.key;
     try {
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `OpenClaw is compacting "${session.title}"`, cancellable: true },
-        async (progress, token) => {
-          const controller = new AbortController();
-          const subscription = token.onCancellationRequested(() => controller.abort());
-          try {
-            progress.report({ message: 'checking the gateway' });
-            const gateway = await getGatewayStatus(cliPath, { signal: controller.signal });
-            if (!gateway.reachable) throw new OpenClawCliError('GATEWAY_UNREACHABLE', `OpenClaw's gateway does not answer: ${gateway.problem ?? 'unknown reason'}. Start it, or use Trim locally.`);
-            progress.report({ message: 'summarizing (this can take a while)' });
-            this.log.info(`compact (openclaw): ${cliPath} sessions compact ${key}${session.agentId !== 'main' ? ` --agent ${session.agentId}` : ''}`);
-            return await compactWithOpenClaw({ cliPath, key, agentId: session.agentId, signal: controller.signal });
-          } finally {
-            subscription.dispose();
-          }
-        },
-      );
-      await this.state.refresh().catch(() => undefined);
+      const result = await withCancellableProgress(`OpenClaw is compacting "${session.title}"`, async (report, signal) => {
+        report('checking the gateway');
+        const gateway = await getGatewayStatus(cliPath, { signal });
+        if (!gateway.reachable) throw new OpenClawCliError('GATEWAY_UNREACHABLE', `OpenClaw's gateway does not answer: ${gateway.problem ?? 'unknown reason'}. Start it, or use Trim locally.`);
+        report('summarizing (this can take a while)');
+        this.log.info(`compact (openclaw): ${cliPath} sessions compact ${key}${session.agentId !== 'main' ? ` --agent ${session.agentId}` : ''}`);
+        return compactWithOpenClaw({ cliPath, key, agentId: session.agentId, signal });
+      });
+      await this.state.refreshQuietly();
       const tokens = result.tokensBefore !== undefined || result.tokensAfter !== undefined ? `: ${formatCount(result.tokensBefore)} → ${formatCount(result.tokensAfter)} tokens` : '';
       const message = result.compacted === false ? `OpenClaw did not compact "${session.title}"${tokens}.` : `OpenClaw compacted "${session.title}"${tokens}.`;
       this.log.info(message);

@@ -8,6 +8,7 @@
 // are command links in its text, and "Dismiss" ends it by hand.
 import * as vscode from 'vscode';
 import { removeStaleLock } from '../lock';
+import { createCommand } from './commands';
 import { Disposable, toDisposable } from './dispose';
 import { removalLogLine } from './lockExplain';
 import { createdAtMs, formatClockTime } from './clockTime';
@@ -26,8 +27,10 @@ import type { LockCommands } from './lockCommands';
 
 /** More alerts than this at once become one summary notification. */
 const MAX_SEPARATE_ALERTS = 3;
-export const DISMISS_ALERT_COMMAND = 'openclawSessions.dismissLockAlert';
-export const REVEAL_LOCK_COMMAND = 'openclawSessions.revealLock';
+const DISMISS_ALERT_ID = 'dismissLockAlert';
+const REVEAL_LOCK_ID = 'revealLock';
+export const DISMISS_ALERT_COMMAND = `openclawSessions.${DISMISS_ALERT_ID}`;
+export const REVEAL_LOCK_COMMAND = `openclawSessions.${REVEAL_LOCK_ID}`;
 const SUMMARY_KEY = 'summary';
 
 export interface AlertLink {
@@ -73,8 +76,8 @@ export class LockAlerts extends Disposable {
       }),
     );
     this._register(state.onDidTick(() => this.announce()));
-    this._register(vscode.commands.registerCommand(DISMISS_ALERT_COMMAND, (key: unknown) => this.close(String(key), 'dismissed')));
-    this._register(vscode.commands.registerCommand(REVEAL_LOCK_COMMAND, (lockPath: unknown) => this.commands.revealLockNode(String(lockPath))));
+    this._register(createCommand({ log }, DISMISS_ALERT_ID, vscode.l10n.t('Dismiss Lock Alert'), (key: unknown) => this.close(String(key), 'dismissed')));
+    this._register(createCommand({ log }, REVEAL_LOCK_ID, vscode.l10n.t('Show Lock'), (lockPath: unknown) => this.commands.revealLockNode(String(lockPath))));
     this._register(toDisposable(() => {
       for (const key of [...this.open.keys()]) this.close(key, 'disposed');
     }));
@@ -117,7 +120,7 @@ export class LockAlerts extends Disposable {
               this.log.error(`auto: failed ${view.lockPath}: ${error instanceof Error ? error.message : String(error)}`);
             }
           }
-          if (removedAny) await this.state.refresh().catch(() => undefined);
+          if (removedAny) await this.state.refreshQuietly();
         });
       }
     }

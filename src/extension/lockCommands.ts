@@ -19,6 +19,7 @@ import { describeLock, lockDetailsText, lockMoment } from './lockPresentation';
 import { allLockViews, lockEntries } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 import type { SessionsView } from './sessionsView';
+import { createCommand, pathFromArgument } from './commands';
 import { updateUserSetting } from './settings';
 import { openTranscript } from './transcriptEditors';
 import { titleOf, type LockedNode, type SessionNode, type TreeNode } from './treeModel';
@@ -42,25 +43,28 @@ export class LockCommands extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    const register = (id: string, run: (...args: any[]) => unknown) =>
-      this._register(vscode.commands.registerCommand(`openclawSessions.${id}`, run));
-    register('refresh', () => {
+    const context = { log: this.log };
+    // What changes a lock rescans after a failure, so the view shows what is on disk now.
+    const rescan = { afterFailure: () => this.state.refreshQuietly() };
+    const register = <A extends unknown[]>(id: string, what: string, run: (...args: A) => unknown, options = {}) =>
+      this._register(createCommand(context, id, what, run, options));
+    register('refresh', vscode.l10n.t('Refresh'), () => {
       this.log.info('refresh requested');
       return this.state.refresh();
     });
-    register('clearStaleLock', (arg?: unknown) => this.reportingFailure('clear', () => this.clearStaleLock(arg)));
-    register('forceReleaseLock', (arg?: unknown) => this.reportingFailure('force', () => this.forceReleaseLock(arg)));
-    register('clearAllStaleLocks', () => this.reportingFailure('clear-all', () => this.clearAllStaleLocks()));
-    register('openSession', (arg?: unknown) => this.openSession(arg));
-    register('revealLockFile', (arg?: unknown) => this.revealLockFile(arg));
-    register('copyLockDetails', (arg?: unknown) => this.copyLockDetails(arg));
-    register('showLog', () => this.log.show());
-    register('openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:openclaw-session-locks.openclaw-session-locks`));
-    register('showLockedOnly', () => this.state.setLockedOnly(true));
-    register('showAllSessions', () => this.state.setLockedOnly(false));
-    register('showMoreSessions', (agentId?: unknown) => typeof agentId === 'string' && this.state.showMoreSessions(agentId));
-    register('revealWorstLock', () => this.revealWorstLock());
-    register('pickStateDir', () => this.pickStateDir());
+    register('clearStaleLock', vscode.l10n.t('Clear Stale Lock'), (arg?: unknown) => this.clearStaleLock(arg), rescan);
+    register('forceReleaseLock', vscode.l10n.t('Force Release Lock'), (arg?: unknown) => this.forceReleaseLock(arg), rescan);
+    register('clearAllStaleLocks', vscode.l10n.t('Clear All Stale Locks'), () => this.clearAllStaleLocks(), rescan);
+    register('openSession', vscode.l10n.t('Open Session'), (arg?: unknown) => this.openSession(arg));
+    register('revealLockFile', vscode.l10n.t('Reveal Lock File'), (arg?: unknown) => this.revealLockFile(arg));
+    register('copyLockDetails', vscode.l10n.t('Copy Lock Details'), (arg?: unknown) => this.copyLockDetails(arg));
+    register('showLog', vscode.l10n.t('Show Log'), () => this.log.show());
+    register('openSettings', vscode.l10n.t('Open Settings'), () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:openclaw-session-locks.openclaw-session-locks`));
+    register('showLockedOnly', vscode.l10n.t('Show Locked Only'), () => this.state.setLockedOnly(true));
+    register('showAllSessions', vscode.l10n.t('Show All Sessions'), () => this.state.setLockedOnly(false));
+    register('showMoreSessions', vscode.l10n.t('Show More Sessions'), (agentId?: unknown) => typeof agentId === 'string' && this.state.showMoreSessions(agentId));
+    register('revealWorstLock', vscode.l10n.t('Show Worst Lock'), () => this.revealWorstLock());
+    register('pickStateDir', vscode.l10n.t('Pick State Dir'), () => this.pickStateDir());
     this._register(
       vscode.workspace.registerTextDocumentContentProvider(LOCK_SCHEME, {
         provideTextDocumentContent: async (uri) => {
@@ -72,19 +76,6 @@ export class LockCommands extends Disposable {
     );
   }
 
-  /** An I/O failure in the lock core becomes a clear message and a log line, not a stack. */
-  private async reportingFailure<T>(what: string, run: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await run();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.log.error(`${what}: failed: ${message}`);
-      void vscode.window.showErrorMessage(vscode.l10n.t('OpenClaw: the lock could not be cleared: {0}', message));
-      await this.state.refresh().catch(() => undefined);
-      return undefined;
-    }
-  }
-
   // ---------------------------------------------------------------- targets
 
   private targetFrom(arg: unknown): LockTarget | undefined {
@@ -93,14 +84,14 @@ export class LockCommands extends Disposable {
       if (node.kind === 'session' || node.kind === 'lock') return { lockPath: node.lock.lockPath, title: titleOf(node), node };
       return undefined;
     }
-    if (arg instanceof vscode.Uri) arg = arg.fsPath;
-    if (typeof arg === 'string') {
+    const named = pathFromArgument(arg);
+    if (named !== undefined) {
       const tree = this.state.tree;
-      const node = tree.nodeForLockPath(arg) ?? tree.nodeForTranscript(arg);
+      const node = tree.nodeForLockPath(named) ?? tree.nodeForTranscript(named);
       if (node) return { lockPath: node.lock.lockPath, title: titleOf(node), node };
-      const session = this.state.model.findSession(arg);
+      const session = this.state.model.findSession(named);
       if (session) return { lockPath: session.lockPath, title: session.title };
-      if (arg.endsWith('.lock')) return { lockPath: arg, title: arg.split(/[\\/]/).pop()!.replace(/\.lock$/, '') };
+      if (named.endsWith('.lock')) return { lockPath: named, title: named.split(/[\\/]/).pop()!.replace(/\.lock$/, '') };
     }
     return undefined;
   }
@@ -270,9 +261,9 @@ export class LockCommands extends Disposable {
 
   private async sessionTarget(arg: unknown): Promise<SessionNode | { transcriptPath: string; title: string } | undefined> {
     if (arg && typeof arg === 'object' && 'kind' in arg && (arg as TreeNode).kind === 'session') return arg as SessionNode;
-    if (arg instanceof vscode.Uri) arg = arg.fsPath;
-    if (typeof arg === 'string') {
-      const session = this.state.model.findSession(arg);
+    const named = pathFromArgument(arg);
+    if (named !== undefined) {
+      const session = this.state.model.findSession(named);
       if (session) return { transcriptPath: session.transcriptPath, title: session.title };
       return undefined;
     }

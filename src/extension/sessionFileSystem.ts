@@ -10,6 +10,7 @@ import { inspectLock, lockPathFor } from '../lock';
 import { foreignActivityWarning, isTranscriptError, readTranscriptSnapshot, safeSaveTranscript, TranscriptError, type TranscriptSnapshot } from '../sessions';
 import { Disposable, toDisposable } from './dispose';
 import type { SessionsState } from './sessionsState';
+import { withCancellableProgress } from './progress';
 import { readSettings } from './settings';
 
 export const SESSION_SCHEME = 'openclaw-session';
@@ -166,29 +167,19 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
 
     const { lockTimeoutMs } = readSettings().editing;
     try {
-      const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Saving ${path.basename(transcriptPath)}`, cancellable: true },
-        async (progress, token) => {
-          const controller = new AbortController();
-          const subscription = token.onCancellationRequested(() => controller.abort());
-          try {
-            return await safeSaveTranscript({
-              transcriptPath,
-              content,
-              expected,
-              timeoutMs: lockTimeoutMs,
-              signal: controller.signal,
-              beforeCommit: () => this.saveSteps.beforeCommit?.(transcriptPath),
-              onWait: (info) => {
-                progress.report({ message: info.message });
-                this.log.info(`save of ${transcriptPath}: ${info.message}`);
-              },
-            });
-          } finally {
-            subscription.dispose();
-          }
-        },
-      );
+      const result = await withCancellableProgress(`Saving ${path.basename(transcriptPath)}`, (report, signal) =>
+        safeSaveTranscript({
+          transcriptPath,
+          content,
+          expected,
+          timeoutMs: lockTimeoutMs,
+          signal,
+          beforeCommit: () => this.saveSteps.beforeCommit?.(transcriptPath),
+          onWait: (info) => {
+            report(info.message);
+            this.log.info(`save of ${transcriptPath}: ${info.message}`);
+          },
+        }));
       this.snapshots.set(transcriptPath, { size: result.size, mtimeMs: result.mtimeMs, sha256: result.sha256 });
       for (const leftover of result.removedLeftovers) this.log.info(`removed a leftover temp file of a crashed save or compaction: ${leftover}`);
       this.log.info(`saved ${transcriptPath} under the session write lock (${result.size} bytes)`);

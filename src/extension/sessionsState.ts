@@ -70,6 +70,14 @@ export class SessionsState extends Disposable {
     return this.track(this.model.refresh());
   }
 
+  /**
+   * A rescan after an action (a removal, a compaction): its failure is logged, never thrown,
+   * since the action itself already succeeded or failed on its own terms.
+   */
+  async refreshQuietly(): Promise<void> {
+    await this.refresh().catch((error: unknown) => this.log.warn(`rescan failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
   /** Resolves once every scan asked for so far has been applied. */
   async whenIdle(): Promise<void> {
     let seen: Promise<unknown> | undefined;
