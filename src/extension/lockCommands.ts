@@ -158,7 +158,7 @@ export class LockCommands extends Disposable {
           'The lock of "{0}" is held by a live process: {1}. It is not stale, so it was not removed{2}.',
           title,
           describeHolder(inspection),
-          inspection.reasons.length > 0 ? ` (reported: ${explainReasons(inspection)})` : '',
+          inspection.reasons.length > 0 ? ` (reported: ${explainReasons(inspection, vscode.l10n.t)})` : '',
         );
     }
     this.log.info(`clear: refused ${target.lockPath} state=${inspection.state} reasons=${inspection.reasons.join(',') || 'none'}`);

@@ -1,34 +1,13 @@
 // Words for what the lock core decided: why a lock is stale, why it was kept, what a forced
 // release means. Pure, so the messages are tested with node --test.
-import type { LockInspection, RemoveResult, StaleReason } from '../lock/types';
+import type { LockInspection, RemoveResult } from '../lock/types';
+import { explainReasons as explainLockReasons, untranslated, type Translate } from '../wording/locks';
 import { describeNestedHolder } from '../lock/nested-holders';
 import { clip, formatDuration } from './lockPresentation';
 
-/** OpenClaw's reason word, then what it means for this lock. */
-export function explainReason(reason: StaleReason, inspection: LockInspection): string {
-  const pid = inspection.payload?.pid;
-  switch (reason) {
-    case 'dead-pid':
-      return `dead-pid (pid ${String(pid)} is not running)`;
-    case 'recycled-pid':
-      return `recycled-pid (pid ${String(pid)} now belongs to another process)`;
-    case 'missing-pid':
-      return 'missing-pid (the payload names no valid pid)';
-    case 'invalid-createdAt':
-      return 'invalid-createdAt (the payload has no valid creation time)';
-    case 'non-openclaw-owner':
-      return `non-openclaw-owner (pid ${String(pid)} is not an OpenClaw process)`;
-    case 'too-old':
-      return `too-old (created ${inspection.ageMs === undefined ? 'long' : formatDuration(inspection.ageMs)} ago)`;
-    case 'hold-exceeded':
-      return `hold-exceeded (held past its maxHoldMs of ${String(inspection.maxHoldMs)} ms)`;
-    case 'orphan-self-pid':
-      return 'orphan-self-pid (names this process, which holds no such lock)';
-  }
-}
-
-export function explainReasons(inspection: LockInspection): string {
-  return inspection.reasons.length === 0 ? 'no stale reason' : inspection.reasons.map((r) => explainReason(r, inspection)).join('; ');
+/** OpenClaw's reason words, each with what it means for this lock, in the shared wording. */
+export function explainReasons(inspection: LockInspection, t: Translate = untranslated): string {
+  return explainLockReasons(inspection, t);
 }
 
 /** "pid 4242 (openclaw gateway), alive, held 3m 05s". */

@@ -2,7 +2,7 @@
 // no disk): the tree, the status bar and the notifications share it, and node --test
 // covers it.
 import type { LockLevel, LockThresholds, LockView, SessionInfo, Severity } from '../sessions/types';
-import { lockLevel } from '../sessions/levels';
+import { levelSeverity, lockLevel } from '../sessions/levels';
 import * as wording from '../wording/format';
 
 export interface LevelPresentation {
@@ -41,22 +41,6 @@ export function levelRank(level: LockLevel): number {
   return LEVEL_RANK[level];
 }
 
-export function severityOfLevel(level: LockLevel): Severity {
-  switch (level) {
-    case 'free':
-      return 'none';
-    case 'initialising':
-    case 'held':
-      return 'info';
-    case 'held-long':
-    case 'suspect':
-    case 'unreadable':
-      return 'warning';
-    case 'held-too-long':
-    case 'stale':
-      return 'error';
-  }
-}
 
 const LIVE_LEVELS: ReadonlySet<LockLevel> = new Set(['held', 'held-long', 'held-too-long']);
 
@@ -86,7 +70,7 @@ export function lockMoment(view: LockView, thresholds: LockThresholds, scannedAt
     const ticked = lockLevel({ ...view.inspection, ageMs }, thresholds);
     if (levelRank(ticked) > levelRank(level)) level = ticked;
   }
-  const severity = level === view.level ? view.severity : severityOfLevel(level);
+  const severity = level === view.level ? view.severity : levelSeverity(level);
   return { level, severity, ageMs };
 }
 

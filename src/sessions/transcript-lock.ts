@@ -3,6 +3,7 @@
 import { acquireSessionWriteLock, inspectLock } from '../lock';
 import type { AcquireOptions, LockInspection, SessionWriteLock } from '../lock/types';
 import { TranscriptError } from './transcript-errors';
+import { holderName } from '../wording/locks';
 
 export interface LockWaitInfo {
   waitedMs: number;
@@ -19,36 +20,11 @@ export interface TranscriptLockOptions {
   lockOptions?: Partial<Omit<AcquireOptions, 'sessionFile' | 'timeoutMs' | 'signal' | 'onWait'>>;
 }
 
-/** "pid 4242 (openclaw gateway)", or what is known about a holder without a pid. */
-export function describeHolder(holder: LockInspection | undefined): string {
-  if (!holder) return 'another process';
-  const pid = holder.owner?.pid ?? holder.payload?.pid;
-  if (typeof pid !== 'number') {
-    return holder.state === 'initialising' ? 'a process that is just taking the lock' : 'an unknown process';
-  }
-  const command = shortCommand(holder.owner?.commandLine);
-  const dead = holder.owner && !holder.owner.alive ? ', not running' : '';
-  return command ? `pid ${pid} (${command}${dead})` : `pid ${pid}${dead ? ' (not running)' : ''}`;
-}
+/** "pid 4242 (openclaw gateway)": the shared wording's holder name. */
+export const describeHolder = holderName;
 
 export function formatWaitMessage(waitedMs: number, holder: LockInspection | undefined): string {
   return `waiting for ${describeHolder(holder)}, ${Math.round(waitedMs / 1000)} s`;
-}
-
-function shortCommand(commandLine: string | undefined): string | undefined {
-  if (!commandLine) return undefined;
-  const words = commandLine.trim().split(/\s+/);
-  const program = (words[0] ?? '').split('/').pop() ?? '';
-  // `node /usr/lib/node_modules/openclaw/dist/index.js gateway` reads better as `openclaw gateway`.
-  const script = words.slice(1).find((w) => !w.startsWith('-'));
-  const named = /^node(js)?$/.test(program) && script ? script.split('/').filter((p) => p && !/^(dist|bin|index\.m?js)$/.test(p)).pop() : program;
-  const args = words.slice(/^node(js)?$/.test(program) ? 2 : 1);
-  const firstFlag = args.findIndex((w) => w.startsWith('-'));
-  const leading = (firstFlag === -1 ? args : args.slice(0, firstFlag)).filter((w) => !w.includes('/'));
-  // A launcher that passes its own name on (`openclaw … openclaw gateway`) would read "openclaw openclaw gateway".
-  const rest = (leading[0] === (named ?? program) ? leading.slice(1) : leading).slice(0, 2);
-  const text = [named ?? program, ...rest].join(' ').trim();
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** Takes the lock or throws a TranscriptError (LOCK_TIMEOUT naming the holder, ABORTED, ...). */

@@ -311,7 +311,7 @@ describe('openclaw-locks clear-stale', () => {
     }
     const long = blocks.find((b) => b.lockPath === fx.paths.longLock)!;
     assert.match(long.head, /^main  agent:main:long$/);
-    assert.match(long.body, new RegExp(`^held by live pid ${fx.holder.pid} for 4\\dm \\d\\ds; too-old: older than OpenClaw's stale age of 30 min `));
+    assert.match(long.body, new RegExp(`^held by live pid ${fx.holder.pid} for 4\\dm \\d\\ds; too-old: created 4\\dm \\d\\ds ago, older than OpenClaw's stale age `));
     assert.equal(long.command, `openclaw-locks clear-stale --force ${fx.paths.longLock} --pid ${fx.holder.pid}`);
     assert.equal(blocks.find((b) => b.lockPath === fx.paths.liveLock)!.command, undefined, 'a healthy lock gets no force command');
     assert.match(blocks.find((b) => b.lockPath === fx.paths.initLock)!.body, /being written right now/);

@@ -11,7 +11,7 @@ function result(removed: boolean, spec: Parameters<typeof lockView>[1], keptBeca
 
 test('a removal says what was removed and why, in OpenClaw\'s words', () => {
   const report = describeRemoval('main', result(true, { level: 'stale', pid: 4242, reasons: ['dead-pid'] }));
-  assert.deepEqual(report, { removed: true, message: 'Removed the lock of "main": dead-pid (pid 4242 is not running).' });
+  assert.deepEqual(report, { removed: true, message: 'Removed the lock of "main": dead-pid: pid 4242 is not running.' });
   const kept = describeRemoval('main', result(false, { level: 'held', pid: 1 }, 'the owner (pid 1) is alive'));
   assert.deepEqual(kept, { removed: false, message: 'Kept the lock of "main": the owner (pid 1) is alive.' });
 });
@@ -25,9 +25,10 @@ test('every stale reason is explained', () => {
     reasons: ['dead-pid', 'recycled-pid', 'missing-pid', 'invalid-createdAt', 'non-openclaw-owner', 'too-old', 'hold-exceeded', 'orphan-self-pid'],
   });
   const text = explainReasons(view.inspection);
-  for (const reason of view.reasons) assert.ok(text.includes(`${reason} (`), reason);
-  assert.ok(text.includes('maxHoldMs of 300000 ms'));
-  assert.ok(text.includes('created 1h 00m ago'));
+  for (const reason of view.reasons) assert.ok(text.includes(`${reason}: `), reason);
+  assert.ok(text.includes('maxHoldMs of 5m 00s'), text);
+  assert.ok(text.includes('created 1h 00m ago'), text);
+  assert.doesNotMatch(text, /\(/, 'no brackets inside brackets when a caller wraps it');
 });
 
 test('the force-release confirmation names pid, command line and age', () => {

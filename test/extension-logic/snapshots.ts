@@ -2,7 +2,7 @@
 // model's output, without touching the disk.
 import type { LockInspection, StaleReason } from '../../src/lock/types';
 import type { AgentInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot } from '../../src/sessions/types';
-import { severityOfLevel } from '../../src/extension/lockPresentation';
+import { levelSeverity } from '../../src/sessions/levels';
 
 let nextIno = 1000;
 
@@ -50,7 +50,7 @@ export function lockView(lockPath: string, spec: LockSpec): LockView {
   return {
     lockPath,
     level: spec.level,
-    severity: severityOfLevel(spec.level),
+    severity: levelSeverity(spec.level),
     inspection,
     reasons: spec.reasons ?? [],
     pid: spec.pid,

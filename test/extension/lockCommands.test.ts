@@ -61,7 +61,7 @@ suite('Lock commands (real VS Code)', function () {
     const result = (await vscode.commands.executeCommand('openclawSessions.clearStaleLock', row)) as LockCommandResult;
     assert.equal(result.action, 'removed', result.message);
     assert.equal(fs.existsSync(dead.lockPath), false, 'the lock file is gone');
-    assert.deepEqual(info.messages, [`Removed the lock of "Dead holder": dead-pid (pid ${dead.pid} is not running).`]);
+    assert.deepEqual(info.messages, [`Removed the lock of "Dead holder": dead-pid: pid ${dead.pid} is not running.`]);
     await waitFor(() => rowFor(ext, scene.session('agent:main:dead').transcriptPath).lock.level === 'free', 'the row to turn free');
   });
 
