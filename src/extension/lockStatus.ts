@@ -1,5 +1,6 @@
 // The decisions behind the status bar, the notifications and auto-clear.
 // Pure (no `vscode`, no disk), so node --test covers every rule.
+import { allLocks } from '../sessions/find';
 import type { LockThresholds, LockView, SessionsSnapshot } from '../sessions/types';
 import type { StaleReason } from '../lock/types';
 import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMoment } from './lockPresentation';
@@ -11,14 +12,19 @@ export interface LockEntry {
   moment: LockMoment;
 }
 
-/** Every lock in the model, with its level right now, worst first. */
+/**
+ * Every lock file in the model, once (two rows that share one lock file, such as a session and
+ * its topic, are one lock), with its level right now, worst first.
+ */
 export function lockEntries(model: SessionsTreeModel, thresholds: LockThresholds, now: number): LockEntry[] {
   const scannedAt = model.snapshot?.scannedAt ?? now;
-  const entries = model.lockedNodes().map((node) => ({
-    node,
-    title: titleOf(node),
-    moment: lockMoment(node.lock, thresholds, scannedAt, now),
-  }));
+  const seen = new Set<string>();
+  const entries: LockEntry[] = [];
+  for (const node of model.lockedNodes()) {
+    if (seen.has(node.lock.lockPath)) continue;
+    seen.add(node.lock.lockPath);
+    entries.push({ node, title: titleOf(node), moment: lockMoment(node.lock, thresholds, scannedAt, now) });
+  }
   entries.sort((a, b) => levelRank(b.moment.level) - levelRank(a.moment.level) || (b.moment.ageMs ?? 0) - (a.moment.ageMs ?? 0));
   return entries;
 }
@@ -129,15 +135,9 @@ export function isAutoClearable(view: LockView): boolean {
   );
 }
 
-/** Every lock in a snapshot, lock rows included, whatever the view's filters. */
+/** Every lock file in a snapshot, once each, whatever the view's filters: the session model's list. */
 export function allLockViews(snapshot: SessionsSnapshot | undefined): LockView[] {
-  const views: LockView[] = [];
-  for (const agent of snapshot?.agents ?? []) {
-    if (agent.storeLock && agent.storeLock.level !== 'free') views.push(agent.storeLock);
-    for (const orphan of agent.orphanLocks) if (orphan.level !== 'free') views.push(orphan);
-    for (const session of agent.sessions) if (session.lock.level !== 'free') views.push(session.lock);
-  }
-  return views;
+  return snapshot ? allLocks(snapshot).map((entry) => entry.view) : [];
 }
 
 /** A verdict change worth a log line: a lock appeared, changed level, or went away. */

@@ -48,18 +48,15 @@ export interface LockEntry {
   kind: 'session' | 'orphan' | 'store';
 }
 
-/** Every lock file in the snapshot, once each, in agent order. */
+/** Every lock file in the snapshot (any level but free), once each, in agent order: the one list. */
 export function allLocks(snapshot: SessionsSnapshot): LockEntry[] {
   const entries: LockEntry[] = [];
   for (const agent of snapshot.agents) {
-    const seen = new Set<string>();
-    for (const session of agent.sessions) {
-      if (session.lock.level === 'free' || seen.has(session.lockPath)) continue;
-      seen.add(session.lockPath);
-      entries.push({ agent, view: session.lock, session, kind: 'session' });
+    for (const view of agentLocks(agent)) {
+      const session = agent.sessions.find((s) => s.lockPath === view.lockPath);
+      const kind = session ? 'session' : view === agent.storeLock ? 'store' : 'orphan';
+      entries.push({ agent, view, ...(session ? { session } : {}), kind });
     }
-    for (const view of agent.orphanLocks) entries.push({ agent, view, kind: 'orphan' });
-    if (agent.storeLock) entries.push({ agent, view: agent.storeLock, kind: 'store' });
   }
   return entries;
 }

@@ -396,16 +396,18 @@ export async function updateAgentLocks(agent: AgentInfo, lockNames: ReadonlySet<
 }
 
 /** Every lock view of an agent: session locks (once each), orphans and the store lock. */
+/**
+ * An agent's lock files (any level but free), once each: a lock two sessions share (a session
+ * and its topic) is one lock; then orphan locks and `sessions.json.lock`.
+ */
 export function agentLocks(agent: AgentInfo): LockView[] {
   const seen = new Set<string>();
   const locks: LockView[] = [];
-  for (const session of agent.sessions) {
-    if (session.lock.level === 'free' || seen.has(session.lockPath)) continue;
-    seen.add(session.lockPath);
-    locks.push(session.lock);
+  for (const view of [...agent.sessions.map((s) => s.lock), ...agent.orphanLocks, ...(agent.storeLock ? [agent.storeLock] : [])]) {
+    if (view.level === 'free' || seen.has(view.lockPath)) continue;
+    seen.add(view.lockPath);
+    locks.push(view);
   }
-  locks.push(...agent.orphanLocks);
-  if (agent.storeLock) locks.push(agent.storeLock);
   return locks;
 }
 

@@ -84,8 +84,20 @@ test('allLockViews finds session, orphan and store locks whatever the filters', 
       storeLock: lockView('/sessions.json.lock', { level: 'held', pid: 3 }),
     }),
   ]);
-  assert.deepEqual(allLockViews(snap).map((v) => v.pid), [3, 2, 1]);
+  assert.deepEqual(allLockViews(snap).map((v) => v.pid), [1, 2, 3], 'sessions, orphans, then sessions.json.lock');
   assert.deepEqual(allLockViews(undefined), []);
+});
+
+test('a lock file two sessions share (a session and its topic) is one lock: once in every list and the badge', () => {
+  const a = session('main', 'a', { level: 'stale', pid: 7, reasons: ['dead-pid'] });
+  const topic = { ...session('main', 'a-topic-1'), lockPath: a.lockPath, lock: a.lock, title: 'topic' };
+  const snap = snapshot([agent('main', [a, topic])]);
+  assert.deepEqual(allLockViews(snap).map((v) => v.lockPath), [a.lockPath]);
+  const tree = new SessionsTreeModel(snap);
+  assert.equal(tree.lockedNodes().length, 2, 'both rows show the lock');
+  const entries = lockEntries(tree, thresholds, 0);
+  assert.equal(entries.length, 1);
+  assert.equal(summarizeStatus(entries).count, 1, 'the badge counts lock files, not rows');
 });
 
 test('verdict changes: new, changed level, new identity, gone', () => {
