@@ -3,18 +3,9 @@
 // the gateway for a model compaction through the `openclaw` CLI. Same code as the editor.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import {
-  compactWithOpenClaw,
-  DEFAULT_MAX_LINES,
-  findOpenClawCli,
-  getGatewayStatus,
-  OpenClawCliError,
-  scanStateDir,
-  TranscriptError,
-  trimTranscript,
-  validateMaxLines,
-  type SessionInfo,
-} from '../sessions';
+import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError } from '../openclaw';
+import { scanStateDir, type SessionInfo } from '../sessions';
+import { DEFAULT_MAX_LINES, TranscriptError, trimTranscript, validateMaxLines } from '../transcripts';
 import { formatCount } from '../wording/format';
 import { resolutionProblem, resolveSession, sessionName, type Resolution } from './resolve';
 import { formatBytes } from './format';

@@ -4,18 +4,9 @@
 // write lock, so the view shows the session locked while it runs, and its new size after.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import {
-  compactWithOpenClaw,
-  findOpenClawCli,
-  getGatewayStatus,
-  OpenClawCliError,
-  TranscriptError,
-  trimTranscript,
-  type CompactStep,
-  type OpenClawCompactResult,
-  type SessionInfo,
-  type TrimResult,
-} from '../sessions';
+import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError, type OpenClawCompactResult } from '../openclaw';
+import { type SessionInfo } from '../sessions';
+import { TranscriptError, trimTranscript, type CompactStep, type TrimResult } from '../transcripts';
 import { LEVEL_PRESENTATION, formatBytes } from './lockPresentation';
 import { Disposable } from './dispose';
 import type { SessionsState } from './sessionsState';

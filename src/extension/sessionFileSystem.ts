@@ -1,13 +1,13 @@
 // The `openclaw-session:` file system: transcripts opened from the Sessions view are edited
 // through it, so that every save goes through the session write lock (the pure safe save in
-// src/sessions/transcript-save.ts). stat reports the real mtime and size, so VS Code's own
+// src/transcripts/save.ts). stat reports the real mtime and size, so VS Code's own
 // "file changed on disk" flow works; a failed save throws a FileSystemError, which keeps the
 // editor dirty with the user's text.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectLock, lockPathFor } from '../lock';
-import { foreignActivityWarning, isTranscriptError, readTranscriptSnapshot, safeSaveTranscript, TranscriptError, type TranscriptSnapshot } from '../sessions';
+import { foreignActivityWarning, isTranscriptError, readTranscriptSnapshot, safeSaveTranscript, TranscriptError, type TranscriptSnapshot } from '../transcripts';
 import { Disposable, toDisposable } from './dispose';
 import type { SessionsState } from './sessionsState';
 import { withCancellableProgress } from './progress';

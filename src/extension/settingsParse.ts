@@ -2,7 +2,7 @@
 // so the rules are tested with node --test. package.json's minimums and types advise the
 // settings editor only; a hand-edited settings.json can hold anything, so each value is
 // type-guarded here and falls back to its default.
-import { DEFAULT_MAX_LINES } from '../sessions/compact';
+import { DEFAULT_MAX_LINES } from '../transcripts/trim';
 import { thresholdsFromSeconds } from '../sessions/levels';
 import { DEFAULT_THRESHOLDS, type LockThresholds } from '../sessions/types';
 

@@ -4,7 +4,7 @@
 // their session's name on the tab, and the first invalid line marked in the Problems panel
 // while the user types, so a refused save points at the line to fix.
 import * as vscode from 'vscode';
-import { findInvalidLine } from '../sessions';
+import { findInvalidLine } from '../transcripts';
 import { Disposable } from './dispose';
 import { SESSION_SCHEME, sessionUri } from './sessionFileSystem';
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inspectLock, lockPathFor } from '../lock';
-import { describeLockHolder, foreignActivityWarning } from '../sessions';
+import { describeLockHolder, foreignActivityWarning } from '../transcripts';
 import { Disposable } from './dispose';
 import { openTranscript } from './transcriptEditors';
 import type { SessionsState } from './sessionsState';

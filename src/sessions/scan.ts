@@ -7,10 +7,10 @@ import { inspectLock, lockPathFor } from '../lock';
 import type { LockInspection } from '../lock/types';
 import { classifyEntry, isValidSessionId, STORE_FILE, STORE_LOCK_FILE } from './classify';
 import { mapLimit } from './concurrency';
-import { readGatewayInfo } from './gateway';
+import { readGatewayInfo } from '../openclaw/gateway';
 import { ageLockView, freeLockView, lockViewFrom } from './levels';
 import { sharedCommandLineLookup, type CommandLineLookup } from './processes';
-import { resolveStateDir } from './state-dir';
+import { resolveStateDir } from '../openclaw/state-dir';
 import {
   DEFAULT_THRESHOLDS,
   type AgentInfo,

@@ -1,14 +1,9 @@
 // The public contract of the session model. The extension and the CLI depend only on what
 // `src/sessions/index.ts` exports. No `vscode` import here, ever.
 import type { LockInspection, StaleReason } from '../lock/types';
+import type { GatewayInfo, Problem, StateDirResolution } from '../openclaw/types';
 
-export type StateDirSource = 'explicit' | 'env' | 'home' | 'legacy' | 'default';
-
-export interface StateDirResolution {
-  stateDir: string;
-  source: StateDirSource;
-  exists: boolean;
-}
+export type { GatewayInfo, Problem, StateDirResolution, StateDirSource } from '../openclaw/types';
 
 /** `{warn, error}` in milliseconds (settings are in seconds; convert at the edge). */
 export interface LockThresholds {
@@ -48,10 +43,6 @@ export interface LockView {
   createdAt?: string;
 }
 
-export interface Problem {
-  path: string;
-  message: string;
-}
 
 export interface SessionInfo {
   agentId: string;
@@ -103,18 +94,6 @@ export interface AgentInfo {
   problems: Problem[];
 }
 
-export interface GatewayInfo {
-  /** Path of the gateway lock file found, if any. */
-  lockPath?: string;
-  pid?: number;
-  /** True also when the gateway may be alive out of sight (see `uncertain`): callers then ask first. */
-  alive: boolean;
-  port?: number;
-  /** Why liveness could not be proven here (e.g. this runs inside a container). */
-  uncertain?: string;
-  /** The gateway lives in a child pid namespace: its pid on this side and its container. */
-  nested?: { hostPid: number; namespace?: string; container?: string };
-}
 
 export interface SessionsSnapshot {
   resolution: StateDirResolution;

@@ -1,6 +1,6 @@
-// The architecture, enforced: data flows one way (lock core → session model → CLI and
-// extension; wording beside them all), only src/extension imports `vscode`, and no
-// production file reads a test hook.
+// The architecture, enforced: data flows one way (lock core and OpenClaw's facts → session
+// model and transcripts → CLI and extension; wording beside them all), only src/extension
+// imports `vscode`, and no production file reads a test hook.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -21,11 +21,13 @@ const layerOf = (file: string) => relative(src, file).split(sep)[0]!;
 
 /** What each layer may import from the others. */
 const ALLOWED: Record<string, readonly string[]> = {
-  wording: [],
+  wording: ['lock'], // types of lock verdicts only
   lock: [],
-  sessions: ['lock', 'wording'],
-  cli: ['lock', 'sessions', 'wording'],
-  extension: ['lock', 'sessions', 'wording'],
+  openclaw: ['lock', 'wording'],
+  transcripts: ['lock', 'wording'],
+  sessions: ['lock', 'openclaw', 'wording'],
+  cli: ['lock', 'openclaw', 'sessions', 'transcripts', 'wording'],
+  extension: ['lock', 'openclaw', 'sessions', 'transcripts', 'wording'],
 };
 
 function importsOf(file: string): string[] {

@@ -3,16 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  allLocks,
-  CommandLineLookup,
-  findLock,
-  findSession,
-  readGatewayInfo,
-  scanStateDir,
-  type AgentInfo,
-  type SessionsSnapshot,
-} from '../../src/sessions';
+import { allLocks, CommandLineLookup, findLock, findSession, readGatewayInfo, scanStateDir, type AgentInfo, type SessionsSnapshot } from '../../src/sessions';
 import { reageAgent } from '../../src/sessions/scan';
 import { readCommandLine } from '../../src/lock';
 import {

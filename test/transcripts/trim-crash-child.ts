@@ -1,7 +1,7 @@
 // Child process for the crash tests: compacts argv[2] with maxLines argv[3], printing each
 // step as it passes it. With argv[4] = a step name it stops there (and waits to be killed).
 // argv[5] = 'copy' archives by copying. Prints "result <json>" when done.
-import { trimTranscript, type CompactStep } from '../../src/sessions/compact';
+import { trimTranscript, type CompactStep } from '../../src/transcripts/trim';
 
 async function main(): Promise<void> {
   const [transcriptPath, maxLines, pauseAt, archiveBy] = process.argv.slice(2);

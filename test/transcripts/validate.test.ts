@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findInvalidLine, withOneFinalNewline } from '../../src/sessions/transcript-validate';
-import { describeHolder, formatWaitMessage } from '../../src/sessions/transcript-lock';
+import { findInvalidLine, withOneFinalNewline } from '../../src/transcripts/validate';
+import { describeHolder, formatWaitMessage } from '../../src/transcripts/write-lock';
 import type { LockInspection } from '../../src/lock/types';
 
 test('findInvalidLine accepts JSON objects, blank lines and CRLF', () => {

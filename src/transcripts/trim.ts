@@ -13,8 +13,8 @@
 import { promises as fsp, constants as fsc } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { TranscriptError, fromFsError } from './transcript-errors';
-import { assertStillHeld, lockTranscript, type TranscriptLockOptions } from './transcript-lock';
+import { TranscriptError, fromFsError } from './errors';
+import { assertStillHeld, lockTranscript, type TranscriptLockOptions } from './write-lock';
 import {
   archiveTimestamp,
   compactTempPath,
@@ -24,7 +24,7 @@ import {
   randomTag,
   removeLeftoverTemps,
   unlinkQuietly,
-} from './transcript-fs';
+} from './fs';
 
 export const DEFAULT_MAX_LINES = 400;
 const CHUNK_BYTES = 1 << 20;

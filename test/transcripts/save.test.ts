@@ -3,10 +3,10 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, chmodSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { foreignActivityWarning, readTranscriptSnapshot, safeSaveTranscript, sha256Hex } from '../../src/sessions/transcript-save';
+import { foreignActivityWarning, readTranscriptSnapshot, safeSaveTranscript, sha256Hex } from '../../src/transcripts/save';
 import type { LockInspection } from '../../src/lock/types';
-import { TranscriptError } from '../../src/sessions/transcript-errors';
-import { entryLine, LockHolder, makeTempDir, transcriptText, writeTranscript } from './transcript-fixtures';
+import { TranscriptError } from '../../src/transcripts/errors';
+import { entryLine, LockHolder, makeTempDir, transcriptText, writeTranscript } from './fixtures';
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<TranscriptError> {
   try {

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trimTranscript } from '../../src/sessions/compact';
-import { makeTempDir, transcriptText } from './transcript-fixtures';
+import { trimTranscript } from '../../src/transcripts/trim';
+import { makeTempDir, transcriptText } from './fixtures';
 
 const MAX_LINES = 50;
 const ORIGINAL = transcriptText(4000, 300); // about 1.5 MB
@@ -26,7 +26,7 @@ interface Run {
 }
 
 async function runAndKill(path: string, run: Run): Promise<string> {
-  const child = spawn(process.execPath, [join(__dirname, 'compact-crash-child.js'), path, String(MAX_LINES), run.pauseAt ?? 'none', run.archiveBy], {
+  const child = spawn(process.execPath, [join(__dirname, 'trim-crash-child.js'), path, String(MAX_LINES), run.pauseAt ?? 'none', run.archiveBy], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

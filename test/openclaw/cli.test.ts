@@ -4,8 +4,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError, parseCliJson, readTokenCounts } from '../../src/sessions/openclaw-cli';
-import { makeTempDir } from './transcript-fixtures';
+import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError, parseCliJson, readTokenCounts } from '../../src/openclaw/cli';
+import { makeTempDir } from '../transcripts/fixtures';
 
 // out/test/sessions -> the repository root
 const FAKE_DIR = resolve(__dirname, '../../../test/fixtures/fake-openclaw');

@@ -1,6 +1,6 @@
 // Child process for the bounded-memory test: compacts argv[2] keeping argv[3] lines and
 // prints its peak RSS before and after (process.resourceUsage().maxRSS, in KiB).
-import { trimTranscript } from '../../src/sessions/compact';
+import { trimTranscript } from '../../src/transcripts/trim';
 
 async function main(): Promise<void> {
   const before = process.resourceUsage().maxRSS;

@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { promises as fsp, constants as fsc } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { dirname } from 'node:path';
-import { TranscriptError, fromFsError } from './transcript-errors';
+import { TranscriptError, fromFsError } from './errors';
 import type { LockInspection } from '../lock/types';
-import { lockTranscript, assertStillHeld, describeHolder, type TranscriptLockOptions } from './transcript-lock';
-import { findInvalidLine, withOneFinalNewline } from './transcript-validate';
-import { fsyncDirectory, lstatRegular, matchOwner, removeLeftoverTemps, saveTempPath, unlinkQuietly } from './transcript-fs';
+import { lockTranscript, assertStillHeld, describeHolder, type TranscriptLockOptions } from './write-lock';
+import { findInvalidLine, withOneFinalNewline } from './validate';
+import { fsyncDirectory, lstatRegular, matchOwner, removeLeftoverTemps, saveTempPath, unlinkQuietly } from './fs';
 
 /** What the editor read: compared with the disk right before writing. */
 export interface TranscriptSnapshot {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryLine, headerLine, makeTempDir } from './transcript-fixtures';
+import { entryLine, headerLine, makeTempDir } from './fixtures';
 
 const TARGET_BYTES = 384 << 20;
 const MAX_LINES = 400;
@@ -36,7 +36,7 @@ test('compacting a 384 MB transcript keeps memory bounded and the result exact',
     }
     closeSync(fd);
     const size = statSync(path).size;
-    const output = execFileSync(process.execPath, [join(__dirname, 'compact-memory-child.js'), path, String(MAX_LINES)], { encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [join(__dirname, 'trim-memory-child.js'), path, String(MAX_LINES)], { encoding: 'utf8' });
     const report = JSON.parse(output) as { beforeKiB: number; afterKiB: number; result: { linesBefore: number; bytesBefore: number; compacted: boolean } };
     assert.equal(report.result.compacted, true);
     assert.equal(report.result.bytesBefore, size);

@@ -3,9 +3,9 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { trimTranscript, type CompactStep } from '../../src/sessions/compact';
-import { TranscriptError } from '../../src/sessions/transcript-errors';
-import { headerLine, entryLine, LockHolder, makeTempDir, transcriptText, writeTranscript } from './transcript-fixtures';
+import { trimTranscript, type CompactStep } from '../../src/transcripts/trim';
+import { TranscriptError } from '../../src/transcripts/errors';
+import { headerLine, entryLine, LockHolder, makeTempDir, transcriptText, writeTranscript } from './fixtures';
 
 function sideFiles(dir: string, base: string): string[] {
   return readdirSync(dir).filter((n) => n !== base).sort();

@@ -1,8 +1,8 @@
 // Child process for the permission tests: runs one transcript operation (as whatever user
 // the parent chose) and prints {code, message} or {ok: true} as JSON.
-import { trimTranscript } from '../../src/sessions/compact';
-import { readTranscriptSnapshot, safeSaveTranscript } from '../../src/sessions/transcript-save';
-import { TranscriptError } from '../../src/sessions/transcript-errors';
+import { trimTranscript } from '../../src/transcripts/trim';
+import { readTranscriptSnapshot, safeSaveTranscript } from '../../src/transcripts/save';
+import { TranscriptError } from '../../src/transcripts/errors';
 
 async function main(): Promise<void> {
   const [operation, transcriptPath] = process.argv.slice(2);

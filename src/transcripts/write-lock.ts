@@ -2,7 +2,7 @@
 // in the words the editor and the CLI show.
 import { acquireSessionWriteLock, inspectLock } from '../lock';
 import type { AcquireOptions, LockInspection, SessionWriteLock } from '../lock/types';
-import { TranscriptError } from './transcript-errors';
+import { TranscriptError } from './errors';
 import { holderName } from '../wording/locks';
 
 export interface LockWaitInfo {

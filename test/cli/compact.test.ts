@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
-import { makeTempDir, transcriptText } from './transcript-fixtures';
+import { makeTempDir, transcriptText } from '../transcripts/fixtures';
 
 const FAKE_DIR = resolve(__dirname, '../../../test/fixtures/fake-openclaw');
 // The shipped CLI bundle, run as a process: exit codes and output as a user sees them.

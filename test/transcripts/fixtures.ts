@@ -43,7 +43,7 @@ export class LockHolder {
   private constructor(readonly child: ChildProcess, readonly pid: number) {}
 
   static async start(transcriptPath: string): Promise<LockHolder> {
-    const child = spawn(process.execPath, [join(__dirname, 'transcript-lock-holder.js'), transcriptPath], {
+    const child = spawn(process.execPath, [join(__dirname, 'lock-holder.js'), transcriptPath], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     let output = '';

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTempDir, transcriptText, writeTranscript } from './transcript-fixtures';
+import { makeTempDir, transcriptText, writeTranscript } from './fixtures';
 
 const NOBODY = 65534;
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 function runUnprivileged(operation: string, path: string): { ok?: boolean; code?: string; message?: string } {
-  const output = execFileSync(process.execPath, [join(__dirname, 'transcript-permission-child.js'), operation, path], {
+  const output = execFileSync(process.execPath, [join(__dirname, 'permission-child.js'), operation, path], {
     ...(isRoot ? { uid: NOBODY, gid: NOBODY } : {}), encoding: 'utf8', cwd: '/',
   });
   return JSON.parse(output) as { ok?: boolean; code?: string; message?: string };
