@@ -69,12 +69,12 @@ export class CompactCommand extends Disposable {
     const named = pathFromArgument(arg);
     if (named !== undefined) {
       const found = this.state.model.findSession(named);
-      if (!found) void vscode.window.showErrorMessage(`No OpenClaw session matches "${named}".`);
+      if (!found) void vscode.window.showErrorMessage(vscode.l10n.t('No OpenClaw session matches "{0}".', named));
       return found;
     }
     const sessions = (this.state.snapshot?.agents ?? []).flatMap((agent) => agent.sessions.filter((s) => s.transcriptExists));
     if (sessions.length === 0) {
-      void vscode.window.showInformationMessage('There is no OpenClaw session to compact.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no OpenClaw session to compact.'));
       return undefined;
     }
     // Largest first: those are the ones worth compacting.
@@ -141,7 +141,7 @@ export class CompactCommand extends Disposable {
     this.log.info(`compact (trim to ${maxLines} lines): ${transcriptPath}`);
     try {
       let lastPercent = 0;
-      const trim = await withCancellableProgress(`Compacting "${session.title}"`, (report, signal) =>
+      const trim = await withCancellableProgress(vscode.l10n.t('Compacting "{0}"', session.title), (report, signal) =>
         trimTranscript({
           transcriptPath,
           maxLines,
@@ -163,7 +163,7 @@ export class CompactCommand extends Disposable {
       await this.state.refreshQuietly();
       for (const leftover of trim.removedLeftovers) this.log.info(`removed a leftover of a crashed run: ${leftover}`);
       if (!trim.compacted) {
-        const message = `"${session.title}" has ${formatCount(trim.linesBefore)} lines, no more than ${maxLines}: nothing to trim.`;
+        const message = vscode.l10n.t('"{0}" has {1} lines, no more than {2}: nothing to trim.', session.title, formatCount(trim.linesBefore), maxLines);
         this.log.info(message);
         void vscode.window.showInformationMessage(message);
         return { outcome: 'unchanged', method: 'trim', message, session, trim };
@@ -177,7 +177,9 @@ export class CompactCommand extends Disposable {
       return { outcome: 'compacted', method: 'trim', message, session, trim };
     } catch (error) {
       const cancelled = error instanceof TranscriptError && error.code === 'ABORTED';
-      const message = cancelled ? `Compaction of "${session.title}" cancelled; the transcript was not changed.` : `Could not compact "${session.title}": ${(error as Error).message}`;
+      const message = cancelled
+        ? vscode.l10n.t('Compaction of "{0}" cancelled; the transcript was not changed.', session.title)
+        : vscode.l10n.t('Could not compact "{0}": {1}', session.title, (error as Error).message);
       this.log.warn(message);
       if (cancelled) void vscode.window.showInformationMessage(message);
       else void vscode.window.showErrorMessage(message);
@@ -192,27 +194,29 @@ export class CompactCommand extends Disposable {
       void vscode.window.showErrorMessage(message);
       return { outcome: 'failed', method: 'openclaw', message, session };
     };
-    if (!cliPath) return fail('The openclaw CLI was not found (PATH or openclawSessions.openclawPath); use Trim locally instead.');
-    if (!session.key) return fail(`"${session.title}" is not in sessions.json, so OpenClaw cannot compact it by key; use Trim locally instead.`);
+    if (!cliPath) return fail(vscode.l10n.t('The openclaw CLI was not found (PATH or openclawSessions.openclawPath); use Trim locally instead.'));
+    if (!session.key) return fail(vscode.l10n.t('"{0}" is not in sessions.json, so OpenClaw cannot compact it by key; use Trim locally instead.', session.title));
     const key = session.key;
     try {
-      const result = await withCancellableProgress(`OpenClaw is compacting "${session.title}"`, async (report, signal) => {
-        report('checking the gateway');
+      const result = await withCancellableProgress(vscode.l10n.t('OpenClaw is compacting "{0}"', session.title), async (report, signal) => {
+        report(vscode.l10n.t('checking the gateway'));
         const gateway = await getGatewayStatus(cliPath, { signal });
         if (!gateway.reachable) throw new OpenClawCliError('GATEWAY_UNREACHABLE', `OpenClaw's gateway does not answer: ${gateway.problem ?? 'unknown reason'}. Start it, or use Trim locally.`);
-        report('summarizing (this can take a while)');
+        report(vscode.l10n.t('summarizing (this can take a while)'));
         this.log.info(`compact (openclaw): ${cliPath} sessions compact ${key}${session.agentId !== 'main' ? ` --agent ${session.agentId}` : ''}`);
         return compactWithOpenClaw({ cliPath, key, agentId: session.agentId, signal });
       });
       await this.state.refreshQuietly();
       const tokens = result.tokensBefore !== undefined || result.tokensAfter !== undefined ? `: ${formatCount(result.tokensBefore)} → ${formatCount(result.tokensAfter)} tokens` : '';
-      const message = result.compacted === false ? `OpenClaw did not compact "${session.title}"${tokens}.` : `OpenClaw compacted "${session.title}"${tokens}.`;
+      const message = result.compacted === false
+        ? vscode.l10n.t('OpenClaw did not compact "{0}"{1}.', session.title, tokens)
+        : vscode.l10n.t('OpenClaw compacted "{0}"{1}.', session.title, tokens);
       this.log.info(message);
       void vscode.window.showInformationMessage(message);
       return { outcome: result.compacted === false ? 'unchanged' : 'compacted', method: 'openclaw', message, session, openclaw: result };
     } catch (error) {
       if (error instanceof OpenClawCliError && error.code === 'ABORTED') {
-        const message = `Stopped waiting for OpenClaw to compact "${session.title}".`;
+        const message = vscode.l10n.t('Stopped waiting for OpenClaw to compact "{0}".', session.title);
         this.log.info(message);
         return { outcome: 'cancelled', method: 'openclaw', message, session };
       }

@@ -60,13 +60,18 @@ export class LockFileDecorations extends Disposable implements vscode.FileDecora
     const color = SEVERITY_COLOR[moment.severity];
     // A decoration's tooltip is not redrawn as time passes: say since when, not for how long.
     const since = createdAtMs(node.lock.createdAt);
-    const age = since === undefined ? '' : ` ${vscode.l10n.t('since {0}', formatClockTime(since, now))}`;
-    const pid = node.lock.pid === undefined ? '' : `, pid ${node.lock.pid}`;
+    const level = LEVEL_PRESENTATION[moment.level].label;
+    const pid = node.lock.pid;
+    const tooltip = since === undefined
+      ? pid === undefined ? vscode.l10n.t('OpenClaw lock: {0}', level) : vscode.l10n.t('OpenClaw lock: {0}, pid {1}', level, pid)
+      : pid === undefined
+        ? vscode.l10n.t('OpenClaw lock: {0} since {1}', level, formatClockTime(since, now))
+        : vscode.l10n.t('OpenClaw lock: {0} since {1}, pid {2}', level, formatClockTime(since, now), pid);
     return {
       // A letter, as git's decorations use: it renders in every font, unlike an emoji.
       badge: moment.level === 'stale' ? 'S' : moment.level === 'suspect' || moment.level === 'unreadable' ? '?' : 'L',
       color: color ? new vscode.ThemeColor(color) : undefined,
-      tooltip: vscode.l10n.t('OpenClaw lock: {0}{1}{2}', LEVEL_PRESENTATION[moment.level].label, age, pid),
+      tooltip,
       propagate: false,
     };
   }

@@ -147,12 +147,9 @@ export class LockAlerts extends Disposable {
     const lock = entry.node.lock;
     const message =
       alert.kind === 'stale'
-        ? vscode.l10n.t(
-            'The lock of session "{0}" is stale ({1}{2}): OpenClaw cannot write to it until the lock is cleared.',
-            entry.title,
-            lock.reasons.join(', ') || 'stale',
-            lock.pid === undefined ? '' : `, pid ${lock.pid}`,
-          )
+        ? lock.pid === undefined
+          ? vscode.l10n.t('The lock of session "{0}" is stale ({1}): OpenClaw cannot write to it until the lock is cleared.', entry.title, lock.reasons.join(', ') || 'stale')
+          : vscode.l10n.t('The lock of session "{0}" is stale ({1}, pid {2}): OpenClaw cannot write to it until the lock is cleared.', entry.title, lock.reasons.join(', ') || 'stale', lock.pid)
         : vscode.l10n.t(
             // A time, not an age: a notification's text does not tick.
             'Session "{0}" has been locked by pid {1} since {2}, past its limit.',

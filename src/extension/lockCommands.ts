@@ -154,12 +154,9 @@ export class LockCommands extends Disposable {
         message = vscode.l10n.t('The lock of "{0}" belongs to another host ({1}), so its pid cannot be checked here. Not removed.', title, inspection.problem ?? 'unknown host');
         break;
       default:
-        message = vscode.l10n.t(
-          'The lock of "{0}" is held by a live process: {1}. It is not stale, so it was not removed{2}.',
-          title,
-          describeHolder(inspection),
-          inspection.reasons.length > 0 ? ` (reported: ${explainReasons(inspection, vscode.l10n.t)})` : '',
-        );
+        message = inspection.reasons.length > 0
+          ? vscode.l10n.t('The lock of "{0}" is held by a live process: {1}. It is not stale, so it was not removed (reported: {2}).', title, describeHolder(inspection), explainReasons(inspection, vscode.l10n.t))
+          : vscode.l10n.t('The lock of "{0}" is held by a live process: {1}. It is not stale, so it was not removed.', title, describeHolder(inspection));
     }
     this.log.info(`clear: refused ${target.lockPath} state=${inspection.state} reasons=${inspection.reasons.join(',') || 'none'}`);
     const canForce = inspection.state !== 'unreadable' && typeof inspection.payload?.pid === 'number';

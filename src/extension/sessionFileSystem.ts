@@ -41,7 +41,7 @@ export function toFileSystemError(error: unknown): vscode.FileSystemError {
       // VS Code's own check (stat mtime) usually catches this first; this is the backstop.
       return vscode.FileSystemError.FileExists(error.message);
     case 'INVALID_JSON':
-      return vscode.FileSystemError.Unavailable(`${error.message} The line is marked in the Problems panel.`);
+      return vscode.FileSystemError.Unavailable(vscode.l10n.t('{0} The line is marked in the Problems panel.', error.message));
     case 'LOCK_TIMEOUT':
     case 'LOCK_LOST':
     case 'ABORTED':
@@ -55,8 +55,10 @@ export function toFileSystemError(error: unknown): vscode.FileSystemError {
 export function tooLargeToOpen(transcriptPath: string, size: number, maxReadBytes: number): vscode.FileSystemError {
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
   return vscode.FileSystemError.Unavailable(
-    `${path.basename(transcriptPath)} is ${mb(size)} MB, over openclawSessions.editing.maxReadMB (${mb(maxReadBytes)} MB): it is not opened at all, ` +
-      'so VS Code does not load it into memory. Use Compact Session to shrink it (the original is kept as a .bak file), then open it again.',
+    vscode.l10n.t(
+      '{0} is {1} MB, over openclawSessions.editing.maxReadMB ({2} MB): it is not opened at all, so VS Code does not load it into memory. Use Compact Session to shrink it (the original is kept as a .bak file), then open it again.',
+      path.basename(transcriptPath), mb(size), mb(maxReadBytes),
+    ),
   );
 }
 
@@ -80,7 +82,7 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
    * resolves true to go on.
    */
   confirmForeignWrite: (message: string, uri: vscode.Uri) => Promise<boolean> = async (message) =>
-    (await vscode.window.showWarningMessage(message, { modal: true, detail: 'Save anyway, or cancel and keep your edit unsaved?' }, SAVE_ANYWAY)) === SAVE_ANYWAY;
+    (await vscode.window.showWarningMessage(message, { modal: true, detail: vscode.l10n.t('Save anyway, or cancel and keep your edit unsaved?') }, SAVE_ANYWAY)) === SAVE_ANYWAY;
 
   constructor(
     private readonly state: SessionsState | undefined,
@@ -120,7 +122,7 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
       if (snapshot.size > readSettings().editing.largeFileBytes && !this.warnedLarge.has(uri.path)) {
         this.warnedLarge.add(uri.path);
         void vscode.window.showInformationMessage(
-          `${path.basename(uri.path)} is ${(snapshot.size / 2 ** 20).toFixed(0)} MB, over the editing limit (openclawSessions.editing.largeFileMB): it opens read-only. Compact the session to make it smaller.`,
+          vscode.l10n.t('{0} is {1} MB, over the editing limit (openclawSessions.editing.largeFileMB): it opens read-only. Compact the session to make it smaller.', path.basename(uri.path), (snapshot.size / 2 ** 20).toFixed(0)),
         );
       }
       return content;
@@ -149,25 +151,25 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
     const stats = await fs.promises.lstat(transcriptPath).catch(() => undefined);
     if (!stats) {
       throw vscode.FileSystemError.NoPermissions(
-        options.create ? 'New transcripts are created by OpenClaw, not from the editor.' : `${transcriptPath} no longer exists; your edit is kept in the editor.`,
+        options.create ? vscode.l10n.t('New transcripts are created by OpenClaw, not from the editor.') : vscode.l10n.t('{0} no longer exists; your edit is kept in the editor.', transcriptPath),
       );
     }
     const readonly = this.readonlyReason(uri, stats);
     if (readonly) throw vscode.FileSystemError.NoPermissions(readonly);
     const expected = this.snapshots.get(transcriptPath);
-    if (!expected) throw vscode.FileSystemError.Unavailable('This transcript was not read through the session file system; reopen it before saving.');
+    if (!expected) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('This transcript was not read through the session file system; reopen it before saving.'));
 
     const warning = await this.foreignActivity(transcriptPath, stats.mtimeMs);
     if (warning) {
       this.log.warn(`save of ${transcriptPath}: asking first: ${warning}`);
       if (!(await this.confirmForeignWrite(warning, uri))) {
-        throw vscode.FileSystemError.Unavailable('Save cancelled; your edit is kept in the editor.');
+        throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Save cancelled; your edit is kept in the editor.'));
       }
     }
 
     const { lockTimeoutMs } = readSettings().editing;
     try {
-      const result = await withCancellableProgress(`Saving ${path.basename(transcriptPath)}`, (report, signal) =>
+      const result = await withCancellableProgress(vscode.l10n.t('Saving {0}', path.basename(transcriptPath)), (report, signal) =>
         safeSaveTranscript({
           transcriptPath,
           content,
@@ -190,15 +192,15 @@ export class SessionFileSystemProvider extends Disposable implements vscode.File
   }
 
   createDirectory(): void {
-    throw vscode.FileSystemError.NoPermissions('Folders cannot be created in the OpenClaw session file system.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Folders cannot be created in the OpenClaw session file system.'));
   }
 
   delete(): void {
-    throw vscode.FileSystemError.NoPermissions('Sessions are not deleted from the editor; OpenClaw archives them itself (`/reset`, `sessions delete`).');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Sessions are not deleted from the editor; OpenClaw archives them itself (`/reset`, `sessions delete`).'));
   }
 
   rename(): void {
-    throw vscode.FileSystemError.NoPermissions('Sessions cannot be renamed: OpenClaw finds them by their file name.');
+    throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('Sessions cannot be renamed: OpenClaw finds them by their file name.'));
   }
 
   // ----------------------------------------------------------------- watching

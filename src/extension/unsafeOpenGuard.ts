@@ -87,10 +87,11 @@ export class UnsafeOpenGuard extends Disposable {
     if (!readSettings().editing.warnOnUnsafeOpen) return this.decide({ uri: key, event: 'open', verdict: 'disabled', match });
     this.warned.add(key);
     const name = path.basename(match.transcriptPath);
-    const who = match.title && match.title !== name ? ` ("${match.title}")` : '';
-    const message =
-      `${name}${who} is an OpenClaw session opened as a plain file: saving it here bypasses the session write lock ` +
-      `and can interleave with the gateway's appends. Reopen it through the OpenClaw session editor to save under the lock.`;
+    const named = match.title && match.title !== name ? vscode.l10n.t('{0} ("{1}")', name, match.title) : name;
+    const message = vscode.l10n.t(
+      "{0} is an OpenClaw session opened as a plain file: saving it here bypasses the session write lock and can interleave with the gateway's appends. Reopen it through the OpenClaw session editor to save under the lock.",
+      named,
+    );
     this.log.warn(`${match.transcriptPath} opened through file:, which bypasses the session write lock`);
     this.decide({ uri: key, event: 'open', verdict: 'warned', match });
     void Promise.resolve(vscode.window.showWarningMessage(message, REOPEN_SAFELY)).then((choice) => {
@@ -130,10 +131,9 @@ export class UnsafeOpenGuard extends Disposable {
     } catch (error) {
       this.log.warn(`cannot inspect the lock of ${match.transcriptPath}: ${(error as Error).message}`);
     }
-    const message =
-      `${name} was saved as a plain file, without the session write lock (VS Code cannot stop a save from an extension).` +
-      (activity ? ` ${activity}` : '') +
-      ` If the gateway was appending, check the end of the file. Reopen it through the OpenClaw session editor so later saves take the lock.`;
+    const message = activity
+      ? vscode.l10n.t('{0} was saved as a plain file, without the session write lock (VS Code cannot stop a save from an extension). {1} If the gateway was appending, check the end of the file. Reopen it through the OpenClaw session editor so later saves take the lock.', name, activity)
+      : vscode.l10n.t('{0} was saved as a plain file, without the session write lock (VS Code cannot stop a save from an extension). If the gateway was appending, check the end of the file. Reopen it through the OpenClaw session editor so later saves take the lock.', name);
     this.log.warn(`${match.transcriptPath} saved through file:, without the session write lock${activity ? `: ${activity}` : ''}`);
     const choice = await vscode.window.showWarningMessage(message, REOPEN_SAFELY);
     if (choice === REOPEN_SAFELY) await this.reopenSafely(uri, match.transcriptPath, match.title);
@@ -146,8 +146,7 @@ export class UnsafeOpenGuard extends Disposable {
       this.log.info(`not reopening ${transcriptPath}: it has unsaved changes in its file: editor`);
       void Promise.resolve(
         vscode.window.showWarningMessage(
-          `${path.basename(transcriptPath)} has unsaved changes, so its plain-file editor was left open (closing it would lose them). ` +
-            `Revert it, or copy your edit aside, then choose ${REOPEN_SAFELY}.`,
+          vscode.l10n.t('{0} has unsaved changes, so its plain-file editor was left open (closing it would lose them). Revert it, or copy your edit aside, then choose {1}.', path.basename(transcriptPath), REOPEN_SAFELY),
           REOPEN_SAFELY,
         ),
       ).then((choice) => (choice === REOPEN_SAFELY ? this.reopenSafely(fileUri, transcriptPath, title) : undefined));
