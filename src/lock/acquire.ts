@@ -5,8 +5,7 @@
 // processes: open(wx) with OpenClaw's payload; while the file exists, wait for the directory
 // watcher (the holder's release renames the file away), an exponential backoff with jitter
 // as the backstop, and a cheap kill(pid, 0) check so a SIGKILLed holder is reclaimed quickly.
-import { closeSync, constants, fstatSync, lstatSync, openSync, unlinkSync, watch, writeSync, type FSWatcher } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { lstatSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DEFAULT_TORN_GRACE_MS, defaultAcquireTimeoutMs, defaultMaxHoldMs, defaultStaleMs } from './config';
 import { SessionLockError, errnoCode } from './errors';
@@ -14,10 +13,11 @@ import { readLockFileSync, swapOutSync } from './fsops';
 import { inspectLockSync } from './inspect';
 import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
 import { lockPathForSync } from './path';
+import { abortedError, timeoutError } from './acquire-errors';
+import { createLockFile, newPayload } from './create';
 import { formatLockPayload } from './payload';
 import { visibleOwnerPid } from './owner';
-import { selfPidNamespaceMarker } from './pid-namespace';
-import { isProcessAlive, pidExists, selfHostname, selfStartTime } from './process';
+import { isProcessAlive, pidExists } from './process';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload, SessionWriteLock } from './types';
 import { unwatchLock, watchLock, type WatchdogTarget } from './watchdog';
@@ -230,19 +230,6 @@ class LockHandle implements SessionWriteLock {
   }
 }
 
-function timeoutError(lockPath: string, timeoutMs: number, holder: LockInspection | undefined): SessionLockError {
-  const inspection = holder ?? inspectLockSync(lockPath, { readCommandLine: false });
-  const pid = inspection.owner?.pid ?? inspection.payload?.pid ?? 'unknown';
-  const alive = inspection.owner?.alive ?? false;
-  const ageMs = Math.round(inspection.ageMs ?? 0);
-  return new SessionLockError('SESSION_LOCK_TIMEOUT', `session file locked (timeout ${timeoutMs}ms): pid=${String(pid)} alive=${alive} ageMs=${ageMs} ${lockPath}`, lockPath);
-}
-
-function abortedError(lockPath: string, signal: AbortSignal): SessionLockError {
-  return new SessionLockError('SESSION_LOCK_ABORTED', `session write lock acquisition aborted: ${lockPath}`, lockPath, { cause: signal.reason });
-}
-
-/** Waits for this process's turn on the lock path, in FIFO order. */
 function waitForTurn(lockPath: string, slot: Slot, deadline: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -274,27 +261,6 @@ function waitForTurn(lockPath: string, slot: Slot, deadline: number, timeoutMs: 
   });
 }
 
-/** open(wx) and one write; a failed write removes our own half-made file (by inode). */
-function createLockFile(lockPath: string, bytes: Buffer): { dev: number; ino: number } {
-  const fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
-  try {
-    const written = writeSync(fd, bytes, 0, bytes.length, 0);
-    if (written !== bytes.length) throw new Error(`short write (${written} of ${bytes.length} bytes)`);
-    const stats = fstatSync(fd);
-    return { dev: stats.dev, ino: stats.ino };
-  } catch (error) {
-    try {
-      const mine = fstatSync(fd);
-      const there = lstatSync(lockPath);
-      if (there.dev === mine.dev && there.ino === mine.ino) unlinkSync(lockPath);
-    } catch {
-      // Nothing of ours left to remove.
-    }
-    throw error;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 interface DirectoryWatch {
   changed: boolean;
@@ -387,25 +353,6 @@ interface DiskAcquireSettings {
   slot: Slot;
 }
 
-// A random per-process prefix plus a counter: unique per lock without a crypto call per attempt.
-const tokenPrefix = randomBytes(6).toString('hex');
-let tokenCounter = 0;
-function nextToken(): string {
-  tokenCounter = (tokenCounter + 1) % 0x100000000;
-  return `${tokenPrefix}${tokenCounter.toString(16).padStart(8, '0')}`;
-}
-
-function newPayload(maxHoldMs: number): LockPayload {
-  const payload: LockPayload = { pid: process.pid, createdAt: new Date().toISOString(), maxHoldMs };
-  const starttime = selfStartTime();
-  if (starttime !== undefined) payload.starttime = starttime;
-  payload.hostname = selfHostname();
-  payload.token = nextToken();
-  // From inside a container, lets a later process of the same container judge this lock by pid.
-  const pidns = selfPidNamespaceMarker();
-  if (pidns !== undefined) payload.pidns = pidns;
-  return payload;
-}
 
 async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ payload: LockPayload; bytes: Buffer; dev: number; ino: number; record: HeldRecord }> {
   const { lockPath, signal, slot } = settings;
