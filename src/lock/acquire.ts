@@ -1,7 +1,4 @@
-// Acquiring and holding the session write lock.
-//
-// In this process: one slot per lock path with a FIFO of waiters, so independent callers
-// exclude each other and a release hands the slot straight to the next waiter. Across
+// Acquiring the session write lock. In this process callers take turns (turns.ts); across
 // processes: open(wx) with OpenClaw's payload; while the file exists, wait for the directory
 // watcher (the holder's release renames the file away), an exponential backoff with jitter
 // as the backstop, and a cheap kill(pid, 0) check so a SIGKILLed holder is reclaimed quickly.
@@ -9,7 +6,6 @@ import { lstatSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DEFAULT_TORN_GRACE_MS, defaultAcquireTimeoutMs, defaultMaxHoldMs, defaultStaleMs } from './config';
 import { SessionLockError, errnoCode } from './errors';
-import { readLockFileSync, swapOutSync } from './fsops';
 import { inspectLockSync } from './inspect';
 import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
 import { lockPathForSync } from './path';
@@ -20,247 +16,14 @@ import { visibleOwnerPid } from './owner';
 import { isProcessAlive, pidExists } from './process';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload, SessionWriteLock } from './types';
-import { unwatchLock, watchLock, type WatchdogTarget } from './watchdog';
+import { HeldLock, LockHandle } from './held';
+import { CONTENDED_MEMORY_MS, FAIR_STREAK, FAIR_STREAK_CONTENDED, FAIR_YIELD_MS, passTurn, slotFor, waitForTurn, type Slot } from './turns';
 
 const BACKOFF_START_MS = 5;
 const BACKOFF_CAP_MS = 200;
 /** kill(pid, 0) cadence while a live holder is known: a syscall, so this costs ~no CPU. */
 const LIVENESS_CHECK_MS = 4;
 const ON_WAIT_INTERVAL_MS = 1000;
-/**
- * Fairness across processes. A process that re-acquires right after its own release wins
- * every race against the waiters its release woke (they need an inotify wake-up and an event
- * loop turn), which starves them. Nothing on disk tells the releaser whether anyone waits, so:
- * a fast re-acquire first yields for FAIR_YIELD_MS (ending early as soon as the lock name
- * changes, i.e. a waiter took it) when this process saw the lock contended recently, and in
- * any case every FAIR_STREAK-th consecutive fast re-acquire. Uncontended loops pay one short
- * yield per FAIR_STREAK acquisitions; contended ones hand over instead of running away.
- */
-const FAIR_YIELD_MS = 2;
-const FAIR_STREAK = 16;
-const FAIR_STREAK_CONTENDED = 4;
-const CONTENDED_MEMORY_MS = 1000;
-const MAX_IDLE_SLOTS = 256;
-
-interface Waiter {
-  grant: () => void;
-}
-
-interface Slot {
-  /** Someone in this process holds the lock or has the turn to acquire it on disk. */
-  busy: boolean;
-  holder?: HeldLock;
-  queue: Waiter[];
-  lastReleaseAt: number;
-  lastContendedAt: number;
-  /** Consecutive acquisitions that started right after this process's own release. */
-  fastStreak: number;
-}
-
-const slots = new Map<string, Slot>();
-
-function slotFor(lockPath: string): Slot {
-  let slot = slots.get(lockPath);
-  if (!slot) {
-    if (slots.size >= MAX_IDLE_SLOTS) pruneIdleSlots();
-    slot = { busy: false, queue: [], lastReleaseAt: 0, lastContendedAt: 0, fastStreak: 0 };
-    slots.set(lockPath, slot);
-  }
-  return slot;
-}
-
-/** Slots remember fairness history; forget the ones nobody used for a while. */
-function pruneIdleSlots(): void {
-  const cutoff = Date.now() - CONTENDED_MEMORY_MS;
-  for (const [path, slot] of slots) {
-    if (!slot.busy && slot.queue.length === 0 && slot.lastReleaseAt < cutoff && slot.lastContendedAt < cutoff) slots.delete(path);
-  }
-}
-
-function passTurn(slot: Slot): void {
-  slot.holder = undefined;
-  const next = slot.queue.shift();
-  if (next) {
-    next.grant();
-    return;
-  }
-  slot.busy = false;
-}
-
-/** The lock as held by this process; acquisitions by the same owner share one. */
-class HeldLock implements WatchdogTarget {
-  count = 1;
-  released = false;
-  compromised: SessionLockError | undefined;
-  readonly listeners: Array<(error: SessionLockError) => void> = [];
-  readonly record: HeldRecord;
-
-  constructor(
-    readonly lockPath: string,
-    readonly sessionFile: string,
-    readonly payload: LockPayload,
-    readonly bytes: Buffer,
-    readonly dev: number,
-    readonly ino: number,
-    readonly owner: object | undefined,
-    readonly maxHoldMs: number,
-    readonly acquiredAt: number,
-    private readonly slot: Slot,
-    record: HeldRecord,
-  ) {
-    // The record was registered before the file existed (see acquireOnDisk); it now gains the inode.
-    this.record = record;
-    watchLock(this);
-  }
-
-  isStillOurs(): boolean {
-    if (this.released) return false;
-    const read = readLockFileSync(this.lockPath);
-    return read.kind === 'file' && read.identity.dev === this.dev && read.identity.ino === this.ino && read.raw.equals(this.bytes);
-  }
-
-  verify(): void {
-    if (!this.released && !this.isStillOurs()) {
-      this.markLost(new SessionLockError('SESSION_LOCK_LOST', `session write lock lost (deleted or taken over by another process): ${this.lockPath}`, this.lockPath));
-    }
-  }
-
-  forceRelease(_reason: 'hold-exceeded', message: string): void {
-    if (this.released) return;
-    this.removeFileIfOurs();
-    this.markLost(new SessionLockError('SESSION_LOCK_LOST', message, this.lockPath));
-  }
-
-  /** Gives up the lock for good: from here on the handle reports it lost and the slot moves on. */
-  markLost(error: SessionLockError): void {
-    if (this.released) return;
-    this.compromised = error;
-    this.finish();
-    // A copy: a listener may release its handle, which removes it from the list.
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(error);
-      } catch {
-        // onCompromised must never throw into the lock core or the host.
-      }
-    }
-  }
-
-  /** A released handle's onCompromised no longer concerns anyone. */
-  removeListener(listener: (error: SessionLockError) => void): void {
-    const index = this.listeners.indexOf(listener);
-    if (index >= 0) this.listeners.splice(index, 1);
-  }
-
-  releaseOne(): void {
-    this.count -= 1;
-    if (this.count > 0 || this.released) return;
-    try {
-      this.removeFileIfOurs();
-    } finally {
-      this.finish();
-    }
-  }
-
-  private removeFileIfOurs(): void {
-    try {
-      swapOutSync(this.lockPath, { dev: this.dev, ino: this.ino, raw: this.bytes });
-    } catch (error) {
-      throw new SessionLockError('SESSION_LOCK_IO', `cannot remove lock ${this.lockPath}: ${(error as Error).message}`, this.lockPath, { cause: error });
-    }
-  }
-
-  private finish(): void {
-    this.released = true;
-    removeHeldRecord(this.record);
-    unwatchLock(this);
-    this.slot.lastReleaseAt = Date.now();
-    passTurn(this.slot);
-  }
-}
-
-/** One acquisition's view of a held lock: releasing it twice is harmless. */
-class LockHandle implements SessionWriteLock {
-  private ownReleased = false;
-
-  constructor(
-    private readonly held: HeldLock,
-    private readonly onCompromised: ((error: SessionLockError) => void) | undefined,
-  ) {
-    if (onCompromised) held.listeners.push(onCompromised);
-  }
-
-  get lockPath(): string {
-    return this.held.lockPath;
-  }
-  get sessionFile(): string {
-    return this.held.sessionFile;
-  }
-  get payload(): LockPayload {
-    return this.held.payload;
-  }
-  get bytes(): Buffer {
-    return this.held.bytes;
-  }
-  get released(): boolean {
-    return this.ownReleased || this.held.released;
-  }
-  get compromised(): SessionLockError | undefined {
-    return this.held.compromised;
-  }
-
-  async isHeld(): Promise<boolean> {
-    if (this.released) return false;
-    if (this.held.isStillOurs()) return true;
-    this.held.verify();
-    return false;
-  }
-
-  async assertHeld(): Promise<void> {
-    if (await this.isHeld()) return;
-    throw this.held.compromised ?? new SessionLockError('SESSION_LOCK_LOST', `session write lock is no longer held: ${this.lockPath}`, this.lockPath);
-  }
-
-  async release(): Promise<void> {
-    if (this.ownReleased) return;
-    this.ownReleased = true;
-    // Nested acquisitions of one long-held lock would otherwise pile up listeners for good.
-    if (this.onCompromised) this.held.removeListener(this.onCompromised);
-    this.held.releaseOne();
-  }
-}
-
-function waitForTurn(lockPath: string, slot: Slot, deadline: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const waiter: Waiter = {
-      grant: () => {
-        cleanup();
-        resolve();
-      },
-    };
-    const onAbort = (): void => {
-      drop();
-      reject(abortedError(lockPath, signal!));
-    };
-    const cleanup = (): void => {
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const drop = (): void => {
-      cleanup();
-      const index = slot.queue.indexOf(waiter);
-      if (index >= 0) slot.queue.splice(index, 1);
-    };
-    slot.queue.push(waiter);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    timer = setTimeout(() => {
-      drop();
-      reject(timeoutError(lockPath, timeoutMs, undefined));
-    }, Math.max(0, deadline - Date.now()));
-  });
-}
-
 
 interface DirectoryWatch {
   changed: boolean;
