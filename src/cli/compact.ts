@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   compactWithOpenClaw,
+  describeCompactTokens,
   DEFAULT_MAX_LINES,
   findOpenClawCli,
   getGatewayStatus,
@@ -58,7 +59,7 @@ async function summarize(ctx: CliContext, session: SessionInfo | undefined, quer
   try {
     const result = await compactWithOpenClaw({ cliPath, key: session.key, agentId: session.agentId, env: ctx.env });
     if (ctx.json) ctx.out(JSON.stringify({ method: 'openclaw', key: session.key, agentId: session.agentId, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, result: result.raw }, null, 2));
-    else ctx.out(`OpenClaw compacted ${session.key}: ${count(result.tokensBefore)} → ${count(result.tokensAfter)} tokens.`);
+    else ctx.out(`OpenClaw compacted ${session.key}${describeCompactTokens(result)}.`);
     return EXIT_OK;
   } catch (error) {
     ctx.err(error instanceof OpenClawCliError ? error.message : `openclaw failed: ${String(error)}`);

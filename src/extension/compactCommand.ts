@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   compactWithOpenClaw,
+  describeCompactTokens,
   DEFAULT_MAX_LINES,
   findOpenClawCli,
   getGatewayStatus,
@@ -238,7 +239,7 @@ export class CompactCommand extends Disposable {
         },
       );
       await this.state.refresh().catch(() => undefined);
-      const tokens = result.tokensBefore !== undefined || result.tokensAfter !== undefined ? `: ${formatCount(result.tokensBefore)} → ${formatCount(result.tokensAfter)} tokens` : '';
+      const tokens = describeCompactTokens(result);
       const message = result.compacted === false ? `OpenClaw did not compact "${session.title}"${tokens}.` : `OpenClaw compacted "${session.title}"${tokens}.`;
       this.log.info(message);
       void vscode.window.showInformationMessage(message);

@@ -29,6 +29,7 @@ export {
   findOpenClawCli,
   getGatewayStatus,
   compactWithOpenClaw,
+  describeCompactTokens,
   OpenClawCliError,
   type GatewayStatus,
   type OpenClawCompactResult,
