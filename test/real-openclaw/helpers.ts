@@ -73,20 +73,30 @@ export function lockFiles(world: OpenClawWorld, agentId = 'main'): string[] {
 }
 
 /**
- * Every OpenClaw process creates /tmp/openclaw (its preferred temp/log root, a fixed path that
- * no TMPDIR or logging.file changes) when it can. The worlds point the file log elsewhere, so
- * the dir stays empty: remove it afterwards when it was not there before and is still empty.
+ * Fixed paths outside TMPDIR that real OpenClaw creates whatever the environment says:
+ * /tmp/openclaw (every process: its preferred temp/log root; the worlds point the file log
+ * elsewhere, so it stays empty) and, 9.6, /tmp/openclaw-state-locks-<uid>/ (its gateway
+ * lifecycle coordinators, `{gateway,state}-{lifecycle,handles}.<hash>.lock.sqlite`). Removed afterwards when they
+ * were not there before: the first only when empty, the second only with nothing but
+ * lifecycle lock files in it.
  */
-export function tmpOpenClawGuard(): { restore(): void; existedBefore: boolean } {
-  const dir = '/tmp/openclaw';
-  const existedBefore = fs.existsSync(dir);
+export function tmpOpenClawGuard(): { restore(): void } {
+  const logDir = '/tmp/openclaw';
+  const lockDir = `/tmp/openclaw-state-locks-${process.getuid?.() ?? 'user'}`;
+  const before = { log: fs.existsSync(logDir), locks: fs.existsSync(lockDir) };
   return {
-    existedBefore,
     restore() {
-      if (existedBefore) return;
-      try {
-        fs.rmdirSync(dir); // only when empty: never anybody's log
-      } catch { /* absent, or not empty: left alone */ }
+      if (!before.locks) {
+        try {
+          const names = fs.readdirSync(lockDir);
+          if (names.every((n) => /^(gateway|state)-(lifecycle|handles)\.[0-9a-f]+\.lock(\.sqlite(-wal|-shm|-journal)?)?$/.test(n))) fs.rmSync(lockDir, { recursive: true, force: true });
+        } catch { /* absent */ }
+      }
+      if (!before.log) {
+        try {
+          fs.rmdirSync(logDir); // only when empty: never anybody's log
+        } catch { /* absent, or not empty: left alone */ }
+      }
     },
   };
 }
