@@ -10,7 +10,7 @@
 //   OPENCLAW_REAL_TEST_FILES=a,b            node part: only these files of out/test/real-openclaw/
 //   OPENCLAW_TEST_GREP=<regex>              VS Code part: only tests whose title matches
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NEWEST_VSCODE, OPENCLAW_RELEASES, cacheDir, projectRoot } from './env.mjs';
 import { runExtensionTests, summarise } from './integration.mjs';
@@ -18,6 +18,22 @@ import { clearArtifacts } from './server.mjs';
 import { ensureProvisioned } from './provision.mjs';
 
 const parts = (process.env.OPENCLAW_REAL_PARTS ?? 'node,vscode').split(',').map((p) => p.trim());
+// Real OpenClaw creates these fixed paths whatever TMPDIR says (see test/real-openclaw/helpers.ts):
+// removed at the end when they were not there before and hold nothing but what it leaves.
+const fixedTmp = { log: '/tmp/openclaw', locks: `/tmp/openclaw-state-locks-${process.getuid?.() ?? 'user'}` };
+const fixedTmpBefore = { log: existsSync(fixedTmp.log), locks: existsSync(fixedTmp.locks) };
+function restoreFixedTmp() {
+  if (!fixedTmpBefore.locks) {
+    try {
+      if (readdirSync(fixedTmp.locks).every((n) => /^(gateway|state)-(lifecycle|handles)\.[0-9a-f]+\.lock(\.sqlite(-wal|-shm|-journal)?)?$/.test(n))) rmSync(fixedTmp.locks, { recursive: true, force: true });
+    } catch { /* absent */ }
+  }
+  if (!fixedTmpBefore.log) {
+    try {
+      rmdirSync(fixedTmp.log);
+    } catch { /* absent or not empty */ }
+  }
+}
 const began = Date.now();
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(0);
 let passed = 0;
@@ -84,6 +100,7 @@ try {
   console.log(`real-openclaw suite could not run: ${error.message}`);
   failed += 1;
 }
+restoreFixedTmp();
 console.log(`real-openclaw: ${passed} passed, ${failed} failed in ${seconds(began)} s (${times.join(', ')})`);
 console.log(`suite-result: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
