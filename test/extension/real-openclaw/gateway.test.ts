@@ -83,7 +83,12 @@ suite('Real OpenClaw gateway (real VS Code)', function () {
       const lockPath = held.lock.lockPath;
       const deadPid = gateway.pid;
       await gateway.kill();
+      const killedAt = Date.now();
       const stale = await waitForValue('the row to turn stale', () => row()?.lock.level === 'stale' && row(), { timeoutMs: 15_000 });
+      const lagMs = Date.now() - killedAt;
+      console.log(`# real-openclaw: the row turned stale ${lagMs} ms after the SIGKILL`);
+      // The lock file does not change: only the owner watch (1 s) tells, not the 30 s rescan.
+      assert.ok(lagMs < 5000, `the row turned stale ${lagMs} ms after the SIGKILL`);
       assert.deepEqual(stale.lock.reasons, ['dead-pid']);
       await waitFor(() => ext.alertsShown().length > before, 'the notification');
       await vscode.commands.executeCommand('openclawSessions.refresh');
