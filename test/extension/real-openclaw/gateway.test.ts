@@ -82,8 +82,8 @@ suite('Real OpenClaw gateway (real VS Code)', function () {
       const held = await waitForValue('the gateway\'s lock', () => row()?.lock.level === 'held' && row(), { timeoutMs: 15_000 });
       const lockPath = held.lock.lockPath;
       const deadPid = gateway.pid;
-      await gateway.kill();
       const killedAt = Date.now();
+      await gateway.kill();
       const stale = await waitForValue('the row to turn stale', () => row()?.lock.level === 'stale' && row(), { timeoutMs: 15_000 });
       const lagMs = Date.now() - killedAt;
       console.log(`# real-openclaw: the row turned stale ${lagMs} ms after the SIGKILL`);
