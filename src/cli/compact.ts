@@ -3,7 +3,7 @@
 // the gateway for a model compaction through the `openclaw` CLI. Same code as the editor.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError } from '../openclaw';
+import { compactWithOpenClaw, describeCompactTokens, findOpenClawCli, getGatewayStatus, OpenClawCliError } from '../openclaw';
 import { scanStateDir, type SessionInfo } from '../sessions';
 import { DEFAULT_MAX_LINES, TranscriptError, trimTranscript, validateMaxLines } from '../transcripts';
 import { formatCount } from '../wording/format';
@@ -49,7 +49,7 @@ async function summarize(ctx: CliContext, session: SessionInfo | undefined, quer
   try {
     const result = await compactWithOpenClaw({ cliPath, key: session.key, agentId: session.agentId, env: ctx.env });
     if (ctx.json) ctx.out(JSON.stringify({ method: 'openclaw', key: session.key, agentId: session.agentId, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, result: result.raw }, null, 2));
-    else ctx.out(`OpenClaw compacted ${session.key}: ${count(result.tokensBefore)} → ${count(result.tokensAfter)} tokens.`);
+    else ctx.out(`OpenClaw compacted ${session.key}${describeCompactTokens(result)}.`);
     return EXIT_OK;
   } catch (error) {
     ctx.err(error instanceof OpenClawCliError ? error.message : `openclaw failed: ${String(error)}`);

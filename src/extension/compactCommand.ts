@@ -4,7 +4,7 @@
 // write lock, so the view shows the session locked while it runs, and its new size after.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { compactWithOpenClaw, findOpenClawCli, getGatewayStatus, OpenClawCliError, type OpenClawCompactResult } from '../openclaw';
+import { compactWithOpenClaw, describeCompactTokens, findOpenClawCli, getGatewayStatus, OpenClawCliError, type OpenClawCompactResult } from '../openclaw';
 import { type SessionInfo } from '../sessions';
 import { TranscriptError, trimTranscript, type CompactStep, type TrimResult } from '../transcripts';
 import { LEVEL_PRESENTATION, formatBytes } from './lockPresentation';
@@ -207,7 +207,7 @@ export class CompactCommand extends Disposable {
         return compactWithOpenClaw({ cliPath, key, agentId: session.agentId, signal });
       });
       await this.state.refreshQuietly();
-      const tokens = result.tokensBefore !== undefined || result.tokensAfter !== undefined ? `: ${formatCount(result.tokensBefore)} → ${formatCount(result.tokensAfter)} tokens` : '';
+      const tokens = describeCompactTokens(result);
       const message = result.compacted === false
         ? vscode.l10n.t('OpenClaw did not compact "{0}"{1}.', session.title, tokens)
         : vscode.l10n.t('OpenClaw compacted "{0}"{1}.', session.title, tokens);

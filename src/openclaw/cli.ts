@@ -213,7 +213,7 @@ export async function compactWithOpenClaw(options: OpenClawCompactOptions): Prom
   // A model compaction can take minutes on a long session.
   const result = await runOpenClawCli(options.cliPath, argv, { timeoutMs: 15 * 60_000, ...options });
   if (result.exitCode !== 0) {
-    throw new OpenClawCliError('CLI_FAILED', `OpenClaw could not compact ${options.key}: ${openClawErrorMessage(result)}`, {
+    throw new OpenClawCliError('CLI_FAILED', `OpenClaw could not compact ${options.key}: ${openClawErrorMessage(result)}${pairingHint(result)}`, {
       exitCode: result.exitCode, stderr: result.stderr, stdout: result.stdout,
     });
   }
@@ -227,6 +227,37 @@ export async function compactWithOpenClaw(options: OpenClawCompactOptions): Prom
   const error = record.ok === false ? pickErrorText(record) ?? 'ok: false' : undefined;
   if (error) throw new OpenClawCliError('CLI_FAILED', `OpenClaw could not compact ${options.key}: ${error}`, { exitCode: result.exitCode, stdout: result.stdout });
   return { argv, ...readTokenCounts(record), raw: json };
+}
+
+/**
+ * A real gateway pairs a CLI device with the scopes its first call asked for (`gateway call
+ * agent`: write). `sessions compact` needs more, and a scope upgrade is never approved
+ * silently, not even on loopback: OpenClaw refuses with "pairing required … scope upgrade
+ * pending approval (requestId: …)" and does not say how to approve. Say it.
+ * (Found by running the real gateway; the fake `openclaw` of the fixtures never refused.)
+ */
+export function pairingHint(result: Pick<CliRunResult, 'stdout' | 'stderr'>): string {
+  const text = `${result.stdout}\n${result.stderr}`;
+  if (!/pairing required|pending approval/i.test(text)) return '';
+  // Only a whole id: the JSON error on stdout cuts it off mid-way, stderr has it in full.
+  const requestId = /requestId:\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i.exec(text)?.[1];
+  return requestId
+    ? ` To let this device do it, approve the request in a terminal: openclaw devices approve ${requestId}, then try again.`
+    : ' To let this device do it, approve its pending request in a terminal (openclaw devices list, then openclaw devices approve <requestId>), then try again.';
+}
+
+/**
+ * `: 48,210 → 6,120 tokens`, or with only the count before (what 2026.7.35 reports:
+ * `{ok, key, compacted, result: {summary, firstKeptEntryId, tokensBefore}}`, no count after)
+ * `: 48,210 tokens before (OpenClaw reported no count after)`; empty when it reported neither.
+ */
+export function describeCompactTokens(result: Pick<OpenClawCompactResult, 'tokensBefore' | 'tokensAfter'>): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const { tokensBefore: before, tokensAfter: after } = result;
+  if (before !== undefined && after !== undefined) return `: ${n(before)} → ${n(after)} tokens`;
+  if (before !== undefined) return `: ${n(before)} tokens before (OpenClaw reported no count after)`;
+  if (after !== undefined) return `: ${n(after)} tokens after (OpenClaw reported no count before)`;
+  return '';
 }
 
 /** Tokens before/after, wherever this OpenClaw release puts them (top level or `result`). */

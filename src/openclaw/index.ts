@@ -7,6 +7,7 @@ export {
   findOpenClawCli,
   getGatewayStatus,
   compactWithOpenClaw,
+  describeCompactTokens,
   OpenClawCliError,
   type GatewayStatus,
   type OpenClawCompactResult,

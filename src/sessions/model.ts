@@ -1,11 +1,13 @@
 // The live session model: a scan, then a watcher on each agent's sessions folder (depth 0)
 // and chokidar on the state dir's agent skeleton, debounced into one update (a changed lock is
 // re-inspected alone; anything else rescans its agent), plus a slow unref'd rescan as a
-// backstop for locks that come and go between events.
+// backstop for locks that come and go between events, and a cheap liveness poll of the live
+// owners' pids: a SIGKILLed gateway leaves its lock unchanged, so no file event tells of it.
 import { existsSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { findSession } from './find';
+import { isProcessAlive } from '../lock/process';
+import { allLocks, findSession } from './find';
 import { CommandLineLookup } from './processes';
 import { scanStateDir } from './scan';
 import type { AgentInfo, Disposable, Problem, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
@@ -83,6 +85,9 @@ export function snapshotSignature(snapshot: SessionsSnapshot): string {
   return [snapshotHeader(snapshot), ...snapshot.agents.flatMap((a) => [agentHeader(a), ...a.sessions.map(sessionKey)])].join('\n');
 }
 
+/** How often the pids of live lock owners are checked (kill(pid, 0) and /proc state each). */
+export const DEFAULT_OWNER_POLL_MS = 1000;
+
 export class SessionModel implements Disposable {
   private options: SessionModelOptions;
   private current: SessionsSnapshot | undefined;
@@ -96,6 +101,8 @@ export class SessionModel implements Disposable {
   private pendingFull = false;
   private debounceTimer: NodeJS.Timeout | undefined;
   private periodicTimer: NodeJS.Timeout | undefined;
+  private ownerTimer: NodeJS.Timeout | undefined;
+  private ownerPids: number[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private readonly commandLines = new CommandLineLookup();
   private started = false;
@@ -155,6 +162,7 @@ export class SessionModel implements Disposable {
     this.listeners.clear();
     clearTimeout(this.debounceTimer);
     clearInterval(this.periodicTimer);
+    clearInterval(this.ownerTimer);
     for (const watcher of this.sessionWatchers.values()) watcher.close();
     this.sessionWatchers.clear();
     if (this.structureWatcher) void this.structureWatcher.watcher.close().catch(() => undefined);
@@ -166,6 +174,33 @@ export class SessionModel implements Disposable {
     const every = this.options.rescanMs ?? DEFAULT_RESCAN_MS;
     this.periodicTimer = setInterval(() => void this.refresh().catch(() => undefined), every);
     this.periodicTimer.unref();
+  }
+
+  /**
+   * Found by running the real gateway: SIGKILLed mid-reply, its lock stays byte for byte, so
+   * the view said "held" by a dead pid until the 30 s rescan. While a lock has a live local
+   * owner, its pid is checked every second; a death rescans.
+   */
+  private watchOwners(snapshot: SessionsSnapshot): void {
+    const every = this.options.ownerPollMs ?? DEFAULT_OWNER_POLL_MS;
+    const pids = every > 0
+      ? [...new Set(allLocks(snapshot).filter((e) => e.view.inspection.owner?.alive === true && !e.view.inspection.owner.isSelf)
+        .map((e) => e.view.pid).filter((pid): pid is number => pid !== undefined))]
+      : [];
+    this.ownerPids = pids;
+    if (pids.length === 0) {
+      clearInterval(this.ownerTimer);
+      this.ownerTimer = undefined;
+      return;
+    }
+    if (this.ownerTimer) return;
+    this.ownerTimer = setInterval(() => {
+      if (this.ownerPids.some((pid) => !isProcessAlive(pid))) {
+        this.ownerPids = [];
+        void this.refresh().catch(() => undefined);
+      }
+    }, every);
+    this.ownerTimer.unref();
   }
 
   private enqueue(plan: ScanPlan | undefined): Promise<SessionsSnapshot> {
@@ -185,6 +220,7 @@ export class SessionModel implements Disposable {
     });
     if (this.disposed) return snapshot;
     this.current = snapshot;
+    if (this.started) this.watchOwners(snapshot);
     // Events before a watcher's `ready` count as initial and are dropped, so wait for it.
     if (this.started && this.options.watch !== false) await this.reconcileWatchers(snapshot);
     if (snapshotChanged(this.announced, snapshot)) {

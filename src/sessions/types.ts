@@ -127,6 +127,8 @@ export interface SessionModelOptions extends ScanOptions {
   debounceMs?: number;
   /** Slow safety rescan. Default 30 s. */
   rescanMs?: number;
+  /** How often live lock owners' pids are checked, so a killed owner shows as stale at once. Default 1 s; 0 turns it off. */
+  ownerPollMs?: number;
   /** Watch the sessions folders (fs.watch) and agents (chokidar). Default true; false leaves only the periodic rescan. */
   watch?: boolean;
 }

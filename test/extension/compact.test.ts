@@ -150,7 +150,8 @@ suite('Compact Session (real VS Code)', function () {
     const result = (await vscode.commands.executeCommand('openclawSessions.compactSession', session.transcriptPath)) as CompactCommandResult;
     assert.deepEqual(picks.calls[0]!.labels, ['$(sparkle) Summarize with OpenClaw', '$(fold) Trim locally']);
     assert.equal(result.outcome, 'compacted', result.message);
-    assert.equal(result.message, 'OpenClaw compacted "Work group": 48,210 → 6,120 tokens.');
+    // The fake prints what the real 2026.7.35 prints: the count before only.
+    assert.equal(result.message, 'OpenClaw compacted "Work group": 48,210 tokens before (OpenClaw reported no count after).');
     const argvs = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { argv: string[] }).argv);
     assert.deepEqual(argvs, [
       ['gateway', 'status', '--json'],

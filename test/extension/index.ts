@@ -6,6 +6,8 @@
 // Environment (set by scripts/vscode/integration.mjs through runTests' extensionTestsEnv):
 //   OPENCLAW_TEST_RESULT_FILE  where to write {passed, failed, pending, failures} as JSON
 //   OPENCLAW_TEST_GREP         run only tests whose full title matches this regex
+//   OPENCLAW_REAL_OPENCLAW=1   run only real-openclaw/ (the real gateway's tests, which
+//                              scripts/vscode/suite-real-openclaw.mjs runs); without it they are left out
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
@@ -32,7 +34,8 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
   mocha.ui('bdd');
   if (process.env.OPENCLAW_TEST_GREP) mocha.grep(new RegExp(process.env.OPENCLAW_TEST_GREP));
-  const files = findTestFiles(__dirname);
+  const realOpenClaw = process.env.OPENCLAW_REAL_OPENCLAW === '1';
+  const files = findTestFiles(__dirname).filter((f) => path.relative(__dirname, f).startsWith(`real-openclaw${path.sep}`) === realOpenClaw);
   for (const file of files) mocha.addFile(file);
 
   const result: ExtensionTestResult = { passed: 0, failed: 0, pending: 0, files: files.map((f) => path.relative(__dirname, f)), failures: [] };

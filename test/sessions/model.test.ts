@@ -88,6 +88,26 @@ describe('SessionModel (real files, real watchers)', () => {
     }
   });
 
+  it('a live owner SIGKILLed (its lock left unchanged, no file event) shows as stale within about a second, without a rescan', async () => {
+    const { stateDir, main } = setup();
+    const m = model({ stateDir, rescanMs: 600_000 });
+    await m.start();
+    const held = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'held');
+    const holder = await spawnLockHolder([{ lockPath: path.join(main, 'one.jsonl.lock') }]);
+    try {
+      await held;
+      const stale = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'stale', 5000);
+      const killedAt = Date.now();
+      holder.kill();
+      await waitForExit(holder.child);
+      const s = await stale;
+      assert.deepEqual(lockOf(s, 'main', 'one')?.reasons, ['dead-pid']);
+      assert.ok(Date.now() - killedAt < 3000, `noticed ${Date.now() - killedAt} ms after the kill`);
+    } finally {
+      holder.kill();
+    }
+  });
+
   it('rescans only the agent whose folder changed and reuses the others', async () => {
     const { stateDir, main } = setup();
     const m = model({ stateDir });
