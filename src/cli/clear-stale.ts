@@ -9,7 +9,7 @@ import { formatAge, indentedBlock, paintSeverity, unbreakable, wrap, type Palett
 import { resolutionProblem, resolveSession } from './resolve';
 import { commandBlock, commandLine } from './shell';
 import { missingStateDirMessage } from './status';
-import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
+import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 /** Why a lock was left in place; the summary counts by this. */
 type KeptBecause = 'healthy' | 'being-written' | 'needs-attention' | 'changed';

@@ -9,7 +9,7 @@ import { DEFAULT_MAX_LINES, TranscriptError, trimTranscript, validateMaxLines } 
 import { formatCount } from '../wording/format';
 import { resolutionProblem, resolveSession, sessionName, type Resolution } from './resolve';
 import { formatBytes } from './format';
-import { EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
+import { EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 function count(n: number | undefined): string {
   return n === undefined ? '?' : formatCount(n);

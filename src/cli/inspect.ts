@@ -7,7 +7,7 @@ import { resolutionProblem, resolveSession } from './resolve';
 import { containerNote, explainReason, lockToJson, verdict } from './describe';
 import { formatAge, formatBytes, labelled, paintSeverity, unbreakable, wrap } from './format';
 import { commandBlock } from './shell';
-import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
+import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 /** A process's command line can run to kilobytes; --json has all of it. */
 function clipped(text: string, max: number): string {

@@ -7,7 +7,7 @@ import { DEFAULT_WIDTH, colourWanted, fitTable, makePalette, outputWidth, unbrea
 import { commandBlock, commandWords, repeatedGlobalOptions, shellWords } from './shell';
 import { closestWord } from './suggest';
 import { streamOutput } from './output';
-import { EXIT_ERROR, UsageError, getCommand, listCommands, type CliCommand, type CliContext, type OptionSpec } from './registry';
+import { EXIT_ERROR, UsageError, getCommand, listCommands, type CliCommand, type CliContext, type OptionSpec } from './command-table';
 
 const DEFAULT_COMMAND = 'status';
 

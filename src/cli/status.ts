@@ -6,7 +6,7 @@ import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict 
 import { DEFAULT_WIDTH, fitTable, formatAge, indentedBlock, labelled, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { sessionName } from './resolve';
 import { commandBlock, commandWords } from './shell';
-import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, registerCommand, type CliContext } from './registry';
+import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, registerCommand, type CliContext } from './command-table';
 
 export function gatewayLine(snapshot: SessionsSnapshot): string {
   const g = snapshot.gateway;

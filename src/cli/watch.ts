@@ -4,7 +4,7 @@ import { SessionModel, type LockEntry, type SessionsSnapshot } from '../sessions
 import { entryName, entryToJson, verdict } from './describe';
 import { formatAge, paintSeverity } from './format';
 import { entriesAt, renderStatus } from './status';
-import { EXIT_OK, registerCommand, type CliContext } from './registry';
+import { EXIT_OK, registerCommand, type CliContext } from './command-table';
 
 interface Seen {
   level: string;

@@ -19,4 +19,4 @@ export { scanStateDir, scanAgent, agentLocks, describeFsError } from './scan';
 export { readGatewayInfo, defaultGatewayLockDir } from '../openclaw/gateway';
 export { findSession, findLock, allLocks, type FoundLock, type LockEntry } from './find';
 export { SessionModel, snapshotSignature, snapshotChanged, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS } from './model';
-export { CommandLineLookup } from './processes';
+export { CommandLineLookup } from './command-lines';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isProcessAlive } from '../lock/process';
 import { allLocks, findSession } from './find';
-import { CommandLineLookup } from './processes';
+import { CommandLineLookup } from './command-lines';
 import { scanStateDir } from './scan';
 import type { AgentInfo, Disposable, Problem, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
 

@@ -9,7 +9,7 @@ import { classifyEntry, isValidSessionId, STORE_FILE, STORE_LOCK_FILE } from './
 import { mapLimit } from './concurrency';
 import { readGatewayInfo } from '../openclaw/gateway';
 import { ageLockView, freeLockView, lockViewFrom } from './levels';
-import { sharedCommandLineLookup, type CommandLineLookup } from './processes';
+import { sharedCommandLineLookup, type CommandLineLookup } from './command-lines';
 import { resolveStateDir } from '../openclaw/state-dir';
 import {
   DEFAULT_THRESHOLDS,
