@@ -64,6 +64,24 @@ export async function lockFor(world: OpenClawWorld, lockPath: string): Promise<L
 }
 
 /** The `.jsonl.lock` files in an agent's sessions dir right now. */
+/**
+ * True once a lock file holds its whole payload: OpenClaw creates the file (open wx) and
+ * writes its JSON in a second step, so a test that looks in between reads an empty file.
+ */
+export function lockWritten(lockPath: string): boolean {
+  try {
+    JSON.parse(fs.readFileSync(lockPath, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The session locks whose payload is written (see lockWritten). */
+export function writtenLockFiles(world: OpenClawWorld, agentId = 'main'): string[] {
+  return lockFiles(world, agentId).filter(lockWritten);
+}
+
 export function lockFiles(world: OpenClawWorld, agentId = 'main'): string[] {
   try {
     return fs.readdirSync(world.sessionsDir(agentId)).filter((n) => n.endsWith('.jsonl.lock')).map((n) => path.join(world.sessionsDir(agentId), n));

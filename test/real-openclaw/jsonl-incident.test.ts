@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import { startModelStandin, type ModelStandin } from '../fixtures/model-standin';
 import { startLiveHolder } from '../fixtures/live-holder';
 import { JSONL_ERA_RELEASE, createOpenClawWorld, waitFor, type OpenClawWorld } from '../fixtures/real-openclaw';
-import { ARTIFACTS, lockFiles, lockFor, productCli, statusJson, timing, tmpOpenClawGuard } from './helpers';
+import { ARTIFACTS, lockFiles, lockFor, productCli, statusJson, timing, tmpOpenClawGuard, writtenLockFiles } from './helpers';
 
 const KEY = 'agent:main:main';
 const guard = tmpOpenClawGuard();
@@ -40,7 +40,7 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: the gateway SIGKILLed mid-reply`, 
     model.script({ kind: 'hang' });
     await world.sendMessage(KEY, 'a question that will never be answered');
     await hangs;
-    const [lockPath] = await waitFor('the gateway\'s session lock', () => lockFiles(world).length === 1 && lockFiles(world), { timeoutMs: 10_000 });
+    const [lockPath] = await waitFor('the gateway\'s session lock', () => writtenLockFiles(world).length === 1 && writtenLockFiles(world), { timeoutMs: 10_000 });
     const bytes = fs.readFileSync(lockPath!, 'utf8');
     assert.equal(JSON.parse(bytes).pid, first.pid);
     await first.kill();
@@ -89,7 +89,7 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: the gateway SIGKILLed mid-reply`, 
     model.script({ kind: 'hang' });
     await world.sendMessage(KEY, 'another question, cut off');
     await hangs2;
-    const [lockPath2] = await waitFor('the lock again', () => lockFiles(world).length === 1 && lockFiles(world), { timeoutMs: 10_000 });
+    const [lockPath2] = await waitFor('the lock again', () => writtenLockFiles(world).length === 1 && writtenLockFiles(world), { timeoutMs: 10_000 });
     assert.equal(JSON.parse(fs.readFileSync(lockPath2!, 'utf8')).pid, second.pid);
     await second.kill();
     assert.equal((await lockFor(world, lockPath2!))?.level, 'stale');
@@ -130,7 +130,7 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: a reply that hangs past the lock's
     model.script({ kind: 'hang' });
     const runA = await world.sendMessage(KEY, 'a very long think');
     const hangA = await hangs;
-    const [lockPath] = await waitFor('the gateway\'s lock', () => lockFiles(world).length === 1 && lockFiles(world), { timeoutMs: 10_000 });
+    const [lockPath] = await waitFor('the gateway\'s lock', () => writtenLockFiles(world).length === 1 && writtenLockFiles(world), { timeoutMs: 10_000 });
     const bytes = fs.readFileSync(lockPath!, 'utf8');
     assert.equal(JSON.parse(bytes).maxHoldMs, 4000, 'the configured maxHoldMs is in the payload');
     const createdAt = Date.parse(JSON.parse(bytes).createdAt);

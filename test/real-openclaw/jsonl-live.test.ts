@@ -9,7 +9,7 @@ import { readTranscriptSnapshot, safeSaveTranscript } from '../../src/transcript
 import { isTranscriptError } from '../../src/transcripts/errors';
 import { startModelStandin, type ModelStandin } from '../fixtures/model-standin';
 import { JSONL_ERA_RELEASE, createOpenClawWorld, waitFor, type OpenClawWorld, type RealGateway } from '../fixtures/real-openclaw';
-import { ARTIFACTS, lockFiles, lockFor, statusJson, timing, tmpOpenClawGuard } from './helpers';
+import { ARTIFACTS, lockFiles, lockFor, lockWritten, statusJson, timing, tmpOpenClawGuard } from './helpers';
 
 const KEY = 'agent:main:main';
 
@@ -66,7 +66,7 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: a live gateway`, { timeout: 240_00
     const hang = await hangs;
     assert.match(hang.request.lastUserText, /please think for a while$/, 'the model stand-in got the message (after OpenClaw\'s timestamp prefix)');
     const lockPath = `${transcript}.lock`;
-    await waitFor('the gateway\'s session lock', () => fs.existsSync(lockPath), { timeoutMs: 10_000 });
+    await waitFor('the gateway\'s session lock', () => lockWritten(lockPath), { timeoutMs: 10_000 });
     const payload = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as { pid: number; maxHoldMs: number; starttime: number };
     assert.equal(payload.pid, gateway.pid, 'OpenClaw names the gateway itself in its lock');
 
