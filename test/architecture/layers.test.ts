@@ -22,12 +22,13 @@ const layerOf = (file: string) => relative(src, file).split(sep)[0]!;
 /** What each layer may import from the others. */
 const ALLOWED: Record<string, readonly string[]> = {
   wording: ['lock'], // types of lock verdicts only
+  'sqlite-store': [],
   lock: [],
   openclaw: ['lock', 'wording'],
   transcripts: ['lock', 'wording'],
-  sessions: ['lock', 'openclaw', 'wording'],
-  cli: ['lock', 'openclaw', 'sessions', 'transcripts', 'wording'],
-  extension: ['lock', 'openclaw', 'sessions', 'transcripts', 'wording'],
+  sessions: ['lock', 'openclaw', 'sqlite-store', 'wording'],
+  cli: ['lock', 'openclaw', 'sessions', 'sqlite-store', 'transcripts', 'wording'],
+  extension: ['lock', 'openclaw', 'sessions', 'sqlite-store', 'transcripts', 'wording'],
 };
 
 function importsOf(file: string): string[] {

@@ -1,0 +1,145 @@
+// Reads an agent database (`agents/<id>/agent/openclaw-agent.sqlite`): its sessions, what
+// each has waiting, and the schema it was written with. `entry_json` is large (a skills
+// snapshot per session), so only the fields this product shows are extracted, by SQLite.
+import type { AgentDatabaseFacts, SqliteSessionRow } from './facts';
+import type { SqliteDatabase, SqliteOpen } from './driver';
+import { databaseFiles } from './files';
+import { DatabaseReadError, tableColumns, withReadOnlyDatabase } from './read-database';
+
+/** `session_nodes` columns, each read when the database has it (2026.8.1 has fewer than 9.6). */
+const NODE_COLUMNS = {
+  key: 'session_key',
+  sessionId: 'current_session_id',
+  status: 'status',
+  label: 'label',
+  displayName: 'display_name',
+  updatedAt: 'updated_at',
+  lastActivityAt: 'last_activity_at',
+  archivedAt: 'archived_at',
+} as const;
+
+/** Fields of the canonical record (`entry_json`), by JSON path. */
+const ENTRY_FIELDS = {
+  entryStatus: '$.status',
+  startedAt: '$.startedAt',
+  activeWriterRunId: '$.activeWriterRunId',
+  lastRunId: '$.lastRunId',
+  abortedLastRun: '$.abortedLastRun',
+  initializationPending: '$.initializationPending',
+  entryArchivedAt: '$.archivedAt',
+  tombstoneReason: '$.mainRestartRecovery.tombstone.reason',
+  tombstone: '$.mainRestartRecovery.tombstone',
+  lastChannel: '$.lastChannel',
+  channel: '$.channel',
+  chatType: '$.chatType',
+  inputTokens: '$.inputTokens',
+  outputTokens: '$.outputTokens',
+  totalTokens: '$.totalTokens',
+  contextTokens: '$.contextTokens',
+  compactionCount: '$.compactionCount',
+} as const;
+
+type Row = Record<string, unknown>;
+
+const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'bigint' ? Number(v) : undefined);
+/** SQLite's json_extract gives 1/0 for JSON booleans. */
+const bool = (v: unknown) => (v === 1 || v === true || v === 1n ? true : v === 0 || v === false || v === 0n ? false : undefined);
+
+function sessionFrom(row: Row): SqliteSessionRow | undefined {
+  const key = str(row.key);
+  const sessionId = str(row.sessionId);
+  if (!key || !sessionId) return undefined;
+  const session: SqliteSessionRow = { key, sessionId, queued: 0, interrupted: 0 };
+  const status = str(row.status) ?? str(row.entryStatus);
+  if (status) session.status = status;
+  for (const field of ['label', 'displayName', 'activeWriterRunId', 'lastRunId', 'chatType'] as const) {
+    const value = str(row[field]);
+    if (value) session[field] = value;
+  }
+  const channel = str(row.lastChannel) ?? str(row.channel) ?? str(row.windowChannel);
+  if (channel) session.channel = channel;
+  for (const field of ['updatedAt', 'lastActivityAt', 'startedAt', 'inputTokens', 'outputTokens', 'totalTokens', 'contextTokens', 'compactionCount', 'transcriptEvents'] as const) {
+    const value = num(row[field]);
+    if (value !== undefined) session[field] = value;
+  }
+  const archivedAt = num(row.archivedAt) ?? num(row.entryArchivedAt);
+  if (archivedAt !== undefined) session.archivedAt = archivedAt;
+  const aborted = bool(row.abortedLastRun);
+  if (aborted !== undefined) session.abortedLastRun = aborted;
+  if (bool(row.initializationPending) === true) session.initializationPending = true;
+  if (row.tombstone !== null && row.tombstone !== undefined) {
+    const reason = str(row.tombstoneReason);
+    session.tombstone = reason ? { reason } : {};
+  }
+  return session;
+}
+
+function readSessions(db: SqliteDatabase): SqliteSessionRow[] {
+  const columns = tableColumns(db, 'session_nodes');
+  if (!columns.has('session_key') || !columns.has('current_session_id')) {
+    throw new DatabaseReadError('unknown-schema', 'no session_nodes table with session_key and current_session_id');
+  }
+  const select = Object.entries(NODE_COLUMNS).map(([as, column]) => (columns.has(column) ? `n.${column} AS ${as}` : `NULL AS ${as}`));
+  if (columns.has('entry_json')) {
+    for (const [as, jsonPath] of Object.entries(ENTRY_FIELDS)) select.push(`json_extract(n.entry_json, '${jsonPath}') AS ${as}`);
+  }
+  const windows = tableColumns(db, 'session_windows');
+  const joinWindow = windows.has('session_id') && windows.has('channel');
+  if (joinWindow) select.push('w.channel AS windowChannel');
+  const sql = `SELECT ${select.join(', ')} FROM session_nodes n${joinWindow ? ' LEFT JOIN session_windows w ON w.session_id = n.current_session_id' : ''}`;
+  const sessions = new Map<string, SqliteSessionRow>();
+  for (const row of db.prepare(sql).all() as Row[]) {
+    const session = sessionFrom(row);
+    if (session) sessions.set(session.key, session);
+  }
+  const pending = tableColumns(db, 'session_pending_inputs');
+  if (pending.has('session_key') && pending.has('state')) {
+    const oldest = pending.has('accepted_at') ? 'MIN(accepted_at)' : 'NULL';
+    const counts = db.prepare(`SELECT session_key AS key, state, COUNT(*) AS n, ${oldest} AS oldest FROM session_pending_inputs WHERE state IN ('queued', 'interrupted') GROUP BY session_key, state`).all() as Row[];
+    for (const row of counts) {
+      const session = sessions.get(String(row.key));
+      if (!session) continue;
+      const n = num(row.n) ?? 0;
+      if (row.state === 'queued') {
+        session.queued = n;
+        const at = num(row.oldest);
+        if (at !== undefined) session.oldestQueuedAt = at;
+      } else {
+        session.interrupted = n;
+      }
+    }
+  }
+  return [...sessions.values()];
+}
+
+function readMeta(db: SqliteDatabase, facts: AgentDatabaseFacts): void {
+  const version = num((db.prepare('PRAGMA user_version').get() as Row | undefined)?.user_version);
+  if (version !== undefined) facts.schemaVersion = version;
+  const mode = str((db.prepare('PRAGMA journal_mode').get() as Row | undefined)?.journal_mode);
+  if (mode) facts.journalMode = mode;
+  if (tableColumns(db, 'schema_meta').has('app_version')) {
+    const app = str((db.prepare("SELECT app_version FROM schema_meta WHERE role = 'agent' ORDER BY updated_at DESC LIMIT 1").get() as Row | undefined)?.app_version);
+    if (app) facts.appVersion = app;
+  }
+}
+
+export function readAgentDatabase(open: SqliteOpen, agentId: string, path: string): AgentDatabaseFacts {
+  const started = performance.now();
+  const facts: AgentDatabaseFacts = { agentId, files: databaseFiles(path), sessions: [], readMs: 0 };
+  if (!facts.files.exists) {
+    facts.failure = { kind: 'missing', message: `${path} does not exist` };
+  } else {
+    try {
+      withReadOnlyDatabase(open, path, (db) => {
+        readMeta(db, facts);
+        facts.sessions = readSessions(db);
+      });
+    } catch (error) {
+      const kind = error instanceof DatabaseReadError ? error.kind : 'other';
+      facts.failure = { kind, message: (error as Error).message };
+    }
+  }
+  facts.readMs = performance.now() - started;
+  return facts;
+}

@@ -1,0 +1,82 @@
+// Reads a SQLite-era state dir's databases: in this process when its Node has `node:sqlite`,
+// else in a child on a Node that has (found once, then reused while it keeps working).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadSqlite } from './driver';
+import { databaseFiles } from './files';
+import type { SqliteStoreFacts } from './facts';
+import { nodeCandidates, type NodeCandidateInputs } from './node-finder';
+import { runStoreRead, type StoreReadRequest, type StoreReadResult } from './request';
+
+const NO_SQLITE_EXIT = 3;
+const CHILD_TIMEOUT_MS = 15_000;
+const OUTPUT_LIMIT = 64 << 20;
+
+export interface StoreReadOptions extends NodeCandidateInputs {
+  /** Never read in this process (tests of the child path on a Node that has sqlite). */
+  forceChild?: boolean;
+  /** The child reader script; default `sqlite-reader.js` beside the bundle. */
+  readerScript?: string;
+}
+
+/** `dist/sqlite-reader.js` beside the extension and CLI bundles, or the checkout's when run from tests. */
+export function defaultReaderScript(): string {
+  const candidates = [path.join(__dirname, 'sqlite-reader.js')];
+  for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, 'dist', 'sqlite-reader.js'));
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}
+
+class NoSqliteError extends Error {}
+
+function runChild(nodePath: string, script: string, request: StoreReadRequest): Promise<StoreReadResult & { nodeVersion: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(nodePath, ['--no-warnings', script], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8').on('data', (t: string) => { if (out.length < OUTPUT_LIMIT) out += t; });
+    child.stderr.setEncoding('utf8').on('data', (t: string) => { if (err.length < 8192) err += t; });
+    child.on('error', (error) => { clearTimeout(timer); reject(error); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === NO_SQLITE_EXIT) return reject(new NoSqliteError(err.trim()));
+      if (code !== 0) return reject(new Error(`the SQLite reader on ${nodePath} failed (${signal ?? `exit ${code}`}): ${err.trim().split('\n').slice(-3).join(' ')}`));
+      try {
+        resolve(JSON.parse(out) as StoreReadResult & { nodeVersion: string });
+      } catch (error) {
+        reject(new Error(`the SQLite reader on ${nodePath} printed no result (${(error as Error).message})`));
+      }
+    });
+    child.stdin.on('error', () => { /* the child exited first; its exit code says why */ });
+    child.stdin.end(JSON.stringify(request));
+  });
+}
+
+let workingNode: string | undefined;
+
+export async function readSqliteStore(request: StoreReadRequest, options: StoreReadOptions = {}): Promise<SqliteStoreFacts> {
+  const { open, reason } = loadSqlite();
+  if (open && !options.forceChild) {
+    return { ...runStoreRead(open, request), reader: { kind: 'in-process', nodeVersion: process.versions.node } };
+  }
+  const script = options.readerScript ?? defaultReaderScript();
+  const candidates = nodeCandidates(options);
+  if (workingNode && candidates.includes(workingNode)) candidates.unshift(...candidates.splice(candidates.indexOf(workingNode), 1));
+  const tried: string[] = [];
+  for (const nodePath of candidates) {
+    try {
+      const result = await runChild(nodePath, script, request);
+      workingNode = nodePath;
+      const { nodeVersion, ...facts } = result;
+      return { ...facts, reader: { kind: 'child', nodePath, nodeVersion } };
+    } catch (error) {
+      tried.push(error instanceof NoSqliteError ? `${nodePath} (no node:sqlite)` : `${nodePath} (${(error as Error).message})`);
+    }
+  }
+  const why = [reason ?? 'this process reads in a child', tried.length > 0 ? `tried ${tried.join('; ')}` : 'no other node on PATH or beside openclaw'].join('; ');
+  return {
+    agents: request.agents.map((a) => ({ agentId: a.agentId, files: databaseFiles(a.path), sessions: [], failure: { kind: 'no-sqlite', message: why }, readMs: 0 })),
+    reader: { kind: 'none', reason: why },
+  };
+}
