@@ -189,10 +189,47 @@ function selectEntries(snapshot: SessionsSnapshot, targets: string[]): { entries
   return { entries: entries.filter((e) => wanted.has(e.view.lockPath)), problems, free };
 }
 
+/**
+ * The SQLite era has no session locks: say so, offer the era's own actions, and with
+ * --leftovers remove the old era's lock files, each only if it is still the file inspected and
+ * its owner is provably gone (a live pid keeps it: it could be an OpenClaw 2026.7 still running).
+ */
+async function clearInSqliteEra(ctx: CliContext, snapshot: SessionsSnapshot, dryRun: boolean): Promise<number> {
+  const leftovers = snapshot.agents.flatMap((agent) => (agent.leftoverLocks ?? []).map((view) => ({ agent, view })));
+  if (ctx.values.leftovers !== true) {
+    const lines = [
+      'This state dir is in the SQLite era (OpenClaw 2026.8+): sessions have no lock files, so there is no stale lock to clear.',
+      'What blocks a session here, and OpenClaw\'s remedy for it: `openclaw-locks status`. Abort a hung run: `openclaw-locks abort <session>`; recover a session that refuses messages: `openclaw-locks recover <session>` (both take --dry-run).',
+    ];
+    if (leftovers.length > 0) lines.push(`${countOf(leftovers.length, 'leftover .jsonl.lock file')} from before the upgrade ${leftovers.length === 1 ? 'is' : 'are'} inert; remove ${leftovers.length === 1 ? 'it' : 'them'} with: ${ctx.commandToRun(['clear-stale', '--leftovers']).join(' ')}`);
+    if (ctx.json) ctx.out(JSON.stringify({ era: 'sqlite', dryRun, results: [], leftovers: leftovers.map((l) => l.view.lockPath), exitCode: EXIT_OK }, null, 2));
+    else for (const line of lines) for (const l of wrap(line, ctx.width)) ctx.out(l);
+    return EXIT_OK;
+  }
+  const results: { lockPath: string; agentId: string; action: string; reason?: string }[] = [];
+  for (const { agent, view } of leftovers) {
+    if (dryRun) {
+      const removable = view.inspection.reclaimable;
+      results.push({ lockPath: view.lockPath, agentId: agent.id, action: removable ? 'would-remove' : 'kept', ...(removable ? {} : { reason: `its owner pid ${view.pid ?? '?'} is alive` }) });
+      continue;
+    }
+    const removed = await removeStaleLock(view.lockPath, { expected: view.inspection });
+    results.push({ lockPath: view.lockPath, agentId: agent.id, action: removed.removed ? 'removed' : 'kept', ...(removed.keptBecause ? { reason: removed.keptBecause } : {}) });
+  }
+  const kept = results.filter((r) => r.action === 'kept');
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ era: 'sqlite', dryRun, results, exitCode: kept.length > 0 ? EXIT_ATTENTION : EXIT_OK }, null, 2));
+  } else {
+    if (results.length === 0) ctx.out('No leftover .jsonl.lock files.');
+    for (const r of results) for (const l of wrap(`${r.action.padEnd(VERB_WIDTH)}${r.agentId} ${r.lockPath}${r.reason ? `: ${r.reason}` : ''}`, ctx.width)) ctx.out(l);
+  }
+  return kept.length > 0 ? EXIT_ATTENTION : EXIT_OK;
+}
+
 registerCommand({
   name: 'clear-stale',
   summary: 'Remove provably stale locks safely, printing each decision and its reason.',
-  usage: 'clear-stale [<session>...] [--dry-run] [--force <session|lock-path> --pid <pid>]',
+  usage: 'clear-stale [<session>...] [--dry-run] [--leftovers] [--force <session|lock-path> --pid <pid>]',
   description: [
     'Only locks the core proves abandoned are removed (dead-pid, recycled-pid, orphan-self-pid, and torn or empty',
     'payloads older than the grace period), and only if the file is still the one inspected (inode and bytes).',
@@ -202,6 +239,7 @@ registerCommand({
   ].join('\n'),
   options: {
     'dry-run': { type: 'boolean', description: 'print what would be removed, remove nothing' },
+    leftovers: { type: 'boolean', description: 'SQLite era (2026.8+): remove the inert .jsonl.lock files left from before the upgrade' },
     force: { type: 'string', valueName: '<session|lock-path>', description: 'remove this lock even though its owner may be alive (needs --pid)' },
     pid: { type: 'string', valueName: '<pid>', description: 'the owner pid the lock must still name for --force' },
   },
@@ -232,6 +270,8 @@ registerCommand({
       ctx.err(unknownAgents);
       return EXIT_ERROR;
     }
+    if (snapshot.layout === 'sqlite') return clearInSqliteEra(ctx, snapshot, dryRun);
+    if (ctx.values.leftovers === true) throw new UsageError('--leftovers is for SQLite-era state dirs (OpenClaw 2026.8+), where old .jsonl.lock files are inert; here lock files are live: run clear-stale without it.');
     const { entries, problems, free } = selectEntries(snapshot, ctx.positionals);
     if (problems.length > 0) {
       // Nothing is removed when one of the named sessions is unclear: the command is all or nothing.
@@ -243,7 +283,7 @@ registerCommand({
     const leftovers = dryRun || ctx.positionals.length > 0 ? [] : await removeLeftovers(ctx, snapshot);
     if (entries.length === 0) {
       if (ctx.json) ctx.out(JSON.stringify({ dryRun, results: [], leftoversRemoved: leftovers, exitCode: EXIT_OK }, null, 2));
-      else if (free.length === 0) ctx.out(snapshot.layout === 'sqlite' ? 'No lock files: this OpenClaw version keeps sessions in SQLite.' : 'No lock files.');
+      else if (free.length === 0) ctx.out('No lock files.');
       return EXIT_OK;
     }
     const decisions: Decision[] = [];

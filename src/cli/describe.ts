@@ -1,8 +1,8 @@
 // Words for locks, shared by status, clear-stale, watch and inspect, and their JSON shape.
 import * as path from 'node:path';
 import { describeNestedHolder, type StaleReason } from '../lock';
-import type { LockEntry, LockView, SessionsSnapshot } from '../sessions';
-import { allLocks, needsAttention } from '../sessions';
+import type { LockEntry, LockThresholds, LockView, SessionsSnapshot } from '../sessions';
+import { allLocks, gradeFindings, needsAttention } from '../sessions';
 import { explainReason as explainLockReason } from '../wording/locks';
 import { unbreakable } from './format';
 import { sessionName } from './resolve';
@@ -87,8 +87,11 @@ export function entryToJson(entry: LockEntry): Record<string, unknown> {
   };
 }
 
-export function attentionNeeded(snapshot: SessionsSnapshot): boolean {
-  return allLocks(snapshot).some((e) => needsAttention(e.view.severity));
+/** A lock or, in the SQLite era, a finding needs a person (leftover lock files never do). */
+export function attentionNeeded(snapshot: SessionsSnapshot, now = snapshot.scannedAt, thresholds?: LockThresholds): boolean {
+  if (allLocks(snapshot).some((e) => needsAttention(e.view.severity))) return true;
+  const findings = now === snapshot.scannedAt && thresholds === undefined ? snapshot.findings : gradeFindings(snapshot, thresholds, now);
+  return (findings ?? []).some((f) => needsAttention(f.severity));
 }
 
 /** A message for `--agent` names the state dir does not have, or undefined when all exist. */

@@ -20,16 +20,21 @@ export type Resolution =
 export const MIN_ID_PREFIX = 4;
 
 function sessionTarget(agent: AgentInfo, session: SessionInfo): FoundLock {
+  // A SQLite-era session has no lock to share: it is its own target.
+  if (session.sqlite) return { agent, view: session.lock, sessions: [session], kind: 'session' };
   // Sessions that share a transcript share its lock: one target, every session named.
   return { agent, view: session.lock, sessions: agent.sessions.filter((s) => s.lockPath === session.lockPath), kind: 'session' };
 }
+
+const targetKey = (t: FoundLock) => (t.sessions[0]?.sqlite ? `sqlite:${t.agent.id}:${t.sessions[0].key}` : t.view.lockPath);
 
 /** One target per lock file: two keys for one transcript are one answer, not an ambiguity. */
 function distinct(targets: FoundLock[]): FoundLock[] {
   const seen = new Set<string>();
   return targets.filter((t) => {
-    if (seen.has(t.view.lockPath)) return false;
-    seen.add(t.view.lockPath);
+    const key = targetKey(t);
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }
@@ -54,7 +59,7 @@ export function resolveSession(snapshot: SessionsSnapshot, query: string, cwd = 
   const rules: [MatchRule, () => FoundLock[]][] = [
     ['path', () => [
       ...lockTargets(snapshot, asPath),
-      ...sessions.filter(({ session }) => session.transcriptPath === asPath || session.lockPath === asPath).map(({ agent, session }) => sessionTarget(agent, session)),
+      ...sessions.filter(({ session }) => !session.sqlite && (session.transcriptPath === asPath || session.lockPath === asPath)).map(({ agent, session }) => sessionTarget(agent, session)),
     ]],
     ['key', () => sessions.filter(({ session }) => session.key === query).map(({ agent, session }) => sessionTarget(agent, session))],
     ['id', () => sessions.filter(({ session }) => session.sessionId === query).map(({ agent, session }) => sessionTarget(agent, session))],

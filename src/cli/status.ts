@@ -7,10 +7,23 @@ import { DEFAULT_WIDTH, fitTable, formatAge, indentedBlock, labelled, paintSever
 import { sessionName } from './resolve';
 import { commandBlock, commandWords } from './shell';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, registerCommand, type CliContext } from './command-table';
+import { findingToJson, leftoverCount, renderSqliteSessions } from './sqlite-status';
+import { eraName } from '../wording/findings';
+import { gradeFindings } from '../sessions';
+
+const OWNER_ROLES: Record<string, string> = {
+  'agent-embedded': '`openclaw agent --local`',
+  'skill-workshop-apply': 'a skill workshop apply',
+  'sqlite-maintenance': '`openclaw doctor` maintenance',
+};
 
 export function gatewayLine(snapshot: SessionsSnapshot): string {
   const g = snapshot.gateway;
-  if (!g.lockPath) return 'not running (no gateway lock)';
+  if (!g.lockPath) return snapshot.era?.era === 'sqlite' ? 'not running (no owner lock in the state dir)' : 'not running (no gateway lock)';
+  if (g.role !== undefined) {
+    const who = OWNER_ROLES[g.role] ?? `a ${g.role} process`;
+    return g.alive ? `not running; the state dir is owned by ${who} (pid ${g.pid}) meanwhile` : `not running (the state dir's lock names ${who}, pid ${g.pid}, which is gone)`;
+  }
   if (g.uncertain !== undefined) return `may be running (its lock names pid ${g.pid}: ${g.uncertain})`;
   const where = g.nested ? `, in a container: ${describeNestedHolder(g.nested)}` : '';
   if (g.alive) return `running (pid ${g.pid}${g.port !== undefined ? `, port ${g.port}` : ''}${where})`;
@@ -23,7 +36,12 @@ export function layoutLine(snapshot: SessionsSnapshot): string {
   const counts = `${countOf(snapshot.agents.length, 'agent')}, ${countOf(sessions, 'session')}, ${countOf(locks, 'lock file')}`;
   switch (snapshot.layout) {
     case 'missing': return 'no state dir';
-    case 'sqlite': return `sqlite: OpenClaw 2026.8.1+ keeps sessions in SQLite and writes no .jsonl.lock files (${counts})`;
+    case 'sqlite': {
+      const leftovers = leftoverCount(snapshot);
+      const era = snapshot.era ? eraName('sqlite', snapshot.era.version?.version) : 'SQLite era';
+      const how = snapshot.era?.decidedBy === 'default' ? '' : snapshot.era?.version ? '' : ', from the agent databases';
+      return `sqlite: ${era}${how}; sessions in SQLite, no session lock files (${countOf(snapshot.agents.length, 'agent')}, ${countOf(sessions, 'session')}${leftovers > 0 ? `, ${countOf(leftovers, 'leftover lock file')}` : ''})`;
+    }
     case 'empty': return `empty: no sessions yet (${counts})`;
     case 'jsonl': return `jsonl (${counts})`;
   }
@@ -70,8 +88,18 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
     ['Gateway', gatewayLine(snapshot)],
   ];
   if (snapshot.agents.length > 0) header.push(['Agents', snapshot.agents.map(agentNotes).join('; ')]);
+  if (snapshot.sqlite?.reader.kind === 'child') header.push(['Reader', `node:sqlite on ${snapshot.sqlite.reader.nodePath} (Node ${snapshot.sqlite.reader.nodeVersion}), read-only`]);
   lines.push(...labelled(header, width));
   lines.push('');
+  if (snapshot.layout === 'sqlite') {
+    lines.push(...renderSqliteSessions(snapshot, { now: options.now, all: options.all, thresholds: options.thresholds, palette, width, commandToRun }));
+    const problems = [...snapshot.problems, ...snapshot.agents.flatMap((a) => a.problems)];
+    if (problems.length > 0) {
+      lines.push('', palette.bold('Problems'));
+      for (const p of problems) lines.push(...indentedBlock(`  ${p.path}`, [p.message], 4, width));
+    }
+    return lines;
+  }
   const entries = entriesAt(snapshot, options.now, options.thresholds);
   const rows: string[][] = [];
   const row = (agentId: string, name: string, view: LockView, age: string) =>
@@ -89,7 +117,7 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
     for (const e of entries) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs)));
   }
   if (rows.length === 0) {
-    lines.push(snapshot.layout === 'sqlite' ? 'No lock files: this OpenClaw version does not use them.' : 'No lock files: every session is free.');
+    lines.push('No lock files: every session is free.');
   } else {
     const head = ['AGENT', options.all ? 'SESSION' : 'LOCKED SESSION', 'STATE', 'PID', 'AGE', 'VERDICT'].map((h) => palette.bold(h));
     lines.push(...fitTable([head, ...rows], { width, shrinkColumn: 1 }));
@@ -121,7 +149,15 @@ export function statusJson(snapshot: SessionsSnapshot, exitCode: number): Record
     layout: snapshot.layout,
     gateway: snapshot.gateway,
     agents: snapshot.agents.map((a) => ({ id: a.id, layout: a.layout, sessionsDir: a.sessionsDir, sessions: a.sessions.length, sideFiles: a.sideFiles.length, problems: a.problems })),
+    era: snapshot.era,
     locks: allLocks(snapshot).map(entryToJson),
+    ...(snapshot.layout === 'sqlite' ? {
+      reader: snapshot.sqlite?.reader,
+      sessions: snapshot.agents.flatMap((a) => a.sessions.map((s) => ({ agentId: a.id, key: s.key, sessionId: s.sessionId, title: s.title, status: s.sqlite?.row.status, queued: s.sqlite?.row.queued, interrupted: s.sqlite?.row.interrupted, updatedAt: s.updatedAt, activeWriterRunId: s.sqlite?.row.activeWriterRunId }))),
+      findings: gradeFindings(snapshot, undefined, Date.now()).map((f) => findingToJson(snapshot, f, Date.now())),
+      leftoverLocks: snapshot.agents.flatMap((a) => (a.leftoverLocks ?? []).map((v) => ({ agentId: a.id, lockPath: v.lockPath, pid: v.pid, level: v.level }))),
+      databases: snapshot.agents.filter((a) => a.database).map((a) => ({ agentId: a.id, ...a.database!.files, schemaVersion: a.database!.schemaVersion, appVersion: a.database!.appVersion, failure: a.database!.failure, readMs: Math.round(a.database!.readMs) })),
+    } : {}),
     problems: [...snapshot.problems, ...snapshot.agents.flatMap((a) => a.sessions.flatMap((s) => s.problems))],
     scannedAt: new Date(snapshot.scannedAt).toISOString(),
     scanMs: Math.round(snapshot.scanMs),
@@ -133,9 +169,9 @@ export function missingStateDirMessage(snapshot: SessionsSnapshot): string {
   return `No OpenClaw state dir at ${snapshot.resolution.stateDir}. Pass --state-dir <dir> or set OPENCLAW_STATE_DIR to the folder that holds agents/<id>/sessions.`;
 }
 
-export function statusExitCode(snapshot: SessionsSnapshot): number {
+export function statusExitCode(snapshot: SessionsSnapshot, thresholds?: LockThresholds): number {
   if (snapshot.layout === 'missing') return EXIT_ERROR;
-  return attentionNeeded(snapshot) ? EXIT_ATTENTION : EXIT_OK;
+  return attentionNeeded(snapshot, Date.now(), thresholds) ? EXIT_ATTENTION : EXIT_OK;
 }
 
 registerCommand({
@@ -154,7 +190,7 @@ registerCommand({
       ctx.err(unknownAgents);
       return EXIT_ERROR;
     }
-    const exitCode = statusExitCode(snapshot);
+    const exitCode = statusExitCode(snapshot, ctx.thresholds);
     if (ctx.json) {
       ctx.out(JSON.stringify(statusJson(snapshot, exitCode), null, 2));
       return exitCode;

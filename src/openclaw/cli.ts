@@ -275,3 +275,30 @@ export function readTokenCounts(json: Record<string, unknown>): { compacted?: bo
     tokensAfter: pick('tokensAfter', 'afterTokens', 'totalTokens'),
   };
 }
+
+export interface GatewayCallResult {
+  ok: boolean;
+  /** OpenClaw's JSON answer. */
+  response?: Record<string, unknown>;
+  /** Why it failed, in OpenClaw's words. */
+  problem?: string;
+  ms: number;
+}
+
+/**
+ * `openclaw gateway call <method> --params <json> --json`. The CLI finds the gateway and its
+ * credentials itself (config, OPENCLAW_GATEWAY_TOKEN…): this product never handles a token. It
+ * exits 0 even when the call failed, so the answer's `ok` decides.
+ */
+export async function callGateway(cliPath: string, method: string, params: Record<string, unknown>, options: CliRunOptions = {}): Promise<GatewayCallResult> {
+  const started = Date.now();
+  const result = await runOpenClawCli(cliPath, ['gateway', 'call', method, '--params', JSON.stringify(params), '--json'], { timeoutMs: 60_000, ...options });
+  const json = parseCliJson(result.stdout) as Record<string, unknown> | undefined;
+  const ms = Date.now() - started;
+  const failed = result.exitCode !== 0 || !json || typeof json !== 'object' || json.ok === false || json.error !== undefined;
+  if (failed) {
+    const hint = pairingHint(result);
+    return { ok: false, ...(json && typeof json === 'object' ? { response: json } : {}), problem: `${openClawErrorMessage(result)}${hint ? ` ${hint}` : ''}`, ms };
+  }
+  return { ok: true, response: json, ms };
+}

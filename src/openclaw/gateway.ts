@@ -1,5 +1,8 @@
-// Reads OpenClaw's gateway lock (`<tmpdir>/openclaw-<uid>/gateway.<hash>.lock`, payload
-// `{pid, createdAt, configPath, startTime?}`) to tell whether a gateway runs for this state dir.
+// Reads OpenClaw's gateway lock to tell whether a gateway runs for this state dir: 2026.8+
+// keeps it in the state dir (`<realpath stateDir>/tmp/openclaw-<uid>/gateway.state.lock`, payload
+// `{pid, ownerId, createdAt, configPath, stateDir, port?, role?, startTime?}` and a line of
+// whitespace that JSON.parse ignores), 2026.7 in `<tmpdir>/openclaw-<uid>/gateway.<hash>.lock`
+// (`{pid, createdAt, configPath, startTime?}`).
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,13 +10,29 @@ import { judgeOwner, readCommandLine, validCreatedAtMs, type OwnerEnvironment } 
 import type { GatewayInfo, Problem } from './types';
 
 const GATEWAY_LOCK = /^gateway\..+\.lock$/;
+/** 2026.8+'s state-dir owner lock: held by whichever process owns the state dir. */
+export const STATE_LOCK = 'gateway.state.lock';
 export const DEFAULT_GATEWAY_PORT = 18789;
 /** A gateway lock is a few hundred bytes; anything larger is not one. */
 const MAX_GATEWAY_LOCK_BYTES = 64 * 1024;
 
+function uidPart(): string | number {
+  return typeof process.getuid === 'function' ? process.getuid() : 'user';
+}
+
 export function defaultGatewayLockDir(): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-  return path.join(os.tmpdir(), `openclaw-${uid}`);
+  return path.join(os.tmpdir(), `openclaw-${uidPart()}`);
+}
+
+/** Where 2026.8+ keeps its owner locks: inside the state dir, by its real path. */
+export async function stateLockDir(stateDir: string): Promise<string> {
+  let real = stateDir;
+  try {
+    real = await fs.realpath(stateDir);
+  } catch {
+    // not there (yet): the plain path
+  }
+  return path.join(real, 'tmp', `openclaw-${uidPart()}`);
 }
 
 interface Candidate {
@@ -21,6 +40,9 @@ interface Candidate {
   pid?: number;
   port?: number;
   configPath?: string;
+  stateDir?: string;
+  role?: string;
+  createdAt?: string;
   alive: boolean;
   /** Set when the gateway may be alive but cannot be seen from here (kept as alive: saves ask first). */
   uncertain?: string;
@@ -58,6 +80,9 @@ async function readCandidate(lockPath: string, problems: Problem[], environment?
   if (Number.isInteger(payload.pid) && (payload.pid as number) > 0) candidate.pid = payload.pid as number;
   if (Number.isInteger(payload.port) && (payload.port as number) > 0) candidate.port = payload.port as number;
   if (typeof payload.configPath === 'string') candidate.configPath = payload.configPath;
+  if (typeof payload.stateDir === 'string') candidate.stateDir = payload.stateDir;
+  if (typeof payload.role === 'string' && payload.role) candidate.role = payload.role;
+  if (typeof payload.createdAt === 'string') candidate.createdAt = payload.createdAt;
   if (candidate.pid !== undefined) judgeGateway(candidate, candidate.pid, payload, environment);
   return candidate;
 }
@@ -83,24 +108,40 @@ function judgeGateway(candidate: Candidate, pid: number, payload: Record<string,
  * Several gateways (one per config) may have locks; prefer the one whose config lives in this
  * state dir, then any live one.
  */
-export async function readGatewayInfo(stateDir: string, lockDir = defaultGatewayLockDir(), problems: Problem[] = [], environment?: OwnerEnvironment): Promise<GatewayInfo> {
-  let names: string[];
+async function lockNames(lockDir: string, problems: Problem[]): Promise<string[]> {
   try {
-    names = (await fs.readdir(lockDir)).filter((n) => GATEWAY_LOCK.test(n)).sort();
+    return (await fs.readdir(lockDir)).filter((n) => GATEWAY_LOCK.test(n)).sort();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: lockDir, message: `cannot list gateway locks (${code ?? String(error)})` });
-    return { alive: false };
+    return [];
   }
-  const candidates = (await Promise.all(names.map((n) => readCandidate(path.join(lockDir, n), problems, environment))))
-    .filter((c): c is Candidate => c !== undefined);
+}
+
+export async function readGatewayInfo(stateDir: string, lockDir = defaultGatewayLockDir(), problems: Problem[] = [], environment?: OwnerEnvironment): Promise<GatewayInfo> {
+  // 2026.8+'s locks live in the state dir and name it: they are this state dir's by definition.
+  const ownDir = await stateLockDir(stateDir);
+  const own = (await lockNames(ownDir, problems))
+    // The state lock first: every 2026.8+ owner holds it, a gateway also holds its config's lock.
+    .sort((a, b) => (a === STATE_LOCK ? -1 : b === STATE_LOCK ? 1 : a.localeCompare(b)));
+  const shared = path.resolve(lockDir) === path.resolve(ownDir) ? [] : await lockNames(lockDir, problems);
+  const candidates = (await Promise.all([
+    ...own.map((n) => readCandidate(path.join(ownDir, n), problems, environment).then((c) => c && { ...c, own: true })),
+    ...shared.map((n) => readCandidate(path.join(lockDir, n), problems, environment).then((c) => c && { ...c, own: false })),
+  ])).filter((c): c is Candidate & { own: boolean } => c !== undefined);
   if (candidates.length === 0) return { alive: false };
-  const inStateDir = (c: Candidate) => c.configPath !== undefined && path.resolve(c.configPath).startsWith(path.resolve(stateDir) + path.sep);
+  const resolvedStateDir = path.resolve(stateDir);
+  const inStateDir = (c: Candidate & { own: boolean }) => c.own
+    || (c.stateDir !== undefined && path.resolve(c.stateDir) === resolvedStateDir)
+    || (c.configPath !== undefined && path.resolve(c.configPath).startsWith(resolvedStateDir + path.sep));
   const chosen = candidates.find((c) => inStateDir(c) && c.alive)
     ?? candidates.find(inStateDir)
     ?? candidates.find((c) => c.alive)
     ?? candidates[0]!;
   const info: GatewayInfo = { lockPath: chosen.lockPath, alive: chosen.alive };
+  if (chosen.role !== undefined) info.role = chosen.role;
+  if (chosen.createdAt !== undefined) info.createdAt = chosen.createdAt;
+  if (chosen.own) info.stateLock = true;
   if (chosen.pid !== undefined) info.pid = chosen.pid;
   if (chosen.uncertain !== undefined) info.uncertain = chosen.uncertain;
   if (chosen.nested !== undefined) info.nested = chosen.nested;

@@ -24,6 +24,14 @@ export interface GatewayInfo {
   port?: number;
   /** Why liveness could not be proven here (e.g. this runs inside a container). */
   uncertain?: string;
+  /**
+   * 2026.8+: the lock's owner is not a gateway but `agent-embedded` (`openclaw agent --local`),
+   * `skill-workshop-apply` or `sqlite-maintenance` (doctor): it owns the state dir meanwhile.
+   */
+  role?: string;
+  createdAt?: string;
+  /** Found in the state dir (2026.8+), not in the shared temp folder (2026.7). */
+  stateLock?: boolean;
   /** The gateway lives in a child pid namespace: its pid on this side and its container. */
   nested?: { hostPid: number; namespace?: string; container?: string };
 }

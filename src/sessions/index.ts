@@ -20,3 +20,5 @@ export { readGatewayInfo, defaultGatewayLockDir } from '../openclaw/gateway';
 export { findSession, findLock, allLocks, type FoundLock, type LockEntry } from './find';
 export { SessionModel, snapshotSignature, snapshotChanged, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS } from './model';
 export { CommandLineLookup } from './command-lines';
+export { gradeFindings, findingsOf, abortRemedy, recoverRemedy, compactRemedy, WAL_TARGET_BYTES, MAINTENANCE_SCOPE } from './findings';
+export { detectEra, parseVersionLine, eraOfVersion, readInstalledVersion } from '../openclaw/era';

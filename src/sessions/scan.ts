@@ -11,6 +11,11 @@ import { readGatewayInfo } from '../openclaw/gateway';
 import { ageLockView, freeLockView, lockViewFrom } from './levels';
 import { sharedCommandLineLookup, type CommandLineLookup } from './command-lines';
 import { resolveStateDir } from '../openclaw/state-dir';
+import { detectEra, readInstalledVersion, type AgentDiskFacts, type EraInfo, type OpenClawVersion } from '../openclaw/era';
+import { findOpenClawCli } from '../openclaw/cli';
+import { agentDatabasePath } from '../sqlite-store/request';
+import { gradeFindings } from './findings';
+import { judgeLeases, readSqliteAgents, sqliteAgent } from './sqlite-scan';
 import {
   DEFAULT_THRESHOLDS,
   type AgentInfo,
@@ -470,8 +475,9 @@ export async function fillCommandLines(agents: AgentInfo[], ctx: ScanContext): P
   }
 }
 
-export function snapshotLayout(resolution: StateDirResolution, agents: AgentInfo[]): SessionsSnapshot['layout'] {
+export function snapshotLayout(resolution: StateDirResolution, agents: AgentInfo[], era?: EraInfo): SessionsSnapshot['layout'] {
   if (!resolution.exists) return 'missing';
+  if (era?.era === 'sqlite') return 'sqlite';
   if (agents.some((a) => a.layout === 'sqlite') && !agents.some((a) => a.layout === 'jsonl' && agentLocks(a).length > 0)) return 'sqlite';
   if (agents.every((a) => a.sessions.length === 0 && agentLocks(a).length === 0)) return 'empty';
   return 'jsonl';
@@ -486,6 +492,22 @@ export interface InternalScanOptions extends ScanOptions {
   previous?: SessionsSnapshot;
 }
 
+async function diskFacts(stateDir: string, ids: string[]): Promise<AgentDiskFacts[]> {
+  return Promise.all(ids.map(async (agentId) => ({
+    agentId,
+    hasDatabase: await pathExists(agentDatabasePath(stateDir, agentId)),
+    hasLegacyStore: await pathExists(path.join(stateDir, 'agents', agentId, 'sessions', STORE_FILE)),
+  })));
+}
+
+async function installedVersion(options: ScanOptions): Promise<{ version?: OpenClawVersion; cliPath?: string }> {
+  if (options.readVersion === false) return {};
+  const cliPath = await findOpenClawCli({ ...(options.openclawPath ? { configuredPath: options.openclawPath } : {}), ...(options.env ? { env: options.env } : {}) });
+  if (!cliPath) return {};
+  const version = await readInstalledVersion(cliPath, options.env);
+  return version ? { version, cliPath } : { cliPath };
+}
+
 export async function scanStateDir(options: InternalScanOptions = {}): Promise<SessionsSnapshot> {
   const started = performance.now();
   const now = options.now ?? Date.now();
@@ -497,42 +519,72 @@ export async function scanStateDir(options: InternalScanOptions = {}): Promise<S
     commandLines: options.commandLines ?? sharedCommandLineLookup,
   };
   let agents: AgentInfo[] = [];
+  let era: EraInfo = detectEra([]);
+  let sqlite: SessionsSnapshot['sqlite'];
   if (resolution.exists) {
     let ids = await listAgentIds(resolution.stateDir, problems);
     if (options.agents && options.agents.length > 0) {
       const wanted = new Set(options.agents);
       ids = ids.filter((id) => wanted.has(id));
     }
-    const reuse = new Map<string, AgentInfo>();
-    if (options.onlyAgents && options.previous) {
-      const rescan = new Set(options.onlyAgents);
-      for (const agent of options.previous.agents) if (!rescan.has(agent.id)) reuse.set(agent.id, agent);
+    const [disk, installed] = await Promise.all([diskFacts(resolution.stateDir, ids), installedVersion(options)]);
+    era = detectEra(disk, installed.version);
+    if (era.era === 'sqlite') {
+      // Every read is whole: one database read costs milliseconds, and a partial update's
+      // bookkeeping is the JSONL era's answer to 10,000 stat calls.
+      const withDatabase = disk.filter((d) => d.hasDatabase).map((d) => d.agentId);
+      const [scanned, facts] = await Promise.all([
+        mapLimit(ids, 4, (id) => scanAgent(resolution.stateDir, id, ctx)),
+        readSqliteAgents(resolution.stateDir, withDatabase, { now, ...(options.nodePath ? { nodePath: options.nodePath } : {}), ...(installed.cliPath ? { openclawPath: installed.cliPath } : {}), ...(options.env ? { env: options.env } : {}) }),
+      ]);
+      const byAgent = new Map(facts.agents.map((a) => [a.agentId, a]));
+      agents = scanned.map((agent) => sqliteAgent(agent, byAgent.get(agent.id), agentLocks(agent)));
+      sqlite = { reader: facts.reader, leases: judgeLeases(facts), ...(facts.state ? { state: facts.state } : {}) };
+    } else {
+      agents = await scanJsonlAgents(resolution.stateDir, ids, options, ctx, now);
     }
-    const delta = options.previous ? now - options.previous.scannedAt : 0;
-    const touched = new Set<string>();
-    agents = await mapLimit(ids, 4, async (id) => {
-      const kept = reuse.get(id);
-      if (!kept) {
-        touched.add(id);
-        return scanAgent(resolution.stateDir, id, ctx);
-      }
-      const aged = reageAgent(kept, delta, ctx.thresholds);
-      const lockNames = options.lockChanges?.get(id);
-      if (!lockNames || lockNames.size === 0) return aged;
-      touched.add(id);
-      // A lock in a folder not seen as jsonl (sqlite era, missing) changes the layout: rescan.
-      return kept.layout === 'jsonl' ? updateAgentLocks(aged, lockNames, ctx) : scanAgent(resolution.stateDir, id, ctx);
-    });
-    await fillCommandLines(agents.filter((a) => touched.has(a.id)), ctx);
   }
   const gateway = await readGatewayInfo(resolution.stateDir, options.gatewayLockDir, problems);
-  return {
+  const snapshot: SessionsSnapshot = {
     resolution,
-    layout: snapshotLayout(resolution, agents),
+    layout: snapshotLayout(resolution, agents, era),
     agents,
     gateway,
     problems,
     scannedAt: now,
-    scanMs: performance.now() - started,
+    scanMs: 0,
+    era,
+    ...(sqlite ? { sqlite } : {}),
+    findings: [],
   };
+  if (era.era === 'sqlite') snapshot.findings = gradeFindings(snapshot, ctx.thresholds, now);
+  snapshot.scanMs = performance.now() - started;
+  return snapshot;
+}
+
+async function scanJsonlAgents(stateDir: string, ids: string[], options: InternalScanOptions, ctx: ScanContext, now: number): Promise<AgentInfo[]> {
+  const reuse = new Map<string, AgentInfo>();
+  // A previous snapshot of the other era is no base for a partial update.
+  const previous = options.previous?.era?.era === 'sqlite' ? undefined : options.previous;
+  if (options.onlyAgents && previous) {
+    const rescan = new Set(options.onlyAgents);
+    for (const agent of previous.agents) if (!rescan.has(agent.id)) reuse.set(agent.id, agent);
+  }
+  const delta = previous ? now - previous.scannedAt : 0;
+  const touched = new Set<string>();
+  const agents = await mapLimit(ids, 4, async (id) => {
+    const kept = reuse.get(id);
+    if (!kept) {
+      touched.add(id);
+      return scanAgent(stateDir, id, ctx);
+    }
+    const aged = reageAgent(kept, delta, ctx.thresholds);
+    const lockNames = options.lockChanges?.get(id);
+    if (!lockNames || lockNames.size === 0) return aged;
+    touched.add(id);
+    // A lock in a folder not seen as jsonl (sqlite era, missing) changes the layout: rescan.
+    return kept.layout === 'jsonl' ? updateAgentLocks(aged, lockNames, ctx) : scanAgent(stateDir, id, ctx);
+  });
+  await fillCommandLines(agents.filter((a) => touched.has(a.id)), ctx);
+  return agents;
 }

@@ -2,8 +2,12 @@
 // `src/sessions/index.ts` exports. No `vscode` import here, ever.
 import type { LockInspection, StaleReason } from '../lock/types';
 import type { GatewayInfo, Problem, StateDirResolution } from '../openclaw/types';
+import type { EraInfo } from '../openclaw/era';
+import type { AgentDatabaseFacts, DatabaseLease, SqliteSessionRow, SqliteStoreFacts, StateDatabaseFacts } from '../sqlite-store/facts';
 
 export type { GatewayInfo, Problem, StateDirResolution, StateDirSource } from '../openclaw/types';
+export type { EraInfo, StorageEra, OpenClawVersion } from '../openclaw/era';
+export type { AgentDatabaseFacts, SqliteSessionRow, SqliteStoreFacts, StateDatabaseFacts, DatabaseLease, StateLease } from '../sqlite-store/facts';
 
 /** `{warn, error}` in milliseconds (settings are in seconds; convert at the edge). */
 export interface LockThresholds {
@@ -71,6 +75,12 @@ export interface SessionInfo {
   /** Whether `sessions.json` names it. */
   inStore: boolean;
   problems: Problem[];
+  /**
+   * SQLite era (2026.8+): the session's row in its agent database. Such a session has no
+   * transcript file and no lock (`lock` is free, `lockPath` empty); what blocks it is graded
+   * into `Finding`s instead.
+   */
+  sqlite?: { row: SqliteSessionRow; databasePath: string };
 }
 
 export type SideFileKind = 'reset' | 'deleted' | 'bak' | 'checkpoint' | 'trajectory' | 'store-tmp' | 'compact-tmp' | 'other';
@@ -92,6 +102,70 @@ export interface AgentInfo {
   storeLock?: LockView;
   sideFiles: SideFile[];
   problems: Problem[];
+  /** SQLite era: the agent database as read (files, schema, failure). */
+  database?: AgentDatabaseFacts;
+  /**
+   * SQLite era: `.jsonl.lock` files left from before the upgrade. Nothing reads them any more,
+   * so they are neither stale alarms nor counted; they can be removed safely.
+   */
+  leftoverLocks?: LockView[];
+}
+
+/** A process that has an agent database open, with its owner judged (pid and start time) at scan time. */
+export type JudgedLease = DatabaseLease & { alive: boolean };
+
+/** Something that blocks a session (or every session of an agent) in the SQLite era, graded. */
+export type FindingKind =
+  | 'run-active' // running, under the warn threshold: informational
+  | 'run-hung' // running past the thresholds while the gateway is alive: the session lane is busy
+  | 'run-orphaned' // left running by a gateway that is gone: marked interrupted at its next start
+  | 'tombstone' // restart recovery gave up: refuses new messages ("Use /new or /reset")
+  | 'queue-stalled' // inputs queued and not moving
+  | 'initialization-pending'
+  | 'archived'
+  | 'maintenance-lease' // doctor maintenance blocks agent database opens
+  | 'database-held-open' // a live process other than the state dir's owner has the database open
+  | 'database-busy' // a writer held the database past our short read
+  | 'database-unreadable'
+  | 'wal-large' // the WAL far above OpenClaw's 64 MiB checkpoint target
+  | 'migration-pending' // a legacy sessions.json a 2026.8+ gateway refuses to start with
+  | 'owner-lock-dead' // the state-dir owner lock names a dead process
+  | 'no-sqlite-reader'; // nothing here can read the databases
+
+export type RemedyAction =
+  | 'abort'
+  | 'abort-clear-queued'
+  | 'recover'
+  | 'compact'
+  | 'doctor-compact'
+  | 'doctor-import'
+  | 'start-gateway'
+  | 'wait'
+  | 'install-node'
+  | 'new-session';
+
+export interface Remedy {
+  action: RemedyAction;
+  /** A ready-to-run command, program first (`openclaw …`). */
+  command?: string[];
+  /** The gateway RPC behind it (`openclaw gateway call <method> --params <json>`). */
+  rpc?: { method: string; params: Record<string, unknown> };
+  /** OpenClaw only runs it with the gateway stopped. */
+  gatewayMustBeStopped?: boolean;
+}
+
+export interface Finding {
+  /** Stable across scans: kind, agent and session key. */
+  id: string;
+  kind: FindingKind;
+  severity: Severity;
+  agentId?: string;
+  sessionKey?: string;
+  /** When the condition began (epoch ms): ages tick from it between scans. */
+  since?: number;
+  /** The facts behind it, for wording and `--json`. */
+  facts: Record<string, string | number | boolean>;
+  remedies: Remedy[];
 }
 
 
@@ -104,6 +178,12 @@ export interface SessionsSnapshot {
   problems: Problem[];
   scannedAt: number;
   scanMs: number;
+  /** Which storage era, and why. */
+  era: EraInfo;
+  /** SQLite era: how the databases were read, the shared state database, its leases judged. */
+  sqlite?: { reader: SqliteStoreFacts['reader']; state?: StateDatabaseFacts; leases: JudgedLease[] };
+  /** SQLite era: what blocks sessions, graded at `scannedAt` (`gradeFindings` re-grades at another time). */
+  findings: Finding[];
 }
 
 export interface ScanOptions {
@@ -116,6 +196,12 @@ export interface ScanOptions {
   now?: number;
   /** Where gateway locks live. Default `<os.tmpdir()>/openclaw-<uid>`. */
   gatewayLockDir?: string;
+  /** The `openclaw` launcher (a setting); default `openclaw` on PATH. Its version line names the era. */
+  openclawPath?: string;
+  /** A Node that has `node:sqlite`, for reading SQLite-era databases when this one has none. */
+  nodePath?: string;
+  /** Ask the installed `openclaw --version` (default true; about 0.15 s once per install). */
+  readVersion?: boolean;
 }
 
 export interface Disposable {

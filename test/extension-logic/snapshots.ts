@@ -100,6 +100,8 @@ export function snapshot(agents: AgentInfo[], extra: Partial<SessionsSnapshot> =
     problems: [],
     scannedAt: 1_000_000,
     scanMs: 1,
+    era: { era: 'jsonl', decidedBy: 'disk', migrationPending: [], unusedDatabases: [] },
+    findings: [],
     ...extra,
   };
 }

@@ -208,10 +208,15 @@ describe('scanStateDir on odd layouts', () => {
     writeFileSync(path.join(stateDir, 'agents', 'main', 'agent', 'openclaw-agent.sqlite'), 'SQLite format 3\0');
     mkdirSync(path.join(stateDir, 'agents', 'work', 'agent'), { recursive: true });
     writeFileSync(path.join(stateDir, 'agents', 'work', 'agent', 'openclaw-agent.sqlite'), 'SQLite format 3\0');
-    const snap = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'none') });
+    const snap = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'none'), readVersion: false });
     assert.equal(snap.layout, 'sqlite');
+    assert.deepEqual({ era: snap.era.era, decidedBy: snap.era.decidedBy }, { era: 'sqlite', decidedBy: 'disk' });
     assert.deepEqual(snap.agents.map((a) => a.layout), ['sqlite', 'sqlite']);
-    assert.equal(snap.agents[0]!.sessions.length, 1);
+    // The old transcript is a leftover the doctor did not archive, not a session: sessions come
+    // from the database, and one that cannot be read is said so, never shown as an empty list.
+    assert.equal(snap.agents[0]!.sessions.length, 0);
+    assert.ok(snap.agents[0]!.database?.failure, 'the unreadable database is reported');
+    assert.deepEqual(snap.findings.filter((f) => f.agentId === 'main').map((f) => f.severity === 'error' || f.severity === 'warning'), [true]);
   });
 
   it('finds a legacy ~/.clawdbot home through HOME', async () => {
@@ -318,8 +323,9 @@ describe('readGatewayInfo', () => {
     const dir = path.join(root, 'dead');
     mkdirSync(dir);
     const pid = deadPid();
-    writeFileSync(path.join(dir, 'gateway.deadbeef.lock'), JSON.stringify({ pid, createdAt: isoAgo(1000), configPath: '/state/openclaw.json', startTime: 1 }));
-    assert.deepEqual(await readGatewayInfo('/state', dir), { lockPath: path.join(dir, 'gateway.deadbeef.lock'), pid, alive: false });
+    const createdAt = isoAgo(1000);
+    writeFileSync(path.join(dir, 'gateway.deadbeef.lock'), JSON.stringify({ pid, createdAt, configPath: '/state/openclaw.json', startTime: 1 }));
+    assert.deepEqual(await readGatewayInfo('/state', dir), { lockPath: path.join(dir, 'gateway.deadbeef.lock'), pid, alive: false, createdAt });
   });
 
   it('treats a live pid with another start time as not this gateway', async () => {

@@ -1,0 +1,79 @@
+// The SQLite era's half of a scan: sessions from each agent database, read by the store
+// backend, laid into the same AgentInfo/SessionInfo shapes the JSONL era fills, so one model
+// and one view serve both. The sessions folder's `.jsonl.lock` files are kept as leftovers.
+import * as path from 'node:path';
+import { judgeOwner } from '../lock';
+import { readSqliteStore } from '../sqlite-store/read-store';
+import { agentDatabasePath, stateDatabasePath } from '../sqlite-store/request';
+import type { AgentDatabaseFacts, SqliteSessionRow, SqliteStoreFacts } from '../sqlite-store/facts';
+import { freeLockView } from './levels';
+import type { AgentInfo, JudgedLease, SessionInfo } from './types';
+
+export interface SqliteReadOptions {
+  nodePath?: string;
+  openclawPath?: string;
+  env?: NodeJS.ProcessEnv;
+  now: number;
+}
+
+function sessionFromRow(agentId: string, row: SqliteSessionRow, databasePath: string): SessionInfo {
+  const info: SessionInfo = {
+    agentId,
+    key: row.key,
+    sessionId: row.sessionId,
+    title: row.label ?? row.displayName ?? row.key,
+    // No transcript file in this era: the database holds it.
+    transcriptPath: databasePath,
+    transcriptExists: false,
+    lockPath: '',
+    lock: freeLockView(''),
+    inStore: true,
+    problems: [],
+    sqlite: { row, databasePath },
+  };
+  if (row.label) info.label = row.label;
+  if (row.displayName) info.displayName = row.displayName;
+  if (row.channel) info.channel = row.channel;
+  if (row.chatType) info.chatType = row.chatType;
+  const updatedAt = row.lastActivityAt ?? row.updatedAt;
+  if (updatedAt !== undefined) info.updatedAt = updatedAt;
+  for (const field of ['inputTokens', 'outputTokens', 'totalTokens', 'contextTokens', 'compactionCount'] as const) {
+    if (row[field] !== undefined) info[field] = row[field];
+  }
+  return info;
+}
+
+/**
+ * An agent as the SQLite era shows it: sessions from its database (when it has one), every
+ * lock file of its sessions folder as a leftover, side files (archives) as found.
+ */
+export function sqliteAgent(scanned: AgentInfo, facts: AgentDatabaseFacts | undefined, leftoverLocks: AgentInfo['orphanLocks']): AgentInfo {
+  const agent: AgentInfo = { ...scanned, orphanLocks: [], leftoverLocks, problems: [...scanned.problems] };
+  delete agent.storeLock;
+  if (!facts) {
+    // No database yet (its sessions.json awaits the doctor's import): its sessions as the file lists them, lock-free.
+    agent.sessions = scanned.sessions.map((s) => (s.lock.level === 'free' ? s : { ...s, lock: freeLockView(s.lockPath) }));
+    return agent;
+  }
+  agent.layout = 'sqlite';
+  agent.database = facts;
+  agent.sessions = facts.sessions.map((row) => sessionFromRow(scanned.id, row, facts.files.path));
+  agent.sessions.sort((a, b) => (b.updatedAt ?? 0) - (a.updatedAt ?? 0) || a.title.localeCompare(b.title));
+  return agent;
+}
+
+export async function readSqliteAgents(stateDir: string, agentIds: string[], options: SqliteReadOptions): Promise<SqliteStoreFacts> {
+  return readSqliteStore(
+    { agents: agentIds.map((agentId) => ({ agentId, path: agentDatabasePath(stateDir, agentId) })), statePath: stateDatabasePath(stateDir), now: options.now },
+    { ...(options.nodePath ? { configured: options.nodePath } : {}), ...(options.openclawPath ? { openclawPath: options.openclawPath } : {}), ...(options.env ? { env: options.env } : {}) },
+  );
+}
+
+/** Whether each lease's process still lives: pid and start time, as the lock core judges owners. */
+export function judgeLeases(facts: SqliteStoreFacts): JudgedLease[] {
+  return (facts.state?.databaseLeases ?? []).map((lease) => {
+    const starttime = process.platform === 'linux' && lease.startTime !== undefined ? lease.startTime : undefined;
+    const judged = judgeOwner({ pid: lease.pid, ...(starttime !== undefined ? { starttime } : {}) });
+    return { ...lease, path: path.resolve(lease.path), alive: judged.gone === undefined || judged.unprovable !== undefined };
+  });
+}
