@@ -10,6 +10,8 @@ import { isProcessAlive } from '../lock/process';
 import { allLocks, findSession } from './find';
 import { CommandLineLookup } from './command-lines';
 import { scanStateDir } from './scan';
+import { databaseFiles, filesSignature } from '../sqlite-store/files';
+import { stateDatabasePath } from '../sqlite-store/request';
 import type { AgentInfo, Disposable, Problem, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
 
 export const DEFAULT_DEBOUNCE_MS = 50;
@@ -45,7 +47,9 @@ const sessionKeys = new WeakMap<SessionInfo, string>();
 function sessionKey(s: SessionInfo): string {
   let key = sessionKeys.get(s);
   if (key === undefined) {
-    key = `${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${problemsKey(s.problems)}|${s.lock.level === 'free' ? '' : lockKey(s.lock)}`;
+    const row = s.sqlite?.row;
+    const sqlite = row ? `|${row.status ?? ''}|${row.activeWriterRunId ?? ''}|${row.queued}|${row.interrupted}|${row.tombstone ? 1 : 0}|${row.startedAt ?? ''}` : '';
+    key = `${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${problemsKey(s.problems)}|${s.lock.level === 'free' ? '' : lockKey(s.lock)}${sqlite}`;
     sessionKeys.set(s, key);
   }
   return key;
@@ -55,8 +59,16 @@ function agentHeader(a: AgentInfo): string {
   return [a.id, a.layout, a.sessionsDir, a.sideFiles.length, problemsKey(a.problems), ...a.orphanLocks.map(lockKey), a.storeLock ? lockKey(a.storeLock) : ''].join('\n');
 }
 
+/** What a SQLite-era snapshot tells beyond its sessions: the era, the graded findings, leftovers, the reader. */
+function sqliteHeader(s: SessionsSnapshot): string {
+  if (s.layout !== 'sqlite') return '';
+  const findings = (s.findings ?? []).map((f) => `${f.id}|${f.kind}|${f.severity}|${f.since ?? ''}|${JSON.stringify(f.facts)}`);
+  const agents = s.agents.map((a) => `${a.id}|${a.database?.failure?.kind ?? ''}|${a.database?.files.walBytes ?? ''}|${(a.leftoverLocks ?? []).map(lockKey).join(',')}`);
+  return [JSON.stringify(s.era), s.sqlite?.reader.kind ?? '', ...agents, ...findings].join('\n');
+}
+
 function snapshotHeader(s: SessionsSnapshot): string {
-  return [s.resolution.stateDir, s.resolution.exists, s.layout, JSON.stringify(s.gateway), problemsKey(s.problems)].join('\n');
+  return [s.resolution.stateDir, s.resolution.exists, s.layout, JSON.stringify(s.gateway), problemsKey(s.problems), sqliteHeader(s)].join('\n');
 }
 
 /**
@@ -87,6 +99,19 @@ export function snapshotSignature(snapshot: SessionsSnapshot): string {
 
 /** How often the pids of live lock owners are checked (kill(pid, 0) and /proc state each). */
 export const DEFAULT_OWNER_POLL_MS = 1000;
+/**
+ * How often a SQLite-era state dir's database files are stat'ed. A commit changes the WAL's
+ * size or mtime, so metadata says when to read again, and no query polls OpenClaw's databases.
+ */
+export const DEFAULT_DATABASE_POLL_MS = 1000;
+
+/** The files whose metadata tells that a SQLite-era snapshot is out of date. */
+function databaseSignature(snapshot: SessionsSnapshot): string {
+  if (snapshot.layout !== 'sqlite') return '';
+  const paths = snapshot.agents.map((a) => a.database?.files.path).filter((p): p is string => p !== undefined);
+  paths.push(stateDatabasePath(snapshot.resolution.stateDir));
+  return paths.map((p) => filesSignature(databaseFiles(p))).join(';');
+}
 
 export class SessionModel implements Disposable {
   private options: SessionModelOptions;
@@ -103,6 +128,8 @@ export class SessionModel implements Disposable {
   private periodicTimer: NodeJS.Timeout | undefined;
   private ownerTimer: NodeJS.Timeout | undefined;
   private ownerPids: number[] = [];
+  private databaseTimer: NodeJS.Timeout | undefined;
+  private databaseSeen = '';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly commandLines = new CommandLineLookup();
   private started = false;
@@ -163,6 +190,7 @@ export class SessionModel implements Disposable {
     clearTimeout(this.debounceTimer);
     clearInterval(this.periodicTimer);
     clearInterval(this.ownerTimer);
+    clearInterval(this.databaseTimer);
     for (const watcher of this.sessionWatchers.values()) watcher.close();
     this.sessionWatchers.clear();
     if (this.structureWatcher) void this.structureWatcher.watcher.close().catch(() => undefined);
@@ -183,9 +211,11 @@ export class SessionModel implements Disposable {
    */
   private watchOwners(snapshot: SessionsSnapshot): void {
     const every = this.options.ownerPollMs ?? DEFAULT_OWNER_POLL_MS;
+    // The gateway too: a dead gateway turns a running SQLite-era session from hung into interrupted.
+    const gatewayPid = snapshot.gateway.alive && snapshot.gateway.uncertain === undefined ? snapshot.gateway.nested?.hostPid ?? snapshot.gateway.pid : undefined;
     const pids = every > 0
-      ? [...new Set(allLocks(snapshot).filter((e) => e.view.inspection.owner?.alive === true && !e.view.inspection.owner.isSelf)
-        .map((e) => e.view.pid).filter((pid): pid is number => pid !== undefined))]
+      ? [...new Set([...allLocks(snapshot).filter((e) => e.view.inspection.owner?.alive === true && !e.view.inspection.owner.isSelf)
+        .map((e) => e.view.pid), gatewayPid].filter((pid): pid is number => pid !== undefined))]
       : [];
     this.ownerPids = pids;
     if (pids.length === 0) {
@@ -201,6 +231,26 @@ export class SessionModel implements Disposable {
       }
     }, every);
     this.ownerTimer.unref();
+  }
+
+  private watchDatabases(snapshot: SessionsSnapshot): void {
+    const every = this.options.databasePollMs ?? DEFAULT_DATABASE_POLL_MS;
+    if (snapshot.layout !== 'sqlite' || every <= 0 || this.options.watch === false) {
+      clearInterval(this.databaseTimer);
+      this.databaseTimer = undefined;
+      return;
+    }
+    this.databaseSeen = databaseSignature(snapshot);
+    if (this.databaseTimer) return;
+    this.databaseTimer = setInterval(() => {
+      const current = this.current;
+      if (!current || current.layout !== 'sqlite') return;
+      const now = databaseSignature(current);
+      if (now === this.databaseSeen) return;
+      this.databaseSeen = now;
+      void this.refresh().catch(() => undefined);
+    }, every);
+    this.databaseTimer.unref();
   }
 
   private enqueue(plan: ScanPlan | undefined): Promise<SessionsSnapshot> {
@@ -220,7 +270,10 @@ export class SessionModel implements Disposable {
     });
     if (this.disposed) return snapshot;
     this.current = snapshot;
-    if (this.started) this.watchOwners(snapshot);
+    if (this.started) {
+      this.watchOwners(snapshot);
+      this.watchDatabases(snapshot);
+    }
     // Events before a watcher's `ready` count as initial and are dropped, so wait for it.
     if (this.started && this.options.watch !== false) await this.reconcileWatchers(snapshot);
     if (snapshotChanged(this.announced, snapshot)) {

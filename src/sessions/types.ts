@@ -215,6 +215,8 @@ export interface SessionModelOptions extends ScanOptions {
   rescanMs?: number;
   /** How often live lock owners' pids are checked, so a killed owner shows as stale at once. Default 1 s; 0 turns it off. */
   ownerPollMs?: number;
+  /** SQLite era: how often the database files' size and mtime are checked (a change rereads). Default 1 s; 0 turns it off. */
+  databasePollMs?: number;
   /** Watch the sessions folders (fs.watch) and agents (chokidar). Default true; false leaves only the periodic rescan. */
   watch?: boolean;
 }

@@ -7,7 +7,10 @@ import { loadSqlite } from './driver';
 import { databaseFiles } from './files';
 import type { SqliteStoreFacts } from './facts';
 import { nodeCandidates, type NodeCandidateInputs } from './node-finder';
-import { runStoreRead, type StoreReadRequest, type StoreReadResult } from './request';
+import { runStoreRead, type ReaderRequest, type StoreReadRequest, type StoreReadResult } from './request';
+import { DEFAULT_MAX_EVENTS, readTranscriptEvents, type TranscriptRead } from './transcript';
+import { DatabaseReadError } from './read-database';
+import type { ReadFailure } from './facts';
 
 const NO_SQLITE_EXIT = 3;
 const CHILD_TIMEOUT_MS = 15_000;
@@ -29,7 +32,7 @@ export function defaultReaderScript(): string {
 
 class NoSqliteError extends Error {}
 
-function runChild(nodePath: string, script: string, request: StoreReadRequest): Promise<StoreReadResult & { nodeVersion: string }> {
+function runChild<T>(nodePath: string, script: string, request: ReaderRequest): Promise<T & { nodeVersion: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(nodePath, ['--no-warnings', script], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     let out = '';
@@ -43,7 +46,7 @@ function runChild(nodePath: string, script: string, request: StoreReadRequest): 
       if (code === NO_SQLITE_EXIT) return reject(new NoSqliteError(err.trim()));
       if (code !== 0) return reject(new Error(`the SQLite reader on ${nodePath} failed (${signal ?? `exit ${code}`}): ${err.trim().split('\n').slice(-3).join(' ')}`));
       try {
-        resolve(JSON.parse(out) as StoreReadResult & { nodeVersion: string });
+        resolve(JSON.parse(out) as T & { nodeVersion: string });
       } catch (error) {
         reject(new Error(`the SQLite reader on ${nodePath} printed no result (${(error as Error).message})`));
       }
@@ -66,7 +69,7 @@ export async function readSqliteStore(request: StoreReadRequest, options: StoreR
   const tried: string[] = [];
   for (const nodePath of candidates) {
     try {
-      const result = await runChild(nodePath, script, request);
+      const result = await runChild<StoreReadResult>(nodePath, script, request);
       workingNode = nodePath;
       const { nodeVersion, ...facts } = result;
       return { ...facts, reader: { kind: 'child', nodePath, nodeVersion } };
@@ -79,4 +82,44 @@ export async function readSqliteStore(request: StoreReadRequest, options: StoreR
     agents: request.agents.map((a) => ({ agentId: a.agentId, files: databaseFiles(a.path), sessions: [], failure: { kind: 'no-sqlite', message: why }, readMs: 0 })),
     reader: { kind: 'none', reason: why },
   };
+}
+
+export type TranscriptResult =
+  | (TranscriptRead & { reader: string })
+  | { failure: { kind: ReadFailure; message: string }; reader: string };
+
+/** Which Node reads, in words: "in-process (Node 24.21.0)" or the child's path. */
+async function withReader<T>(request: ReaderRequest, options: StoreReadOptions, inProcess: (open: NonNullable<ReturnType<typeof loadSqlite>['open']>) => T): Promise<{ result?: T & { nodeVersion?: string }; reader: string; reason?: string }> {
+  const { open, reason } = loadSqlite();
+  if (open && !options.forceChild) return { result: inProcess(open) as T & { nodeVersion?: string }, reader: `in-process (Node ${process.versions.node})` };
+  const script = options.readerScript ?? defaultReaderScript();
+  const tried: string[] = [];
+  const candidates = nodeCandidates(options);
+  if (workingNode && candidates.includes(workingNode)) candidates.unshift(...candidates.splice(candidates.indexOf(workingNode), 1));
+  for (const nodePath of candidates) {
+    try {
+      const result = await runChild<T>(nodePath, script, request);
+      workingNode = nodePath;
+      return { result, reader: `${nodePath} (Node ${result.nodeVersion})` };
+    } catch (error) {
+      tried.push(error instanceof NoSqliteError ? `${nodePath} (no node:sqlite)` : `${nodePath} (${(error as Error).message})`);
+    }
+  }
+  return { reader: 'none', reason: [reason ?? 'this process reads in a child', tried.length > 0 ? `tried ${tried.join('; ')}` : 'no other node on PATH or beside openclaw'].join('; ') };
+}
+
+/** One SQLite-era session's transcript as JSONL, read-only. */
+export async function readSqliteTranscript(databasePath: string, sessionId: string, options: StoreReadOptions & { maxEvents?: number } = {}): Promise<TranscriptResult> {
+  const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+  const request: ReaderRequest = { kind: 'transcript', path: databasePath, sessionId, maxEvents };
+  const read = await withReader<TranscriptRead | { failure: { kind: ReadFailure; message: string } }>(request, options, (open) => {
+    try {
+      return readTranscriptEvents(open, databasePath, sessionId, maxEvents);
+    } catch (error) {
+      return { failure: { kind: error instanceof DatabaseReadError ? error.kind : 'other', message: (error as Error).message } };
+    }
+  });
+  if (!read.result) return { failure: { kind: 'no-sqlite', message: read.reason ?? 'no reader' }, reader: read.reader };
+  const { nodeVersion: _ignored, ...result } = read.result as (TranscriptRead | { failure: { kind: ReadFailure; message: string } }) & { nodeVersion?: string };
+  return { ...result, reader: read.reader } as TranscriptResult;
 }

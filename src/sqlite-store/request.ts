@@ -9,6 +9,7 @@ export const AGENT_DATABASE = path.join('agent', 'openclaw-agent.sqlite');
 export const STATE_DATABASE = path.join('state', 'openclaw.sqlite');
 
 export interface StoreReadRequest {
+  kind?: 'store';
   agents: { agentId: string; path: string }[];
   /** The shared state database, when there is one to read. */
   statePath?: string;
@@ -19,6 +20,16 @@ export interface StoreReadResult {
   agents: AgentDatabaseFacts[];
   state?: StateDatabaseFacts;
 }
+
+/** One session's transcript, rendered as JSONL. */
+export interface TranscriptReadRequest {
+  kind: 'transcript';
+  path: string;
+  sessionId: string;
+  maxEvents?: number;
+}
+
+export type ReaderRequest = StoreReadRequest | TranscriptReadRequest;
 
 export function agentDatabasePath(stateDir: string, agentId: string): string {
   return path.join(stateDir, 'agents', agentId, AGENT_DATABASE);
