@@ -7,6 +7,7 @@ import { resolutionProblem, resolveSession } from './resolve';
 import { containerNote, explainReason, lockToJson, verdict } from './describe';
 import { formatAge, formatBytes, labelled, paintSeverity, unbreakable, wrap } from './format';
 import { commandBlock } from './shell';
+import { inspectSqliteSession } from './sqlite-status';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 /** A process's command line can run to kilobytes; --json has all of it. */
@@ -60,6 +61,14 @@ registerCommand({
     if (!found) {
       ctx.err(resolutionProblem(resolution, query, snapshot.resolution.stateDir)!);
       return EXIT_ERROR;
+    }
+    const sqliteSession = found.sessions[0]?.sqlite ? found.sessions[0] : undefined;
+    if (sqliteSession) {
+      const result = inspectSqliteSession(snapshot, sqliteSession, { now: Date.now(), all: false, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun });
+      const code = result.attention ? EXIT_ATTENTION : EXIT_OK;
+      if (ctx.json) ctx.out(JSON.stringify({ ...result.json, exitCode: code }, null, 2));
+      else for (const line of result.lines) ctx.out(line);
+      return code;
     }
     const v = found.view;
     const exitCode = needsAttention(v.severity) ? EXIT_ATTENTION : EXIT_OK;

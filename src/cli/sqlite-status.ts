@@ -1,9 +1,10 @@
 // `status` for a SQLite-era state dir (OpenClaw 2026.8+): every session with what blocks it,
 // in this era's words, and OpenClaw's own remedy for each as a ready-to-run command.
-import { gradeFindings, findingsOf, needsAttention, type Finding, type LockThresholds, type SessionsSnapshot } from '../sessions';
+import { gradeFindings, findingsOf, needsAttention, type Finding, type LockThresholds, type SessionInfo, type SessionsSnapshot } from '../sessions';
 import { explainFinding, findingLabel, remedyLabel, type FindingWords } from '../wording/findings';
 import { countOf } from '../wording/format';
-import { fitTable, indentedBlock, paintSeverity, wrap, type Palette } from './format';
+import { fitTable, indentedBlock, labelled, paintSeverity, wrap, type Palette } from './format';
+import { formatDuration } from '../wording/format';
 import { sessionName } from './resolve';
 import { commandBlock, shellQuote } from './shell';
 
@@ -109,4 +110,32 @@ export function findingToJson(snapshot: SessionsSnapshot, f: Finding, now: numbe
     facts: f.facts,
     remedies: f.remedies.map((r) => ({ action: r.action, label: remedyLabel(r), command: r.command ? openclawCommandWords(snapshot, r.command).join(' ') : undefined, rpc: r.rpc, gatewayMustBeStopped: r.gatewayMustBeStopped })),
   };
+}
+
+/** `inspect` of a SQLite-era session: its row, what blocks it, and OpenClaw's remedies. */
+export function inspectSqliteSession(snapshot: SessionsSnapshot, session: SessionInfo, options: SqliteRenderOptions): { lines: string[]; json: Record<string, unknown>; attention: boolean } {
+  const { now, width, palette } = options;
+  const row = session.sqlite!.row;
+  const findings = findingsOf(gradeFindings(snapshot, options.thresholds, now), session);
+  const at = (ms: number | undefined) => (ms !== undefined ? new Date(ms).toISOString() : undefined);
+  const rows: [string, string][] = [['Session', sessionName(session)], ['Agent', session.agentId], ['Id', row.sessionId], ['Database', session.sqlite!.databasePath]];
+  rows.push(['Status', row.status ?? 'never run']);
+  if (row.activeWriterRunId) rows.push(['Writer run', `${row.activeWriterRunId}${row.status === 'running' ? ' (active)' : ' (last claim; a new run overwrites it)'}`]);
+  if (row.startedAt !== undefined) rows.push(['Run started', `${at(row.startedAt)} (${formatDuration(Math.max(0, now - row.startedAt))} ago)`]);
+  if (row.lastActivityAt !== undefined) rows.push(['Last activity', at(row.lastActivityAt)!]);
+  rows.push(['Queued', `${row.queued}${row.oldestQueuedAt !== undefined ? ` (oldest ${formatDuration(Math.max(0, now - row.oldestQueuedAt))} ago)` : ''}, interrupted ${row.interrupted}`]);
+  if (row.channel) rows.push(['Channel', row.channel]);
+  if (row.tombstone) rows.push(['Tombstone', row.tombstone.reason ?? 'set']);
+  if (row.abortedLastRun) rows.push(['Last run', 'aborted']);
+  const lines = labelled(rows, width);
+  if (findings.length === 0) lines.push('', 'Nothing blocks it.');
+  for (const f of findings) {
+    lines.push('', ...indentedBlock(`${paintSeverity(palette, f.severity, findingLabel(findingWords(f, now)))}`, [explainFinding(findingWords(f, now))], 2, width));
+    for (const remedy of f.remedies) {
+      lines.push(...wrap(`${remedyLabel(remedy)}${remedy.command ? ':' : '.'}`, width - 2).map((line) => `  ${line}`));
+      if (remedy.command) lines.push(...commandBlock(openclawCommandWords(snapshot, remedy.command), 4, width));
+    }
+  }
+  const json = { agentId: session.agentId, kind: 'sqlite-session', session: { ...row, title: session.title, databasePath: session.sqlite!.databasePath }, findings: findings.map((f) => findingToJson(snapshot, f, now)) };
+  return { lines, json, attention: findings.some((f) => needsAttention(f.severity)) };
 }
