@@ -14,11 +14,13 @@ import { createCommand, pathFromArgument } from './commands';
 import { withCancellableProgress } from './progress';
 import { SECTION, readSettings } from './settings';
 import type { TreeNode } from './treeModel';
+import type { SqliteActionResult, SqliteCommands } from './sqliteCommands';
 
 export type CompactMethod = 'openclaw' | 'trim';
 
 /** Options a caller (a test, another command) may pass instead of answering the pickers. */
 export interface CompactCommandOptions {
+  /** SQLite era: `trim` is OpenClaw's permanent truncation (sessions.compact with maxLines), `openclaw` its summary. */
   method?: CompactMethod;
   maxLines?: number;
 }
@@ -30,6 +32,8 @@ export interface CompactCommandResult {
   session?: SessionInfo;
   trim?: TrimResult;
   openclaw?: OpenClawCompactResult;
+  /** SQLite era: the gateway's answer. */
+  sqlite?: SqliteActionResult;
 }
 
 function formatCount(n: number | undefined): string {
@@ -43,6 +47,7 @@ export class CompactCommand extends Disposable {
   constructor(
     private readonly state: SessionsState,
     private readonly log: vscode.LogOutputChannel,
+    private readonly sqlite?: SqliteCommands,
   ) {
     super();
     this._register(
@@ -53,6 +58,13 @@ export class CompactCommand extends Disposable {
   async run(arg?: unknown, options: CompactCommandOptions = {}): Promise<CompactCommandResult> {
     const session = await this.pickSession(arg);
     if (!session) return { outcome: 'cancelled', message: 'No session picked.' };
+    // The SQLite era has no file to trim: only OpenClaw compacts, through its gateway.
+    if (session.sqlite && this.sqlite) {
+      const method = options.method === 'trim' ? 'truncate' : options.method === 'openclaw' ? 'summary' : undefined;
+      const result = await this.sqlite.compact(session, { ...(options.maxLines !== undefined ? { maxLines: options.maxLines } : {}), ...(method ? { method } : {}) });
+      const outcome = result.outcome === 'done' ? 'compacted' : result.outcome === 'cancelled' ? 'cancelled' : result.outcome === 'none' ? 'unchanged' : 'failed';
+      return { outcome, method: method === 'truncate' ? 'trim' : 'openclaw', message: result.message, session, sqlite: result };
+    }
     const settings = readSettings().compaction;
     const cliPath = await findOpenClawCli({ configuredPath: settings.openclawPath });
     const maxLines = options.maxLines ?? settings.maxLines;
@@ -72,7 +84,7 @@ export class CompactCommand extends Disposable {
       if (!found) void vscode.window.showErrorMessage(vscode.l10n.t('No OpenClaw session matches "{0}".', named));
       return found;
     }
-    const sessions = (this.state.snapshot?.agents ?? []).flatMap((agent) => agent.sessions.filter((s) => s.transcriptExists));
+    const sessions = (this.state.snapshot?.agents ?? []).flatMap((agent) => agent.sessions.filter((s) => s.transcriptExists || s.sqlite));
     if (sessions.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('There is no OpenClaw session to compact.'));
       return undefined;

@@ -13,6 +13,8 @@ import { CompactCommand } from './compactCommand';
 import { UnsafeOpenGuard } from './unsafeOpenGuard';
 import { TranscriptEditors } from './transcriptEditors';
 import type { SessionsTreeModel, TreeNode } from './treeModel';
+import { SqliteCommands } from './sqliteCommands';
+import { SqliteTranscriptProvider } from './sqliteTranscript';
 
 /** What activate() returns: a small surface for integration tests and other extensions. */
 export interface OpenClawSessionsApi {
@@ -32,6 +34,10 @@ export interface OpenClawSessionsApi {
   readonly compactCommand: CompactCommand;
   /** Language, tab names and Problems-panel marks of `openclaw-session:` editors. */
   readonly transcriptEditors: TranscriptEditors;
+  /** SQLite era: Abort Run, Recover Session, Compact through the gateway, Copy Command, leftovers (its confirm is replaceable for tests). */
+  readonly sqliteCommands: SqliteCommands;
+  /** SQLite era: read-only transcripts rendered from the agent database. */
+  readonly sqliteTranscripts: SqliteTranscriptProvider;
   treeModel(): SessionsTreeModel;
   snapshot(): SessionsSnapshot | undefined;
   status(): StatusSummary & { visible: boolean };
@@ -40,6 +46,12 @@ export interface OpenClawSessionsApi {
   openAlerts(): readonly ShownAlert[];
   /** Resolves once every scan asked for so far, and any auto-clear it started, is over. */
   whenIdle(): Promise<void>;
+}
+
+function readerWords(snapshot: SessionsSnapshot): string {
+  const reader = snapshot.sqlite?.reader;
+  if (!reader) return 'none';
+  return reader.kind === 'in-process' ? `in-process(node ${reader.nodeVersion})` : reader.kind === 'child' ? `child(${reader.nodePath}, node ${reader.nodeVersion})` : `none(${reader.reason})`;
 }
 
 export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi {
@@ -60,8 +72,10 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
   // Transcripts open through openclaw-session: so every save takes the session write lock.
   const transcriptEditors = new TranscriptEditors();
   const sessionFileSystem = new SessionFileSystemProvider(state, log);
-  const compactCommand = new CompactCommand(state, log);
-  context.subscriptions.push(sessionFileSystem, transcriptEditors, compactCommand);
+  const sqliteCommands = new SqliteCommands(state, log);
+  const sqliteTranscripts = new SqliteTranscriptProvider(log);
+  const compactCommand = new CompactCommand(state, log, sqliteCommands);
+  context.subscriptions.push(sessionFileSystem, transcriptEditors, compactCommand, sqliteCommands, sqliteTranscripts);
   const unsafeOpenGuard = new UnsafeOpenGuard(state, log);
   context.subscriptions.push(unsafeOpenGuard);
   // Any disposal order is safe: the parts only listen to state, and state stops the model.
@@ -74,7 +88,9 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
     log.info(
       `scanned ${snapshot.resolution.stateDir} (${snapshot.resolution.source}${snapshot.resolution.exists ? '' : ', missing'}): ` +
         `layout=${snapshot.layout} agents=${snapshot.agents.length} sessions=${sessions} ` +
-        `locks=${state.tree.lockedNodes().length} in ${snapshot.scanMs.toFixed(0)} ms`,
+        `locks=${state.tree.lockedNodes().length}` +
+        (snapshot.layout === 'sqlite' ? ` era=sqlite${snapshot.era.version ? ` ${snapshot.era.version.version}` : ''} reader=${readerWords(snapshot)} findings=${snapshot.findings.length}` : '') +
+        ` in ${snapshot.scanMs.toFixed(0)} ms`,
     );
     for (const problem of snapshot.problems) log.warn(`problem: ${problem.message}: ${problem.path}`);
   }, undefined, context.subscriptions);
@@ -103,6 +119,8 @@ export function activate(context: vscode.ExtensionContext): OpenClawSessionsApi 
     sessionFileSystem,
     compactCommand,
     transcriptEditors,
+    sqliteCommands,
+    sqliteTranscripts,
     treeModel: () => state.tree,
     snapshot: () => state.snapshot,
     status: () => statusBar.summary,

@@ -12,8 +12,12 @@ import { createCommand } from './commands';
 import { Disposable, toDisposable } from './dispose';
 import { removalLogLine } from './lockExplain';
 import { createdAtMs, formatClockTime } from './clockTime';
+import { findingAlertMessage } from './sqlitePresentation';
 import {
   AlertTracker,
+  FindingAlertTracker,
+  findingEntries,
+  type FindingAlert,
   VerdictTracker,
   allLockViews,
   describeVerdictChange,
@@ -55,6 +59,7 @@ export function commandLink(link: AlertLink): string {
 
 export class LockAlerts extends Disposable {
   private readonly alerts = new AlertTracker();
+  private readonly findingAlerts = new FindingAlertTracker();
   private readonly verdicts = new VerdictTracker();
   /** Identities auto-clear already tried, so a kept lock is not retried on every scan. */
   private readonly autoClearTried = new Set<string>();
@@ -128,13 +133,18 @@ export class LockAlerts extends Disposable {
   }
 
   private announce(): void {
-    const entries = lockEntries(this.state.tree, this.state.settings.thresholds, Date.now());
+    const now = Date.now();
+    const entries = lockEntries(this.state.tree, this.state.settings.thresholds, now);
     let alerts = this.alerts.update(entries);
-    // What no longer describes a lock as it is goes away; the summary, once no alert is left.
+    const findingAlerts = this.findingAlerts.update(findingEntries(this.state.tree, this.state.findingsAt(now)));
+    // What no longer describes a lock (or a finding) as it is goes away; the summary, once no alert is left.
     const current = this.alerts.current;
+    const currentFindings = this.findingAlerts.current;
     for (const key of [...this.open.keys()]) {
-      if (key === SUMMARY_KEY ? current.size === 0 : !current.has(key)) this.close(key, 'lock-changed');
+      const stillTrue = key === SUMMARY_KEY ? current.size > 0 : current.has(key) || currentFindings.has(key);
+      if (!stillTrue) this.close(key, 'lock-changed');
     }
+    for (const alert of findingAlerts.slice(0, MAX_SEPARATE_ALERTS)) this.showFinding(alert, now);
     // Locks auto-clear is about to remove need nobody's attention.
     if (this.state.settings.autoClearDeadLocks) alerts = alerts.filter((alert) => !isAutoClearable(alert.entry.node.lock));
     if (alerts.length === 0) return;
@@ -161,6 +171,22 @@ export class LockAlerts extends Disposable {
       ...(alert.clearable ? [{ title: vscode.l10n.t('Clear Stale Lock'), command: 'openclawSessions.clearStaleLock', args: [lock.lockPath] }] : []),
       { title: vscode.l10n.t('Show'), command: REVEAL_LOCK_COMMAND, args: [lock.lockPath] },
     ];
+    this.show(alert.key, message, actions);
+  }
+
+  /** "Ops Discord: a run has been hung for 7m; messages queue behind it", with OpenClaw's remedy as the action. */
+  private showFinding(alert: FindingAlert, now: number): void {
+    const { finding, title } = alert.entry;
+    const message = findingAlertMessage(title, finding, now, vscode.l10n.t);
+    const key = finding.sessionKey;
+    const actions: AlertLink[] = [];
+    if (key !== undefined && (finding.kind === 'run-hung' || finding.kind === 'queue-stalled') && finding.remedies.some((r) => r.action === 'abort' || r.action === 'abort-clear-queued')) {
+      actions.push({ title: vscode.l10n.t('Abort Run'), command: 'openclawSessions.abortRun', args: [key] });
+    }
+    if (key !== undefined && finding.kind === 'tombstone') actions.push({ title: vscode.l10n.t('Recover Session'), command: 'openclawSessions.recoverSession', args: [key] });
+    if (finding.remedies.some((r) => r.gatewayMustBeStopped && r.command)) actions.push({ title: vscode.l10n.t('Copy Command'), command: 'openclawSessions.copyRemedyCommand', args: [finding.id] });
+    actions.push({ title: vscode.l10n.t('Show'), command: REVEAL_LOCK_COMMAND, args: [finding.id] });
+    this.log.warn(`alert: ${message}`);
     this.show(alert.key, message, actions);
   }
 

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { forceRemoveLock, inspectLock, removeReclaimLeftovers, removeStaleLock } from '../lock';
 import type { LockInspection, RemoveResult } from '../lock/types';
-import type { LockView } from '../sessions/types';
+import type { LockView, SessionInfo } from '../sessions/types';
+import { openSqliteTranscript } from './sqliteTranscript';
 import { Disposable } from './dispose';
 import {
   describeClearAll,
@@ -16,7 +17,7 @@ import {
   type ClearAllSummary,
 } from './lockExplain';
 import { describeLock, lockDetailsText, lockMoment } from './lockPresentation';
-import { allLockViews, lockEntries } from './lockStatus';
+import { allLockViews, findingEntries, lockEntries } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 import type { SessionsView } from './sessionsView';
 import { createCommand, pathFromArgument } from './commands';
@@ -256,26 +257,32 @@ export class LockCommands extends Disposable {
 
   // ---------------------------------------------------------------- the rest
 
-  private async sessionTarget(arg: unknown): Promise<SessionNode | { transcriptPath: string; title: string } | undefined> {
+  private async sessionTarget(arg: unknown): Promise<SessionNode | { transcriptPath: string; title: string; session?: SessionInfo } | undefined> {
     if (arg && typeof arg === 'object' && 'kind' in arg && (arg as TreeNode).kind === 'session') return arg as SessionNode;
     const named = pathFromArgument(arg);
     if (named !== undefined) {
       const session = this.state.model.findSession(named);
-      if (session) return { transcriptPath: session.transcriptPath, title: session.title };
+      if (session) return { transcriptPath: session.transcriptPath, title: session.title, session };
       return undefined;
     }
     if (arg !== undefined) return undefined;
-    const sessions = this.state.snapshot?.agents.flatMap((agent) => agent.sessions.filter((s) => s.transcriptExists)) ?? [];
+    // SQLite-era sessions have no file but open read-only from their database.
+    const sessions = this.state.snapshot?.agents.flatMap((agent) => agent.sessions.filter((s) => s.transcriptExists || s.sqlite)) ?? [];
     const picked = await vscode.window.showQuickPick(
       sessions.map((session) => ({ label: session.title, description: session.key, detail: session.transcriptPath, session })),
       { placeHolder: vscode.l10n.t('Open which session?'), matchOnDescription: true, matchOnDetail: true },
     );
-    return picked ? { transcriptPath: picked.session.transcriptPath, title: picked.session.title } : undefined;
+    return picked ? { transcriptPath: picked.session.transcriptPath, title: picked.session.title, session: picked.session } : undefined;
   }
 
   async openSession(arg?: unknown): Promise<void> {
     const target = await this.sessionTarget(arg);
     if (!target) return;
+    const sqliteSession = target.session?.sqlite ? target.session : undefined;
+    if (sqliteSession) {
+      await openSqliteTranscript(sqliteSession);
+      return;
+    }
     const transcriptPath = 'kind' in target ? target.session.transcriptPath : target.transcriptPath;
     const title = 'kind' in target ? target.session.title : target.title;
     await openTranscript(transcriptPath, title, { preview: true });
@@ -321,7 +328,18 @@ export class LockCommands extends Disposable {
     return text;
   }
 
-  async revealWorstLock(): Promise<LockedNode | undefined> {
+  async revealWorstLock(): Promise<TreeNode | undefined> {
+    if (this.state.snapshot?.layout === 'sqlite') {
+      // The SQLite era's worst is a finding: its session's row, or its own.
+      const worstFinding = findingEntries(this.state.tree, this.state.findingsAt(Date.now()))[0];
+      const node = worstFinding ? this.state.tree.nodeForFinding(worstFinding.finding.id) : undefined;
+      if (!node) {
+        await vscode.commands.executeCommand('workbench.view.extension.openclaw');
+        return undefined;
+      }
+      await this.view.reveal(node);
+      return node;
+    }
     const worst = lockEntries(this.state.tree, this.state.settings.thresholds, Date.now())[0];
     if (!worst) {
       await vscode.commands.executeCommand('workbench.view.extension.openclaw');
@@ -332,7 +350,8 @@ export class LockCommands extends Disposable {
   }
 
   async revealLockNode(lockPath: string): Promise<void> {
-    const node = this.state.tree.nodeForLockPath(lockPath);
+    // A lock's path, or (SQLite era) a finding's id: the alerts' Show link names either.
+    const node = this.state.tree.nodeForLockPath(lockPath) ?? this.state.tree.nodeForFinding(lockPath);
     if (node) await this.view.reveal(node);
     else await vscode.commands.executeCommand('workbench.view.extension.openclaw');
   }

@@ -1,7 +1,8 @@
 // The decisions behind the status bar, the notifications and auto-clear.
 // Pure (no `vscode`, no disk), so node --test covers every rule.
 import { allLocks } from '../sessions/find';
-import type { LockThresholds, LockView, SessionsSnapshot } from '../sessions/types';
+import type { Finding, LockThresholds, LockView, SessionsSnapshot } from '../sessions/types';
+import { countsAsAttention, findingRowLabel } from './sqlitePresentation';
 import type { StaleReason } from '../lock/types';
 import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMoment } from './lockPresentation';
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
@@ -29,6 +30,27 @@ export function lockEntries(model: SessionsTreeModel, thresholds: LockThresholds
   return entries;
 }
 
+/** SQLite era: a finding that needs attention, with who it is about. */
+export interface FindingEntry {
+  finding: Finding;
+  /** The session's title, "agent <id>" or "state dir". */
+  title: string;
+}
+
+/**
+ * The SQLite era's count: findings at warning or error (a hung run, a tombstone, a stalled
+ * queue, a large WAL…), as re-graded now, worst first. Leftover lock files are not findings,
+ * so they never count; a run under the thresholds is information, not a count.
+ */
+export function findingEntries(model: SessionsTreeModel, findings: readonly Finding[]): FindingEntry[] {
+  return findings.filter(countsAsAttention).map((finding) => ({ finding, title: findingSubject(model, finding) }));
+}
+
+export function findingSubject(model: SessionsTreeModel, f: Pick<Finding, 'agentId' | 'sessionKey'>): string {
+  if (f.agentId !== undefined && f.sessionKey !== undefined) return model.nodeForSessionKey(f.agentId, f.sessionKey)?.session.title ?? f.sessionKey;
+  return f.agentId !== undefined ? `agent ${f.agentId}` : 'state dir';
+}
+
 export type StatusBackground = 'none' | 'warning' | 'error';
 
 export interface StatusSummary {
@@ -38,6 +60,8 @@ export interface StatusSummary {
   background: StatusBackground;
   tooltip: string;
   worst?: LockEntry;
+  /** SQLite era: the worst finding (what the item's click reveals). */
+  worstFinding?: FindingEntry;
 }
 
 const MAX_TOOLTIP_LOCKS = 15;
@@ -67,6 +91,22 @@ export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
     background,
     tooltip: count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, '', 'Click to show the worst lock.'].join('\n'),
     worst: entries[0],
+  };
+}
+
+/** The SQLite era's item: `$(database) N` findings that need attention, red when one is an error. */
+export function summarizeFindingStatus(entries: readonly FindingEntry[], now: number): StatusSummary {
+  const count = entries.length;
+  const background: StatusBackground = entries.some((e) => e.finding.severity === 'error') ? 'error' : count > 0 ? 'warning' : 'none';
+  const lines = entries.slice(0, MAX_TOOLTIP_LOCKS).map((e) => `${e.title}: ${findingRowLabel(e.finding, now)}`);
+  if (entries.length > MAX_TOOLTIP_LOCKS) lines.push(`… and ${entries.length - MAX_TOOLTIP_LOCKS} more`);
+  const heading = count === 1 ? '1 OpenClaw session blocked or at risk' : `${count} OpenClaw sessions blocked or at risk`;
+  return {
+    count,
+    text: `$(database) ${count}`,
+    background,
+    tooltip: count === 0 ? 'Nothing blocks any OpenClaw session' : [heading, ...lines, '', 'Click to show the worst.'].join('\n'),
+    ...(entries[0] ? { worstFinding: entries[0] } : {}),
   };
 }
 
@@ -183,4 +223,35 @@ export function describeVerdictChange(change: VerdictChange): string {
   ].filter((part) => part !== undefined);
   const transition = change.from ? `${change.from} → ${view.level}` : `new lock, ${view.level}`;
   return `${transition} ${details.join(' ')}: ${view.lockPath}`;
+}
+
+/** SQLite era: a finding announced once, when it becomes an error (a hung run past the error threshold, a tombstone…). */
+export interface FindingAlert {
+  key: string;
+  entry: FindingEntry;
+}
+
+/**
+ * Remembers which findings were announced, as `id|kind`: the same hung run is announced once,
+ * not on every tick; once it ends (or turns into another kind) it may be announced again.
+ */
+export class FindingAlertTracker {
+  private announced = new Set<string>();
+
+  get current(): ReadonlySet<string> {
+    return this.announced;
+  }
+
+  update(entries: readonly FindingEntry[]): FindingAlert[] {
+    const present = new Set<string>();
+    const alerts: FindingAlert[] = [];
+    for (const entry of entries) {
+      if (entry.finding.severity !== 'error') continue;
+      const key = `finding|${entry.finding.id}|${entry.finding.kind}`;
+      present.add(key);
+      if (!this.announced.has(key)) alerts.push({ key, entry });
+    }
+    this.announced = present;
+    return alerts;
+  }
 }

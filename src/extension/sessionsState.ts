@@ -3,7 +3,8 @@
 // is held so ages and thresholds move without rescanning the disk.
 import * as vscode from 'vscode';
 import { SessionModel } from '../sessions';
-import type { SessionsSnapshot } from '../sessions/types';
+import { gradeFindings } from '../sessions/findings';
+import type { Finding, SessionsSnapshot } from '../sessions/types';
 import { Disposable, toDisposable } from './dispose';
 import { SessionsTreeModel, DEFAULT_FREE_SESSION_LIMIT } from './treeModel';
 import { affectsSettings, readSettings, type ExtensionSettings } from './settings';
@@ -15,7 +16,7 @@ export class SessionsState extends Disposable {
   /** A new snapshot or a new filter: the tree model was rebuilt. */
   readonly onDidChange = this._onDidChange.event;
   private readonly _onDidTick = this._register(new vscode.EventEmitter<number>());
-  /** Once a second while any lock exists: ages and live levels moved. */
+  /** Once a second while any lock or SQLite-era finding exists: ages and live levels moved. */
   readonly onDidTick = this._onDidTick.event;
 
   readonly model: SessionModel;
@@ -56,6 +57,22 @@ export class SessionsState extends Disposable {
 
   get lockedOnly(): boolean {
     return this._lockedOnly;
+  }
+
+  private graded: { snapshot: SessionsSnapshot; second: number; findings: Finding[] } | undefined;
+
+  /**
+   * SQLite era: the snapshot's findings re-graded at `now` (a run crosses the thresholds with no
+   * file changing), the same once per second for the view, the badge and the alerts alike.
+   */
+  findingsAt(now: number): readonly Finding[] {
+    const snapshot = this._tree.snapshot;
+    if (!snapshot || snapshot.layout !== 'sqlite') return [];
+    const second = Math.floor(now / 1000);
+    if (this.graded?.snapshot !== snapshot || this.graded.second !== second) {
+      this.graded = { snapshot, second, findings: gradeFindings(snapshot, this._settings.thresholds, now) };
+    }
+    return this.graded.findings;
   }
 
   /** First scan and watch; called after activate() returned. */
@@ -123,8 +140,9 @@ export class SessionsState extends Disposable {
       lockedOnly: this._lockedOnly,
       freeSessionLimits: this.freeSessionLimits,
     });
+    this.graded = undefined;
     this._onDidChange.fire(this._tree);
-    if (this._tree.lockedNodes().length > 0) this.startTicking();
+    if (this._tree.lockedNodes().length > 0 || (snapshot?.findings.length ?? 0) > 0) this.startTicking();
     else this.stopTicking();
   }
 
@@ -144,6 +162,8 @@ export class SessionsState extends Disposable {
     const after = this._settings;
     const rescan =
       before.stateDir !== after.stateDir ||
+      before.nodePath !== after.nodePath ||
+      before.compaction.openclawPath !== after.compaction.openclawPath ||
       before.thresholds.warnMs !== after.thresholds.warnMs ||
       before.thresholds.errorMs !== after.thresholds.errorMs ||
       (before.agents ?? []).join('\0') !== (after.agents ?? []).join('\0');
@@ -166,6 +186,10 @@ export class SessionsState extends Disposable {
       env: process.env,
       agents: settings.agents,
       thresholds: settings.thresholds,
+      // The SQLite era's reader: a Node with node:sqlite when this host has none, and the
+      // openclaw launcher whose version names the era and beside which such a Node lives.
+      ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
+      ...(settings.compaction.openclawPath ? { openclawPath: settings.compaction.openclawPath } : {}),
     };
   }
 }

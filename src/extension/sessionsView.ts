@@ -12,7 +12,11 @@ import {
   sessionTooltipMarkdown,
 } from './lockPresentation';
 import type { SessionsState } from './sessionsState';
-import { contextValueFor, titleOf, type LockedNode, type SessionsTreeModel, type TreeNode } from './treeModel';
+import { findingsOf } from '../sessions/findings';
+import type { Finding } from '../sessions/types';
+import { eraDescription, findingPresentation, findingRowDescription, findingRowLabel, findingTooltip, leftoversLabel, sqliteSessionContextValue, sqliteSessionDescription, sqliteSessionTooltip } from './sqlitePresentation';
+import { findingEntries } from './lockStatus';
+import { contextValueFor, titleOf, type FindingNode, type LockedNode, type SessionNode, type SessionsTreeModel, type TreeNode } from './treeModel';
 
 export const VIEW_ID = 'openclawSessions.sessions';
 
@@ -40,10 +44,14 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
     // the row's tooltip, so redrawing every locked row every second made tooltips unreadable.
     this._register(
       state.onDidTick((now) => {
-        const changed = state.tree.lockedNodes().filter((node) => {
+        const changed: TreeNode[] = state.tree.lockedNodes().filter((node) => {
           const shown = this.shown.get(node.id);
           return shown !== undefined && shown !== this.rowKey(node, now);
         });
+        for (const node of state.tree.sqliteNodes()) {
+          const shown = this.shown.get(node.id);
+          if (shown !== undefined && shown !== this.sqliteRowKey(node, now)) changed.push(node);
+        }
         if (changed.length > 0) this._onDidChangeTreeData.fire(changed);
       }),
     );
@@ -56,6 +64,22 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   private rowKey(node: LockedNode, now: number): string {
     const moment = lockMoment(node.lock, this.state.settings.thresholds, this.tree.snapshot?.scannedAt ?? now, now);
     return rowKeyOf(moment.level, describeLock(node.lock, moment));
+  }
+
+  /** A SQLite-era row's findings right now (re-graded once a second), by the row. */
+  private currentFindings(node: SessionNode | FindingNode, now: number): Finding[] {
+    const findings = this.state.findingsAt(now);
+    if (node.kind === 'finding') {
+      const current = findings.find((f) => f.id === node.finding.id);
+      return current ? [current] : [node.finding];
+    }
+    return findingsOf(findings, node.session);
+  }
+
+  private sqliteRowKey(node: SessionNode | FindingNode, now: number): string {
+    const findings = this.currentFindings(node, now);
+    if (node.kind === 'finding') return rowKeyOf(findings[0]!.severity, findingRowLabel(findings[0]!, now, vscode.l10n.t));
+    return rowKeyOf(findings[0]?.severity ?? 'none', sqliteSessionDescription(node.session, findings, now, vscode.l10n.t) + sqliteSessionContextValue(findings, node.session));
   }
 
   private get tree(): SessionsTreeModel {
@@ -74,6 +98,8 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
     const now = Date.now();
     const thresholds = this.state.settings.thresholds;
     const scannedAt = this.tree.snapshot?.scannedAt ?? now;
+    // A SQLite-era session has no lock: it is drawn by what blocks it.
+    if (node.kind === 'session' && node.session.sqlite) return this.sqliteSessionItem(node, now);
     switch (node.kind) {
       case 'agent': {
         const item = new vscode.TreeItem(node.agent.id, vscode.TreeItemCollapsibleState.Expanded);
@@ -81,12 +107,54 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
         item.iconPath = new vscode.ThemeIcon(node.agent.layout === 'sqlite' ? 'database' : 'hubot');
         item.description =
           node.agent.layout === 'sqlite'
-            ? vscode.l10n.t('SQLite sessions: no lock files')
+            ? node.lockedCount > 0
+              ? vscode.l10n.t('{0} sessions · {1} blocked', node.sessionCount, node.lockedCount)
+              : vscode.l10n.t('{0} sessions', node.sessionCount)
             : node.lockedCount > 0
               ? vscode.l10n.t('{0} sessions · {1} locked', node.sessionCount, node.lockedCount)
               : vscode.l10n.t('{0} sessions', node.sessionCount);
         item.contextValue = contextValueFor(node);
-        item.tooltip = node.agent.sessionsDir;
+        item.tooltip = node.agent.database ? node.agent.database.files.path : node.agent.sessionsDir;
+        return item;
+      }
+      case 'finding': {
+        const finding = this.currentFindings(node, now)[0]!;
+        const item = new vscode.TreeItem(findingRowLabel(finding, now, vscode.l10n.t), vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        const presentation = findingPresentation(finding);
+        item.iconPath = new vscode.ThemeIcon(presentation.icon, presentation.color ? new vscode.ThemeColor(presentation.color) : undefined);
+        item.description = findingRowDescription(finding, vscode.l10n.t);
+        item.contextValue = contextValueFor(node);
+        this.shown.set(node.id, this.sqliteRowKey(node, now));
+        return item;
+      }
+      case 'leftovers': {
+        const item = new vscode.TreeItem(leftoversLabel(node.children.length, vscode.l10n.t), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('lock', new vscode.ThemeColor('disabledForeground'));
+        item.description = vscode.l10n.t('leftover from the JSONL era · inert');
+        item.contextValue = contextValueFor(node);
+        item.tooltip = vscode.l10n.t('These .jsonl.lock files were written before this OpenClaw moved its sessions to SQLite (2026.8). Nothing reads them any more: they block nothing and are not counted. Remove Leftover Lock Files deletes those whose owner is provably gone.');
+        return item;
+      }
+      case 'leftover': {
+        const base = node.lock.lockPath.split(/[\\/]/).pop() ?? node.lock.lockPath;
+        const item = new vscode.TreeItem(base, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('lock', new vscode.ThemeColor('disabledForeground'));
+        item.description = node.lock.inspection.reclaimable
+          ? vscode.l10n.t('leftover from the JSONL era · owner gone')
+          : vscode.l10n.t('leftover from the JSONL era · pid {0} alive', String(node.lock.pid ?? '?'));
+        item.contextValue = contextValueFor(node);
+        item.tooltip = node.lock.lockPath;
+        return item;
+      }
+      case 'notice': {
+        const item = new vscode.TreeItem(vscode.l10n.t('No sessions yet'), vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.description = vscode.l10n.t('the agent database has no sessions');
+        item.contextValue = contextValueFor(node);
         return item;
       }
       case 'more': {
@@ -125,8 +193,34 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
     }
   }
 
+  private sqliteSessionItem(node: SessionNode, now: number): vscode.TreeItem {
+    const findings = this.currentFindings(node, now);
+    const item = new vscode.TreeItem(node.session.title, vscode.TreeItemCollapsibleState.None);
+    item.id = node.id;
+    const top = findings[0];
+    if (top) {
+      const presentation = findingPresentation(top);
+      item.iconPath = new vscode.ThemeIcon(presentation.icon, presentation.color ? new vscode.ThemeColor(presentation.color) : undefined);
+    } else {
+      item.iconPath = new vscode.ThemeIcon('comment-discussion');
+    }
+    item.description = sqliteSessionDescription(node.session, findings, now, vscode.l10n.t);
+    item.contextValue = sqliteSessionContextValue(findings, node.session);
+    item.command = { command: 'openclawSessions.openSession', title: vscode.l10n.t('Open Session'), arguments: [node] };
+    this.shown.set(node.id, this.sqliteRowKey(node, now));
+    return item;
+  }
+
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
-    if (node.kind === 'session' || node.kind === 'lock') item.tooltip = this.tooltipFor(node);
+    const now = Date.now();
+    const snapshot = this.tree.snapshot;
+    if (node.kind === 'session' && node.session.sqlite && snapshot) {
+      item.tooltip = untrustedMarkdown(sqliteSessionTooltip(snapshot, node.session, this.currentFindings(node, now), now, vscode.l10n.t));
+    } else if (node.kind === 'finding' && snapshot) {
+      item.tooltip = untrustedMarkdown(findingTooltip(snapshot, this.currentFindings(node, now)[0]!, now, vscode.l10n.t));
+    } else if (node.kind === 'session' || node.kind === 'lock') {
+      item.tooltip = this.tooltipFor(node);
+    }
     return item;
   }
 
@@ -157,6 +251,7 @@ export class SessionsView extends Disposable {
       vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }),
     );
     this._register(state.onDidChange(() => this.update()));
+    this._register(state.onDidTick(() => this.updateBadge()));
     this.update();
   }
 
@@ -167,9 +262,23 @@ export class SessionsView extends Disposable {
     void vscode.commands.executeCommand('setContext', 'openclawSessions.layout', snapshot?.layout ?? 'unknown');
     void vscode.commands.executeCommand('setContext', 'openclawSessions.lockedOnly', this.state.lockedOnly);
     void vscode.commands.executeCommand('setContext', 'openclawSessions.hasLocks', this.state.tree.lockedNodes().length > 0);
-    this.treeView.description = this.state.lockedOnly ? vscode.l10n.t('locked only') : undefined;
+    void vscode.commands.executeCommand('setContext', 'openclawSessions.hasLeftovers', (snapshot?.agents ?? []).some((a) => (a.leftoverLocks ?? []).length > 0));
+    // The era is named where the view's title is: what a row means depends on it.
+    const era = snapshot ? eraDescription(snapshot, vscode.l10n.t) : undefined;
+    const filter = this.state.lockedOnly ? (era ? vscode.l10n.t('blocked only') : vscode.l10n.t('locked only')) : undefined;
+    this.treeView.description = [era, filter].filter(Boolean).join(' · ') || undefined;
     this.treeView.message =
       snapshot && snapshot.problems.length > 0 ? vscode.l10n.t('{0} problem(s) while scanning: see the log', snapshot.problems.length) : undefined;
+    this.updateBadge();
+  }
+
+  /** Lock files in the JSONL era; findings that need attention (re-graded, so it ticks) in the SQLite era. Leftovers never count. */
+  private updateBadge(): void {
+    if (this.state.snapshot?.layout === 'sqlite') {
+      const count = findingEntries(this.state.tree, this.state.findingsAt(Date.now())).length;
+      this.treeView.badge = count > 0 ? { value: count, tooltip: vscode.l10n.t('{0} blocked or at risk (SQLite era)', count) } : undefined;
+      return;
+    }
     const count = this.state.tree.lockedNodes().length;
     this.treeView.badge = count > 0 ? { value: count, tooltip: vscode.l10n.t('{0} session locks', count) } : undefined;
   }

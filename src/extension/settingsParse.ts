@@ -33,6 +33,11 @@ export interface ExtensionSettings {
   agents?: string[];
   editing: EditingSettings;
   compaction: CompactionSettings;
+  /**
+   * A Node that has `node:sqlite`, to read OpenClaw 2026.8+'s databases when the extension
+   * host's own Node has none (VS Code 1.100); undefined: beside openclaw, then PATH.
+   */
+  nodePath?: string;
 }
 
 /** Reads one raw value by its name under the section ("editing.largeFileMB"). */
@@ -41,6 +46,7 @@ export type RawSettings = (name: string) => unknown;
 export function parseSettings(raw: RawSettings): ExtensionSettings {
   const stateDir = typeof raw('stateDir') === 'string' ? (raw('stateDir') as string).trim() : '';
   const openclawPath = typeof raw('openclawPath') === 'string' ? (raw('openclawPath') as string).trim() : '';
+  const nodePath = typeof raw('nodePath') === 'string' ? (raw('nodePath') as string).trim() : '';
   return {
     stateDir: stateDir === '' ? undefined : stateDir,
     thresholds: thresholdsFromSetting(raw('thresholds'), DEFAULT_THRESHOLDS),
@@ -56,6 +62,7 @@ export function parseSettings(raw: RawSettings): ExtensionSettings {
       maxLines: wholeNumberAtLeast(raw('compaction.maxLines'), 1, DEFAULT_MAX_LINES),
       openclawPath: openclawPath === '' ? undefined : openclawPath,
     },
+    ...(nodePath === '' ? {} : { nodePath }),
   };
 }
 

@@ -2,7 +2,7 @@
 // threshold, red when a lock is stale or held past the error threshold or its maxHoldMs.
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
-import { lockEntries, summarizeStatus, type StatusSummary } from './lockStatus';
+import { findingEntries, lockEntries, summarizeFindingStatus, summarizeStatus, type StatusSummary } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 
 export const STATUS_ITEM_ID = 'openclawSessions.status';
@@ -27,7 +27,12 @@ export class LockStatusBar extends Disposable {
   }
 
   private update(): void {
-    const summary = summarizeStatus(lockEntries(this.state.tree, this.state.settings.thresholds, Date.now()));
+    const now = Date.now();
+    // The SQLite era has no session locks: what it counts is what blocks sessions, re-graded each tick.
+    const summary =
+      this.state.snapshot?.layout === 'sqlite'
+        ? summarizeFindingStatus(findingEntries(this.state.tree, this.state.findingsAt(now)), now)
+        : summarizeStatus(lockEntries(this.state.tree, this.state.settings.thresholds, now));
     this._summary = summary;
     if (summary.count === 0) {
       this.item.hide();
@@ -42,7 +47,9 @@ export class LockStatusBar extends Disposable {
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
     this.item.accessibilityInformation = {
-      label: vscode.l10n.t('{0} OpenClaw session locks, worst: {1}', summary.count, summary.worst?.moment.level ?? 'none'),
+      label: summary.worstFinding
+        ? vscode.l10n.t('{0} OpenClaw sessions blocked or at risk, worst: {1}', summary.count, summary.worstFinding.finding.kind)
+        : vscode.l10n.t('{0} OpenClaw session locks, worst: {1}', summary.count, summary.worst?.moment.level ?? 'none'),
     };
     this.item.show();
   }

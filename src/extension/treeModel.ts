@@ -1,8 +1,10 @@
 // The sessions tree as data: agents → lock files and sessions, built once per snapshot
 // from memory, with parents and ids for `TreeView.reveal`. Pure (no `vscode`, no disk):
 // the TreeDataProvider only adapts these nodes, and node --test covers the rules.
-import type { AgentInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot } from '../sessions/types';
+import type { AgentInfo, Finding, LockLevel, LockView, SessionInfo, SessionsSnapshot, Severity } from '../sessions/types';
+import { findingsOf } from '../sessions/findings';
 import { isLiveLevel, levelRank } from './lockPresentation';
+import { findingContextValue, sqliteSessionContextValue } from './sqlitePresentation';
 
 export interface AgentNode {
   readonly kind: 'agent';
@@ -20,6 +22,8 @@ export interface SessionNode {
   readonly parent: AgentNode;
   readonly session: SessionInfo;
   readonly lock: LockView;
+  /** SQLite era: what blocks it, as graded at scan time, most severe first. */
+  readonly findings?: readonly Finding[];
 }
 
 /** A lock file that is not a session's: an orphan `.jsonl.lock` or `sessions.json.lock`. */
@@ -39,8 +43,44 @@ export interface MoreNode {
   readonly hiddenCount: number;
 }
 
-export type ChildNode = SessionNode | LockNode | MoreNode;
-export type TreeNode = AgentNode | ChildNode;
+/**
+ * SQLite era: something that blocks a whole agent (its database) or the whole state dir (a
+ * pending migration, a dead owner lock, a maintenance lease): a row of its own, beside the
+ * sessions it blocks. `parent` is undefined for state-dir-level findings (root rows).
+ */
+export interface FindingNode {
+  readonly kind: 'finding';
+  readonly id: string;
+  readonly parent?: AgentNode;
+  /** As graded at scan time; the view re-grades by `finding.id` so ages and severities tick. */
+  readonly finding: Finding;
+}
+
+/** SQLite era: the `.jsonl.lock` files left from before the upgrade, grouped and dimmed. */
+export interface LeftoversNode {
+  readonly kind: 'leftovers';
+  readonly id: string;
+  readonly parent: AgentNode;
+  readonly children: readonly LeftoverNode[];
+}
+
+export interface LeftoverNode {
+  readonly kind: 'leftover';
+  readonly id: string;
+  readonly parent: LeftoversNode;
+  readonly lock: LockView;
+}
+
+/** A row that says why nothing else is there (SQLite era: no sessions yet), so the tree is never silently empty. */
+export interface NoticeNode {
+  readonly kind: 'notice';
+  readonly id: string;
+  readonly parent: AgentNode;
+  readonly notice: 'no-sessions';
+}
+
+export type ChildNode = SessionNode | LockNode | MoreNode | FindingNode | LeftoversNode | NoticeNode;
+export type TreeNode = AgentNode | ChildNode | LeftoverNode;
 export type LockedNode = SessionNode | LockNode;
 
 export interface TreeModelOptions {
@@ -74,10 +114,35 @@ export function contextValueFor(node: TreeNode): string {
     case 'more':
       return 'more';
     case 'session':
+      // SQLite era: the state at scan time; the view passes the re-graded findings to sqliteSessionContextValue.
+      if (node.session.sqlite) return sqliteSessionContextValue(node.findings ?? [], node.session);
       return node.lock.level === 'free' ? 'session.free' : `session.locked.${lockStateWord(node.lock.level)}`;
     case 'lock':
       return `lock.${node.lockKind}.${lockStateWord(node.lock.level)}`;
+    case 'finding':
+      return findingContextValue(node.finding);
+    case 'leftovers':
+      return 'leftoverLocks';
+    case 'leftover':
+      return 'leftoverLock';
+    case 'notice':
+      return `notice.${node.notice}`;
   }
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, info: 1, none: 0 };
+
+/** SQLite era: sessions with what blocks them first (worst first, then oldest), then by last activity. */
+function compareSqliteSessions(a: { session: SessionInfo; findings: readonly Finding[] }, b: { session: SessionInfo; findings: readonly Finding[] }): number {
+  const rank = (f: readonly Finding[]) => (f[0] ? SEVERITY_RANK[f[0].severity] + 1 : 0);
+  const bySeverity = rank(b.findings) - rank(a.findings);
+  if (bySeverity !== 0) return bySeverity;
+  const bySince = (a.findings[0]?.since ?? Infinity) - (b.findings[0]?.since ?? Infinity);
+  if (bySince !== 0 && Number.isFinite(bySince)) return bySince;
+  const activity = (s: SessionInfo) => s.sqlite?.row.lastActivityAt ?? s.updatedAt ?? 0;
+  const byActivity = activity(b.session) - activity(a.session);
+  if (byActivity !== 0) return byActivity;
+  return a.session.title.localeCompare(b.session.title);
 }
 
 function compareSessions(a: SessionInfo, b: SessionInfo): number {
@@ -97,6 +162,11 @@ function compareSessions(a: SessionInfo, b: SessionInfo): number {
 
 export class SessionsTreeModel {
   readonly roots: readonly AgentNode[];
+  /** SQLite era: state-dir-level findings, shown above the agents. */
+  readonly topFindings: readonly FindingNode[] = [];
+  private readonly sqliteRows: (SessionNode | FindingNode)[] = [];
+  private readonly bySessionKey = new Map<string, SessionNode>();
+  private readonly byFindingId = new Map<string, FindingNode | SessionNode>();
   private readonly byId = new Map<string, TreeNode>();
   private readonly byLockPath = new Map<string, LockedNode>();
   private readonly byTranscript = new Map<string, SessionNode>();
@@ -106,7 +176,97 @@ export class SessionsTreeModel {
     readonly snapshot: SessionsSnapshot | undefined,
     readonly options: TreeModelOptions = {},
   ) {
-    this.roots = snapshot && (snapshot.layout === 'jsonl' || snapshot.layout === 'empty') ? this.build(snapshot) : [];
+    this.roots =
+      snapshot && (snapshot.layout === 'jsonl' || snapshot.layout === 'empty')
+        ? this.build(snapshot)
+        : snapshot?.layout === 'sqlite'
+          ? this.buildSqlite(snapshot)
+          : [];
+  }
+
+  /**
+   * The SQLite era: per agent, its database's findings, then its sessions (blocked first), then
+   * the old era's leftover lock files, grouped and collapsed. Sessions have no lock here, so
+   * `lockedOnly` keeps the sessions that have a finding.
+   */
+  private buildSqlite(snapshot: SessionsSnapshot): AgentNode[] {
+    const lockedOnly = this.options.lockedOnly === true;
+    const findings = snapshot.findings;
+    const top: FindingNode[] = findings.filter((f) => f.agentId === undefined).map((finding) => ({ kind: 'finding', id: `finding:${finding.id}`, finding }));
+    (this as { topFindings: readonly FindingNode[] }).topFindings = top;
+    for (const node of top) this.rememberFinding(node);
+    const roots: AgentNode[] = [];
+    for (const agent of snapshot.agents) {
+      if (agent.layout === 'missing' && agent.sessions.length === 0 && !agent.database && (agent.leftoverLocks ?? []).length === 0) continue;
+      const children: ChildNode[] = [];
+      const node: AgentNode = { kind: 'agent', id: `agent:${agent.id}`, agent, children, lockedCount: 0, sessionCount: agent.sessions.length };
+      for (const finding of findings) {
+        if (finding.agentId !== agent.id || finding.sessionKey !== undefined) continue;
+        const child: FindingNode = { kind: 'finding', id: `finding:${finding.id}`, parent: node, finding };
+        children.push(child);
+        this.rememberFinding(child);
+      }
+      const sessions = agent.sessions.map((session) => ({ session, findings: findingsOf(findings, session) })).sort(compareSqliteSessions);
+      const limit = this.options.freeSessionLimits?.get(agent.id) ?? this.options.freeSessionLimit ?? DEFAULT_FREE_SESSION_LIMIT;
+      let plainShown = 0;
+      let hidden = 0;
+      let blocked = 0;
+      for (const { session, findings: own } of sessions) {
+        const plain = own.length === 0;
+        if (plain && (lockedOnly || plainShown >= limit)) {
+          if (!lockedOnly) hidden++;
+          continue;
+        }
+        if (plain) plainShown++;
+        if (own.some((f) => f.severity === 'warning' || f.severity === 'error')) blocked++;
+        const key = session.key ?? session.sessionId;
+        const child: SessionNode = { kind: 'session', id: `session:${agent.id}:${key}`, parent: node, session, lock: session.lock, findings: own };
+        children.push(child);
+        this.sqliteRows.push(child);
+        this.bySessionKey.set(`${agent.id}\0${key}`, child);
+        for (const f of own) this.byFindingId.set(f.id, child);
+      }
+      if (hidden > 0) children.push({ kind: 'more', id: `more:${agent.id}`, parent: node, hiddenCount: hidden });
+      const leftovers = agent.leftoverLocks ?? [];
+      if (leftovers.length > 0 && !lockedOnly) {
+        const group: LeftoversNode = { kind: 'leftovers', id: `leftovers:${agent.id}`, parent: node, children: [] };
+        (group as { children: readonly LeftoverNode[] }).children = leftovers.map((lock) => ({ kind: 'leftover', id: `leftover:${lock.lockPath}`, parent: group, lock }));
+        children.push(group);
+      }
+      if (agent.sessions.length === 0 && !agent.database?.failure && !lockedOnly) {
+        children.push({ kind: 'notice', id: `notice:${agent.id}:no-sessions`, parent: node, notice: 'no-sessions' });
+      }
+      (node as { lockedCount: number }).lockedCount = blocked;
+      if (lockedOnly && children.length === 0) continue;
+      roots.push(node);
+      this.byId.set(node.id, node);
+      for (const child of children) {
+        this.byId.set(child.id, child);
+        if (child.kind === 'leftovers') for (const leftover of child.children) this.byId.set(leftover.id, leftover);
+      }
+    }
+    for (const node of top) this.byId.set(node.id, node);
+    return roots;
+  }
+
+  private rememberFinding(node: FindingNode): void {
+    this.sqliteRows.push(node);
+    this.byFindingId.set(node.finding.id, node);
+  }
+
+  /** SQLite era: every session and finding row, whose words tick with the clock. */
+  sqliteNodes(): readonly (SessionNode | FindingNode)[] {
+    return this.sqliteRows;
+  }
+
+  /** SQLite era: the row that shows a finding (its session's row, or its own). */
+  nodeForFinding(findingId: string): FindingNode | SessionNode | undefined {
+    return this.byFindingId.get(findingId);
+  }
+
+  /** SQLite era: a session's row by agent and key. */
+  nodeForSessionKey(agentId: string, key: string): SessionNode | undefined {
+    return this.bySessionKey.get(`${agentId}\0${key}`);
   }
 
   /** Ids are stable across snapshots so that the tree keeps expansion and selection. */
@@ -177,11 +337,11 @@ export class SessionsTreeModel {
   }
 
   children(node?: TreeNode): readonly TreeNode[] {
-    if (!node) return this.roots;
-    return node.kind === 'agent' ? node.children : [];
+    if (!node) return this.topFindings.length > 0 ? [...this.topFindings, ...this.roots] : this.roots;
+    return node.kind === 'agent' || node.kind === 'leftovers' ? node.children : [];
   }
 
-  parent(node: TreeNode): AgentNode | undefined {
+  parent(node: TreeNode): AgentNode | LeftoversNode | undefined {
     return node.kind === 'agent' ? undefined : node.parent;
   }
 
