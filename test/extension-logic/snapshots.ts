@@ -1,8 +1,10 @@
 // Synthetic snapshots for the extension's pure logic: shaped exactly like the session
 // model's output, without touching the disk.
 import type { LockInspection, StaleReason } from '../../src/lock/types';
-import type { AgentInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot } from '../../src/sessions/types';
+import type { AgentInfo, LockLevel, LockThresholds, LockView, SessionInfo, SessionsSnapshot, SqliteSessionRow } from '../../src/sessions/types';
+import { DEFAULT_THRESHOLDS } from '../../src/sessions/types';
 import { levelSeverity } from '../../src/sessions/levels';
+import { gradeFindings } from '../../src/sessions/findings';
 
 let nextIno = 1000;
 
@@ -104,4 +106,53 @@ export function snapshot(agents: AgentInfo[], extra: Partial<SessionsSnapshot> =
     findings: [],
     ...extra,
   };
+}
+
+// ------------------------------------------------------------------ SQLite era (2026.8+)
+
+export function sqliteRow(key: string, extra: Partial<SqliteSessionRow> = {}): SqliteSessionRow {
+  return { key, sessionId: `sid-${key.split(':').pop()}`, queued: 0, interrupted: 0, ...extra };
+}
+
+/** A SQLite-era session as the model makes it: no lock (a free view), the database as its path. */
+export function sqliteSession(agentId: string, row: SqliteSessionRow, extra: Partial<SessionInfo> = {}): SessionInfo {
+  const databasePath = `/state/agents/${agentId}/agent/openclaw-agent.sqlite`;
+  return {
+    agentId,
+    key: row.key,
+    sessionId: row.sessionId,
+    title: row.label ?? row.displayName ?? row.key,
+    ...(row.channel ? { channel: row.channel } : {}),
+    ...(row.updatedAt !== undefined ? { updatedAt: row.updatedAt } : {}),
+    transcriptPath: databasePath,
+    transcriptExists: false,
+    lockPath: '',
+    lock: lockView('', { level: 'free' }),
+    inStore: true,
+    problems: [],
+    sqlite: { row, databasePath },
+    ...extra,
+  };
+}
+
+export function sqliteAgent(id: string, sessions: SessionInfo[], extra: Partial<AgentInfo> = {}): AgentInfo {
+  const path = `/state/agents/${id}/agent/openclaw-agent.sqlite`;
+  return agent(id, sessions, {
+    layout: 'sqlite',
+    database: { agentId: id, files: { path, exists: true, sizeBytes: 4096, walBytes: 0 }, schemaVersion: 23, sessions: sessions.map((s) => s.sqlite!.row), readMs: 1 },
+    leftoverLocks: [],
+    ...extra,
+  });
+}
+
+/** A SQLite-era snapshot with its findings graded at `scannedAt`, as a scan grades them. */
+export function sqliteSnapshot(agents: AgentInfo[], extra: Partial<SessionsSnapshot> = {}, thresholds: LockThresholds = DEFAULT_THRESHOLDS): SessionsSnapshot {
+  const base = snapshot(agents, {
+    layout: 'sqlite',
+    gateway: { alive: true, pid: 4242 },
+    era: { era: 'sqlite', decidedBy: 'version-and-disk', version: { version: '2026.9.6', year: 2026, month: 9, patch: 6 }, migrationPending: [], unusedDatabases: [] },
+    sqlite: { reader: { kind: 'in-process', nodeVersion: '24.21.0' }, leases: [] },
+    ...extra,
+  });
+  return { ...base, findings: extra.findings ?? gradeFindings(base, thresholds, base.scannedAt) };
 }

@@ -113,11 +113,9 @@ test('ten thousand sessions build in memory with parents for reveal', () => {
   assert.equal(model.find(locked[0].id), locked[0]);
 });
 
-test('SQLite-era and missing state dirs have no rows (the welcome view explains)', () => {
-  for (const layout of ['sqlite', 'missing'] as const) {
-    const model = new SessionsTreeModel(snapshot([agent('main', [], { layout: layout === 'sqlite' ? 'sqlite' : 'missing' })], { layout }));
-    assert.deepEqual(model.roots, [], layout);
-  }
+test('a missing state dir has no rows (the welcome view explains); the SQLite era has its own rows (sqliteView.test.ts)', () => {
+  const model = new SessionsTreeModel(snapshot([agent('main', [], { layout: 'missing' })], { layout: 'missing' }));
+  assert.deepEqual(model.roots, []);
   assert.deepEqual(new SessionsTreeModel(undefined).roots, []);
 });
 
