@@ -4,7 +4,8 @@
 import type { Finding, Remedy, SessionInfo, SessionsSnapshot, Severity } from '../sessions/types';
 import { eraName, explainFinding, findingLabel, remedyLabel, type FindingWords } from '../wording/findings';
 import { untranslated, type Translate } from '../wording/locks';
-import { escapeMarkdown, formatBytes, formatDuration, formatRelative } from './lockPresentation';
+import { formatCoarseAge } from '../wording/format';
+import { escapeMarkdown, formatBytes, formatRelative } from './lockPresentation';
 
 export interface FindingPresentation {
   icon: string;
@@ -42,9 +43,12 @@ export function findingPresentation(f: Pick<Finding, 'kind' | 'severity'>): Find
   return { icon: KIND_ICON[f.kind] ?? 'info', ...(color ? { color } : {}) };
 }
 
-/** A finding as the wording layer takes it, its age at `now` (ages tick from `since`). */
+/**
+ * A finding as the wording layer takes it, its age at `now` (ages tick from `since`), in whole
+ * minutes past the first: a row whose text changes is redrawn, and a redraw closes its tooltip.
+ */
 export function findingWords(f: Finding, now: number): FindingWords {
-  const words: FindingWords = { kind: f.kind, facts: f.facts };
+  const words: FindingWords = { kind: f.kind, facts: f.facts, coarse: true };
   if (f.sessionKey !== undefined) words.sessionKey = f.sessionKey;
   if (f.agentId !== undefined) words.agentId = f.agentId;
   if (f.since !== undefined) words.ageMs = Math.max(0, now - f.since);
@@ -152,7 +156,7 @@ export function sqliteSessionTooltip(snapshot: Pick<SessionsSnapshot, 'resolutio
     line(t('Session key'), session.key),
     line(t('Session id'), session.sessionId),
     line(t('Run id'), row?.activeWriterRunId),
-    line(t('Run age'), run?.since !== undefined ? formatDuration(Math.max(0, now - run.since)) : undefined),
+    line(t('Run age'), run?.since !== undefined ? formatCoarseAge(Math.max(0, now - run.since)) : undefined),
     line(t('Queued messages'), row && row.queued > 0 ? row.queued : undefined),
     line(t('Interrupted messages'), row && row.interrupted > 0 ? row.interrupted : undefined),
     line(t('Channel'), session.channel ?? row?.channel),
@@ -214,7 +218,7 @@ export function leftoversLabel(count: number, t: Translate = untranslated): stri
  * a translated template). Its age is said once: a notification's text does not tick.
  */
 export function findingAlertMessage(subject: string, f: Finding, now: number, t: Translate = untranslated): string {
-  const age = f.since !== undefined ? formatDuration(Math.max(0, now - f.since)) : undefined;
+  const age = f.since !== undefined ? formatCoarseAge(Math.max(0, now - f.since)) : undefined;
   switch (f.kind) {
     case 'run-hung':
       return age ? t('{0}: a run has been hung for {1}; messages queue behind it.', subject, age) : t('{0}: a run is hung; messages queue behind it.', subject);

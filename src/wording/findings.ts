@@ -1,7 +1,7 @@
 // What a SQLite-era finding means, in words for a person: one place for the CLI and the
 // extension. Structural input only (kind, facts, age), so this layer stays below the session
 // model; every sentence goes through `t`.
-import { formatBytes, formatDuration } from './format';
+import { formatBytes, formatCoarseAge, formatDuration } from './format';
 import { untranslated, type Translate } from './locks';
 
 export interface FindingWords {
@@ -11,6 +11,16 @@ export interface FindingWords {
   agentId?: string;
   /** The age to say, at the time of speaking (callers tick it from `since`). */
   ageMs?: number;
+  /**
+   * Whole minutes past the first one ("7m", not "7m 04s"): for a view row, which is redrawn
+   * (closing its tooltip) whenever its text changes.
+   */
+  coarse?: boolean;
+}
+
+function ageOf(f: FindingWords): string | undefined {
+  if (f.ageMs === undefined) return undefined;
+  return f.coarse ? formatCoarseAge(f.ageMs) : formatDuration(f.ageMs);
 }
 
 export interface RemedyWords {
@@ -22,7 +32,7 @@ const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 
 /** A short state for a row or a table cell: "hung 7m", "tombstone". */
 export function findingLabel(f: FindingWords, t: Translate = untranslated): string {
-  const age = f.ageMs !== undefined ? formatDuration(f.ageMs) : undefined;
+  const age = ageOf(f);
   switch (f.kind) {
     case 'run-active': return age ? t('running {0}', age) : t('running');
     case 'run-hung': return age ? t('hung {0}', age) : t('hung');
@@ -45,7 +55,7 @@ export function findingLabel(f: FindingWords, t: Translate = untranslated): stri
 
 /** One sentence: what it is and what it does to messages. */
 export function explainFinding(f: FindingWords, t: Translate = untranslated): string {
-  const age = f.ageMs !== undefined ? formatDuration(f.ageMs) : undefined;
+  const age = ageOf(f);
   switch (f.kind) {
     case 'run-active':
       return age ? t('A run has been working for {0}; new messages wait until it ends.', age) : t('A run is working; new messages wait until it ends.');

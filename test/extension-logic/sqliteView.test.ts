@@ -98,7 +98,7 @@ test('row words: the worst finding first, then the queue, the channel and the la
   const snap = world();
   const model = new SessionsTreeModel(snap);
   const [hung, tomb, idle] = model.children(model.roots[0]) as SessionNode[];
-  assert.equal(sqliteSessionDescription(hung!.session, hung!.findings!, NOW), 'hung 7m 00s · 3 queued · discord · 7m ago');
+  assert.equal(sqliteSessionDescription(hung!.session, hung!.findings!, NOW), 'hung 7m · 3 queued · discord · 7m ago');
   assert.equal(sqliteSessionDescription(tomb!.session, tomb!.findings!, NOW), 'refuses messages · 1h ago');
   assert.equal(sqliteSessionDescription(idle!.session, idle!.findings!, NOW), 'telegram · 5m ago');
   const tooltip = sqliteSessionTooltip(snap, hung!.session, hung!.findings!, NOW);
@@ -149,7 +149,7 @@ test('a new error finding is announced once, with its own sentence; it may be an
   assert.deepEqual(first.map((a) => a.entry.finding.kind).sort(), ['run-hung', 'tombstone']);
   assert.deepEqual(tracker.update(findingEntries(model, snap.findings)), []);
   const hung = first.find((a) => a.entry.finding.kind === 'run-hung')!;
-  assert.equal(findingAlertMessage(hung.entry.title, hung.entry.finding, NOW), 'Ops Discord: a run has been hung for 7m 00s; messages queue behind it.');
+  assert.equal(findingAlertMessage(hung.entry.title, hung.entry.finding, NOW), 'Ops Discord: a run has been hung for 7m; messages queue behind it.');
   assert.deepEqual(tracker.update([]), []);
   assert.equal(tracker.update(findingEntries(model, snap.findings)).length, 2);
 });

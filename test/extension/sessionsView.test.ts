@@ -267,7 +267,11 @@ suite('Sessions view (real VS Code)', function () {
     await waitFor(() => ext.snapshot()?.resolution.stateDir === sqliteDir, 'a scan of the SQLite dir');
     await ext.whenIdle();
     assert.equal(ext.snapshot()?.layout, 'sqlite');
-    assert.deepEqual(ext.provider.getChildren(), []);
+    // Never an empty tree in the SQLite era: a database that cannot be read is a row that says so.
+    const [agentRow] = ext.provider.getChildren();
+    assert.ok(agentRow && agentRow.kind === 'agent', 'the agent is a row');
+    const rows = ext.provider.getChildren(agentRow);
+    assert.ok(rows.some((node) => node.kind === 'finding' && /database-unreadable|no-sqlite-reader/.test(node.finding.kind)), `a row says the database cannot be read: ${rows.map((n) => n.kind).join(', ')}`);
 
     const emptyDir = path.join(scene.root, 'empty');
     fs.mkdirSync(path.join(emptyDir, 'agents', 'main', 'sessions'), { recursive: true });
