@@ -71,9 +71,12 @@ suite('SQLite era (real VS Code)', function () {
           { key: 'agent:main:telegram:dm', sessionId: 's-dm', label: 'DM', channel: 'telegram', status: 'done', updatedAt: now - 5 * MIN },
         ],
       },
-      leftovers: { main: [{ name: 'old-dead.jsonl.lock', pid: 999_999 }, { name: 'old-live.jsonl.lock', pid: process.pid, createdAt: new Date().toISOString() }] },
+      leftovers: { main: [{ name: 'old-dead.jsonl.lock', pid: 999_999 }] },
     });
     gateway = await standInGateway(scene.stateDir);
+    // A leftover whose pid is alive (another process than this one: a lock naming the very
+    // process that reads it is an orphan of that process) must stay: it could be a 2026.7 still running.
+    fs.writeFileSync(path.join(scene.stateDir, 'agents', 'main', 'sessions', 'old-live.jsonl.lock'), JSON.stringify({ pid: gateway.pid, createdAt: new Date().toISOString() }));
     fake = fakeOpenClaw(scene.root);
     await setSetting('openclawPath', fake.cli);
     // VS Code 1.100's extension host has no node:sqlite: the provisioned Node 24 reads.
