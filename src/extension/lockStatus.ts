@@ -43,7 +43,20 @@ export interface FindingEntry {
  * so they never count; a run under the thresholds is information, not a count.
  */
 export function findingEntries(model: SessionsTreeModel, findings: readonly Finding[]): FindingEntry[] {
-  return findings.filter(countsAsAttention).map((finding) => ({ finding, title: findingSubject(model, finding) }));
+  // One per session (its worst: findings come most severe first), as the rows show them: a hung
+  // run with messages queued behind it is one blocked session, not two.
+  const seen = new Set<string>();
+  const entries: FindingEntry[] = [];
+  for (const finding of findings) {
+    if (!countsAsAttention(finding)) continue;
+    if (finding.sessionKey !== undefined) {
+      const session = `${finding.agentId}\0${finding.sessionKey}`;
+      if (seen.has(session)) continue;
+      seen.add(session);
+    }
+    entries.push({ finding, title: findingSubject(model, finding) });
+  }
+  return entries;
 }
 
 export function findingSubject(model: SessionsTreeModel, f: Pick<Finding, 'agentId' | 'sessionKey'>): string {

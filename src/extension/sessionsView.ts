@@ -14,7 +14,7 @@ import {
 import type { SessionsState } from './sessionsState';
 import { findingsOf } from '../sessions/findings';
 import type { Finding } from '../sessions/types';
-import { eraDescription, findingPresentation, findingRowDescription, findingRowLabel, findingTooltip, leftoversLabel, sqliteSessionContextValue, sqliteSessionDescription, sqliteSessionTooltip } from './sqlitePresentation';
+import { eraDescription, eraRowDescription, eraTooltip, findingPresentation, findingRowDescription, findingRowLabel, findingTooltip, leftoversLabel, sqliteSessionContextValue, sqliteSessionDescription, sqliteSessionTooltip } from './sqlitePresentation';
 import { findingEntries } from './lockStatus';
 import { contextValueFor, titleOf, type FindingNode, type LockedNode, type SessionNode, type SessionsTreeModel, type TreeNode } from './treeModel';
 
@@ -147,6 +147,17 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
           : vscode.l10n.t('leftover from the JSONL era · pid {0} alive', String(node.lock.pid ?? '?'));
         item.contextValue = contextValueFor(node);
         item.tooltip = node.lock.lockPath;
+        return item;
+      }
+      case 'era': {
+        const snapshot = this.tree.snapshot!;
+        const item = new vscode.TreeItem(eraDescription(snapshot, vscode.l10n.t) ?? '', vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        const alive = snapshot.gateway.alive;
+        item.iconPath = new vscode.ThemeIcon(alive ? 'vm-running' : 'vm-outline', alive ? new vscode.ThemeColor('charts.green') : undefined);
+        item.description = eraRowDescription(snapshot, vscode.l10n.t);
+        item.contextValue = contextValueFor(node);
+        item.tooltip = untrustedMarkdown(eraTooltip(snapshot, vscode.l10n.t));
         return item;
       }
       case 'notice': {

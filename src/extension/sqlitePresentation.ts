@@ -156,7 +156,8 @@ export function sqliteSessionTooltip(snapshot: Pick<SessionsSnapshot, 'resolutio
     line(t('Session key'), session.key),
     line(t('Session id'), session.sessionId),
     line(t('Run id'), row?.activeWriterRunId),
-    line(t('Run age'), run?.since !== undefined ? formatCoarseAge(Math.max(0, now - run.since)) : undefined),
+    // The status already says the run's age when the run is what it is about.
+    line(t('Run age'), run && run !== top && run.since !== undefined ? formatCoarseAge(Math.max(0, now - run.since)) : undefined),
     line(t('Queued messages'), row && row.queued > 0 ? row.queued : undefined),
     line(t('Interrupted messages'), row && row.interrupted > 0 ? row.interrupted : undefined),
     line(t('Channel'), session.channel ?? row?.channel),
@@ -235,4 +236,32 @@ export function findingAlertMessage(subject: string, f: Finding, now: number, t:
     default:
       return t('{0}: {1}', subject, explainFinding(findingWords(f, now), t));
   }
+}
+
+/** The era row's description: whether the state dir's owner is alive ("gateway pid 4242 · port 18789"). */
+export function eraRowDescription(snapshot: Pick<SessionsSnapshot, 'gateway'>, t: Translate = untranslated): string {
+  const g = snapshot.gateway;
+  if (!g.alive) return g.pid !== undefined ? t('gateway gone (pid {0})', g.pid) : t('gateway not running');
+  const role = g.role && g.role !== 'gateway' ? g.role : undefined;
+  const who = role ? t('{0} pid {1}', role, g.pid ?? '?') : t('gateway pid {0}', g.pid ?? '?');
+  return g.port !== undefined ? t('{0} · port {1}', who, g.port) : who;
+}
+
+/** How the databases were read, for the era row's tooltip. */
+export function readerWords(snapshot: Pick<SessionsSnapshot, 'sqlite'>, t: Translate = untranslated): string {
+  const reader = snapshot.sqlite?.reader;
+  if (!reader) return t('not read');
+  if (reader.kind === 'in-process') return t('read-only, in this process (Node {0})', reader.nodeVersion);
+  if (reader.kind === 'child') return t('read-only, by {0} (Node {1})', reader.nodePath, reader.nodeVersion);
+  return t('not read: {0}', reader.reason);
+}
+
+export function eraTooltip(snapshot: Pick<SessionsSnapshot, 'era' | 'layout' | 'gateway' | 'sqlite' | 'resolution'>, t: Translate = untranslated): string {
+  return [
+    `**${escapeMarkdown(eraDescription(snapshot, t) ?? '')}**`,
+    escapeMarkdown(t('OpenClaw 2026.8+ keeps sessions in SQLite and writes no session lock files: what blocks a session here is its run, its queue or its database.')),
+    line(t('State dir'), snapshot.resolution.stateDir),
+    line(t('Owner'), eraRowDescription(snapshot, t)),
+    line(t('Databases'), readerWords(snapshot, t)),
+  ].filter((l): l is string => l !== undefined).join('  \n');
 }

@@ -79,8 +79,18 @@ export interface NoticeNode {
   readonly notice: 'no-sessions';
 }
 
+/**
+ * SQLite era: the first row names the era and the release, and says whether the gateway that
+ * owns the state dir is alive, since what every other row means depends on both.
+ */
+export interface EraNode {
+  readonly kind: 'era';
+  readonly id: 'era';
+  readonly parent?: undefined;
+}
+
 export type ChildNode = SessionNode | LockNode | MoreNode | FindingNode | LeftoversNode | NoticeNode;
-export type TreeNode = AgentNode | ChildNode | LeftoverNode;
+export type TreeNode = AgentNode | ChildNode | LeftoverNode | EraNode;
 export type LockedNode = SessionNode | LockNode;
 
 export interface TreeModelOptions {
@@ -127,6 +137,8 @@ export function contextValueFor(node: TreeNode): string {
       return 'leftoverLock';
     case 'notice':
       return `notice.${node.notice}`;
+    case 'era':
+      return 'era.sqlite';
   }
 }
 
@@ -164,6 +176,8 @@ export class SessionsTreeModel {
   readonly roots: readonly AgentNode[];
   /** SQLite era: state-dir-level findings, shown above the agents. */
   readonly topFindings: readonly FindingNode[] = [];
+  /** SQLite era: the era's own row, first. */
+  readonly eraNode: EraNode | undefined;
   private readonly sqliteRows: (SessionNode | FindingNode)[] = [];
   private readonly bySessionKey = new Map<string, SessionNode>();
   private readonly byFindingId = new Map<string, FindingNode | SessionNode>();
@@ -192,6 +206,8 @@ export class SessionsTreeModel {
   private buildSqlite(snapshot: SessionsSnapshot): AgentNode[] {
     const lockedOnly = this.options.lockedOnly === true;
     const findings = snapshot.findings;
+    (this as { eraNode: EraNode | undefined }).eraNode = { kind: 'era', id: 'era' };
+    this.byId.set('era', this.eraNode!);
     const top: FindingNode[] = findings.filter((f) => f.agentId === undefined).map((finding) => ({ kind: 'finding', id: `finding:${finding.id}`, finding }));
     (this as { topFindings: readonly FindingNode[] }).topFindings = top;
     for (const node of top) this.rememberFinding(node);
@@ -337,12 +353,12 @@ export class SessionsTreeModel {
   }
 
   children(node?: TreeNode): readonly TreeNode[] {
-    if (!node) return this.topFindings.length > 0 ? [...this.topFindings, ...this.roots] : this.roots;
+    if (!node) return this.eraNode ? [this.eraNode, ...this.topFindings, ...this.roots] : this.roots;
     return node.kind === 'agent' || node.kind === 'leftovers' ? node.children : [];
   }
 
   parent(node: TreeNode): AgentNode | LeftoversNode | undefined {
-    return node.kind === 'agent' ? undefined : node.parent;
+    return node.kind === 'agent' || node.kind === 'era' ? undefined : node.parent;
   }
 
   find(id: string): TreeNode | undefined {

@@ -8,6 +8,7 @@ import { FindingAlertTracker, findingEntries, summarizeFindingStatus } from '../
 import { parseSettings } from '../../src/extension/settingsParse';
 import {
   eraDescription,
+  eraRowDescription,
   findingAlertMessage,
   findingContextValue,
   remedyCommandLine,
@@ -160,4 +161,21 @@ test('openclawSessions.nodePath is type-guarded', () => {
   assert.equal(parse(''), undefined);
   assert.equal(parse(42), undefined);
   assert.equal(parse(undefined), undefined);
+});
+
+test('a hung run with a stalled queue behind it is one blocked session in the badge, as in the rows', () => {
+  const both = sqliteSession('main', sqliteRow('agent:main:a', { label: 'A', status: 'running', startedAt: NOW - 10 * MIN, queued: 2, oldestQueuedAt: NOW - 9 * MIN }));
+  const snap = sqliteSnapshot([sqliteAgent('main', [both])], { scannedAt: NOW });
+  assert.deepEqual(snap.findings.map((f) => f.kind).sort(), ['queue-stalled', 'run-hung']);
+  const entries = findingEntries(new SessionsTreeModel(snap), snap.findings);
+  assert.deepEqual(entries.map((e) => e.finding.kind), ['run-hung']);
+});
+
+test('the era row comes first and says whether the state dir\'s owner is alive', () => {
+  const model = new SessionsTreeModel(world());
+  const [first] = model.children();
+  assert.equal(first?.kind, 'era');
+  assert.equal(eraRowDescription(world()), 'gateway pid 4242');
+  assert.equal(eraRowDescription({ gateway: { alive: false, pid: 7 } }), 'gateway gone (pid 7)');
+  assert.equal(eraRowDescription({ gateway: { alive: false } }), 'gateway not running');
 });

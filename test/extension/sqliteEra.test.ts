@@ -105,6 +105,10 @@ suite('SQLite era (real VS Code)', function () {
     assert.equal(ext.provider.getTreeItem(row(ext, 'Main')).contextValue, 'sqliteSession.tombstone');
     assert.equal(ext.provider.getTreeItem(row(ext, 'DM')).contextValue, 'sqliteSession.idle');
     assert.equal(ext.treeView.description, 'SQLite era · OpenClaw 2026.9.6');
+    const era = ext.provider.getChildren()[0]!;
+    assert.equal(era.kind, 'era');
+    assert.equal(ext.provider.getTreeItem(era).label, 'SQLite era · OpenClaw 2026.9.6');
+    assert.equal(ext.provider.getTreeItem(era).description, `gateway pid ${gateway.pid} · port 1`);
     const agent = ext.provider.getChildren().find((n) => n.kind === 'agent')!;
     const group = ext.provider.getChildren(agent).find((n) => n.kind === 'leftovers')!;
     assert.ok(group, 'a leftovers group');

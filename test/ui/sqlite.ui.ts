@@ -39,11 +39,13 @@ function userSettingsFile(ctx: UiContext): string {
   return path.join(path.dirname(ctx.stateDir), 'user', 'User', 'settings.json');
 }
 
-async function withSqliteState(ctx: UiContext, run: () => Promise<void>): Promise<void> {
+async function withSqliteState(page: UiPage, ctx: UiContext, run: () => Promise<void>): Promise<void> {
   const stateDir = await sqliteWorld(ctx);
   const file = userSettingsFile(ctx);
   const before = fs.readFileSync(file, 'utf8');
   const settings = JSON.parse(before) as Record<string, unknown>;
+  // After the workbench is up: a settings.json written while it loads was not always picked up.
+  await waitForWorkbench(page);
   fs.writeFileSync(file, JSON.stringify({ ...settings, 'openclawSessions.stateDir': stateDir }, null, 2));
   try {
     await run();
@@ -53,9 +55,9 @@ async function withSqliteState(ctx: UiContext, run: () => Promise<void>): Promis
 }
 
 async function openSqliteSessions(page: UiPage): Promise<void> {
-  await waitForWorkbench(page);
   await openViewContainer(page, 'OpenClaw');
-  await treeRow(page, /Ops Discord/).filter({ hasText: 'hung' }).waitFor({ timeout: WAIT_MS });
+  await page.locator('.pane-body .monaco-list-row', { hasText: 'SQLite era' }).first().waitFor({ timeout: WAIT_MS });
+  await page.locator('.pane-body .monaco-list-row', { hasText: 'hung' }).first().waitFor({ timeout: WAIT_MS });
   await widenSideBar(page, SIDE_BAR_WIDTH);
 }
 
@@ -71,16 +73,15 @@ export const cases: UiCase[] = [
   {
     name: 'SQLite era: the view shows a hung run, a tombstone, idle sessions and the leftover lock file, and names the era',
     async run(page, ctx) {
-      await withSqliteState(ctx, async () => {
+      await withSqliteState(page, ctx, async () => {
         await openSqliteSessions(page);
         const rows = (await page.locator('.pane-body .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' '));
         ctx.log(`rows: ${JSON.stringify(rows)}`);
-        const order = ['Ops Discord', 'Main chat', 'Team Telegram', 'Nightly digest', 'leftover lock file'].map((t) => rows.findIndex((r) => r.includes(t)));
+        const order = ['SQLite era', 'Ops Discord', 'Main chat', 'Team Telegram', 'Nightly digest', 'leftover lock file'].map((t) => rows.findIndex((r) => r.includes(t)));
         if (order.some((i, n) => i < 0 || (n > 0 && i < order[n - 1]!))) throw new Error(`rows out of order: ${JSON.stringify(rows)}`);
         if (!rows.some((r) => /Ops Discord.*hung 7m.*3 queued/.test(r))) throw new Error(`no hung row: ${JSON.stringify(rows)}`);
         if (!rows.some((r) => /Main chat.*refuses messages/.test(r))) throw new Error(`no tombstone row: ${JSON.stringify(rows)}`);
-        const title = (await page.locator('.part.sidebar .pane-header').first().innerText()).replace(/\s+/g, ' ');
-        if (!/SQLite era · OpenClaw|SQLite era/.test(title)) ctx.log(`view header reads "${title}"`);
+        if (!rows.some((r) => /SQLite era.*gateway pid \d+/.test(r))) throw new Error(`the era row does not show the live gateway: ${JSON.stringify(rows)}`);
         await parkMouse(page);
         const lastRow = await boxOf(page.locator('.pane-body .monaco-list-row').last());
         await ctx.screenshot('sqlite-sessions-view', { clip: await regionAround(page, [await sideBarRegion(page, bottomOf(lastRow) + 6)], 4) });
@@ -90,7 +91,7 @@ export const cases: UiCase[] = [
   {
     name: 'SQLite era: hovering the hung run shows its run id, age, queue, what it means and what to do',
     async run(page, ctx) {
-      await withSqliteState(ctx, async () => {
+      await withSqliteState(page, ctx, async () => {
         await openSqliteSessions(page);
         const row = treeRow(page, /Ops Discord/);
         const above = await sideBarRegion(page, bottomOf(await boxOf(row)));
@@ -115,7 +116,7 @@ export const cases: UiCase[] = [
   {
     name: 'SQLite era: right-click on the hung run offers Abort Run…; on the tombstone, Recover Session',
     async run(page, ctx) {
-      await withSqliteState(ctx, async () => {
+      await withSqliteState(page, ctx, async () => {
         await openSqliteSessions(page);
         const abort = await contextMenuEntry(page, treeRow(page, /Ops Discord/), /Abort Run/);
         const menu = await boxOf(page.locator('.context-view .monaco-menu').first());
