@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { removeStaleLock } from '../lock';
-import { callGateway, findOpenClawCli, type GatewayCallResult } from '../openclaw/cli';
+import { OpenClawCliError, callGateway, findOpenClawCli, type GatewayCallResult } from '../openclaw/cli';
 import { abortRemedy, compactRemedy, findingsOf, recoverRemedy } from '../sessions/findings';
 import type { Finding, Remedy, SessionInfo } from '../sessions/types';
 import { readSqliteTranscript } from '../sqlite-store/read-store';
@@ -109,7 +109,7 @@ export class SqliteCommands extends Disposable {
         return callGateway(cliPath, rpc.method, rpc.params, { env: this.openclawEnv(), signal });
       });
     } catch (error) {
-      if (error instanceof Error && /abort/i.test(error.name + error.message)) {
+      if (error instanceof OpenClawCliError && error.code === 'ABORTED') {
         const message = vscode.l10n.t('Stopped waiting for OpenClaw; the gateway may still carry it out.');
         this.log.info(`${rpc.method}: ${message}`);
         return { outcome: 'cancelled', message };

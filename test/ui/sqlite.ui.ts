@@ -44,9 +44,10 @@ async function withSqliteState(page: UiPage, ctx: UiContext, run: () => Promise<
   const file = userSettingsFile(ctx);
   const before = fs.readFileSync(file, 'utf8');
   const settings = JSON.parse(before) as Record<string, unknown>;
-  // After the workbench is up: a settings.json written while it loads was not always picked up.
-  await waitForWorkbench(page);
+  // The open workbench does not see settings.json change on disk: write it, then load again.
   fs.writeFileSync(file, JSON.stringify({ ...settings, 'openclawSessions.stateDir': stateDir }, null, 2));
+  await page.reload();
+  await waitForWorkbench(page);
   try {
     await run();
   } finally {
