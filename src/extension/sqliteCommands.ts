@@ -16,7 +16,7 @@ import { withCancellableProgress } from './progress';
 import type { SessionsState } from './sessionsState';
 import { readSettings } from './settings';
 import { commandRemedies, remedyCommandLine } from './sqlitePresentation';
-import { openSqliteTranscript } from './sqliteTranscript';
+import { openSqliteTranscript, transcriptReadOptions } from './sqliteTranscript';
 import type { FindingNode, SessionNode, TreeNode } from './treeModel';
 
 export interface SqliteActionResult {
@@ -262,11 +262,7 @@ export class SqliteCommands extends Disposable {
     const target = await this.pickExportPath(suggested);
     if (!target) return undefined;
     const settings = readSettings();
-    const read = await readSqliteTranscript(session.sqlite!.databasePath, session.sqlite!.row.sessionId ?? session.sessionId, {
-      ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
-      ...(settings.compaction.openclawPath ? { openclawPath: settings.compaction.openclawPath } : {}),
-      env: process.env,
-    });
+    const read = await readSqliteTranscript(session.sqlite!.databasePath, session.sqlite!.row.sessionId ?? session.sessionId, transcriptReadOptions(settings));
     if ('failure' in read) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not read the transcript of "{0}": {1}', session.title, read.failure.message));
       return undefined;

@@ -165,9 +165,12 @@ export function sqliteSessionTooltip(snapshot: Pick<SessionsSnapshot, 'resolutio
     line(t('Total tokens'), session.totalTokens),
     line(t('Database'), session.sqlite?.databasePath),
   ];
-  const out = lines.filter((l): l is string => l !== undefined);
+  // What it means comes right under the status, before the details: that is what a person hovers for.
+  const [heading, status, ...details] = lines.filter((l): l is string => l !== undefined);
+  const out = [heading!, ...(status ? [status] : [])];
   for (const f of findings) out.push('', escapeMarkdown(explainFinding(findingWords(f, now), t)));
   if (findings.length === 0) out.push('', escapeMarkdown(t('Nothing blocks this session.')));
+  out.push('', ...details);
   out.push(...remedyLines(snapshot, findings, t));
   // Two trailing spaces: a Markdown line break without any HTML.
   return out.join('  \n');

@@ -4,10 +4,10 @@
 // a write failing obscurely. Nothing here writes; OpenClaw owns the database.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { readSqliteTranscript } from '../sqlite-store/read-store';
+import { readSqliteTranscript, type StoreReadOptions } from '../sqlite-store/read-store';
 import type { SessionInfo } from '../sessions/types';
 import { Disposable } from './dispose';
-import { readSettings } from './settings';
+import { readSettings, type ExtensionSettings } from './settings';
 import { TRANSCRIPT_LANGUAGE } from './transcriptEditors';
 
 export const SQLITE_SESSION_SCHEME = 'openclaw-session-db';
@@ -39,6 +39,18 @@ function queryOf(uri: vscode.Uri): SqliteTranscriptQuery {
     // fall through
   }
   throw vscode.FileSystemError.FileNotFound(uri);
+}
+
+/**
+ * How a transcript is read: the reader's own option names (`configured` is the Node a setting
+ * names), so the read runs where the scan's does, in-process or on that Node.
+ */
+export function transcriptReadOptions(settings: ExtensionSettings): StoreReadOptions {
+  return {
+    ...(settings.nodePath ? { configured: settings.nodePath } : {}),
+    ...(settings.compaction.openclawPath ? { openclawPath: settings.compaction.openclawPath } : {}),
+    env: process.env,
+  };
 }
 
 export async function openSqliteTranscript(session: SessionInfo, options: vscode.TextDocumentShowOptions = { preview: true }): Promise<vscode.TextEditor> {
@@ -82,11 +94,7 @@ export class SqliteTranscriptProvider extends Disposable implements vscode.FileS
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const { sessionId, tabName } = queryOf(uri);
     const settings = readSettings();
-    const read = await readSqliteTranscript(uri.path, sessionId, {
-      ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
-      ...(settings.compaction.openclawPath ? { openclawPath: settings.compaction.openclawPath } : {}),
-      env: process.env,
-    });
+    const read = await readSqliteTranscript(uri.path, sessionId, transcriptReadOptions(settings));
     if ('failure' in read) {
       this.log.warn(`open ${uri.path} ${sessionId}: ${read.failure.kind}: ${read.failure.message} (reader ${read.reader})`);
       throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Could not read the transcript from {0}: {1}', uri.path, read.failure.message));

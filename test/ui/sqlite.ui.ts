@@ -44,11 +44,20 @@ async function withSqliteState(page: UiPage, ctx: UiContext, run: () => Promise<
   const file = userSettingsFile(ctx);
   const before = fs.readFileSync(file, 'utf8');
   const settings = JSON.parse(before) as Record<string, unknown>;
-  // The open workbench does not see settings.json change on disk: write it, then load again.
-  fs.writeFileSync(file, JSON.stringify({ ...settings, 'openclawSessions.stateDir': stateDir }, null, 2));
-  await page.reload();
-  await waitForWorkbench(page);
   try {
+    // The open workbench does not always see settings.json change on disk (the first change of
+    // a run was missed): write it, load again, and write once more if the view did not follow.
+    for (let attempt = 1; ; attempt++) {
+      fs.writeFileSync(file, JSON.stringify({ ...settings, 'openclawSessions.stateDir': stateDir }, null, attempt % 2 === 0 ? 4 : 2));
+      await page.waitForTimeout(1_000);
+      await page.reload();
+      await waitForWorkbench(page);
+      await openViewContainer(page, 'OpenClaw');
+      const era = page.locator('.pane-body .monaco-list-row', { hasText: 'SQLite era' }).first();
+      if (await era.waitFor({ timeout: 15_000 }).then(() => true, () => false)) break;
+      ctx.log(`attempt ${attempt}: the view still shows the sample; writing the setting again`);
+      if (attempt >= 4) throw new Error('the workbench never took openclawSessions.stateDir from settings.json');
+    }
     await run();
   } finally {
     fs.writeFileSync(file, before);
@@ -56,8 +65,6 @@ async function withSqliteState(page: UiPage, ctx: UiContext, run: () => Promise<
 }
 
 async function openSqliteSessions(page: UiPage): Promise<void> {
-  await openViewContainer(page, 'OpenClaw');
-  await page.locator('.pane-body .monaco-list-row', { hasText: 'SQLite era' }).first().waitFor({ timeout: WAIT_MS });
   await page.locator('.pane-body .monaco-list-row', { hasText: 'hung' }).first().waitFor({ timeout: WAIT_MS });
   await widenSideBar(page, SIDE_BAR_WIDTH);
 }
