@@ -161,10 +161,15 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
         return item;
       }
       case 'notice': {
-        const item = new vscode.TreeItem(vscode.l10n.t('No sessions yet'), vscode.TreeItemCollapsibleState.None);
+        const unused = node.notice === 'unused-database';
+        const version = this.tree.snapshot?.era.version?.version ?? '?';
+        const item = new vscode.TreeItem(unused ? vscode.l10n.t('Database not used by this OpenClaw') : vscode.l10n.t('No sessions yet'), vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.iconPath = new vscode.ThemeIcon('info');
-        item.description = vscode.l10n.t('the agent database has no sessions');
+        item.iconPath = new vscode.ThemeIcon(unused ? 'warning' : 'info');
+        item.description = unused ? vscode.l10n.t('OpenClaw {0} is a JSONL-era release', version) : vscode.l10n.t('the agent database has no sessions');
+        if (unused) {
+          item.tooltip = vscode.l10n.t('The installed openclaw ({0}) keeps sessions in .jsonl files and does not read this agent database (left by a 2026.8+ release before a downgrade). Sessions written there are not seen by this OpenClaw.', version);
+        }
         item.contextValue = contextValueFor(node);
         return item;
       }

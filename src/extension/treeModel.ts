@@ -76,7 +76,11 @@ export interface NoticeNode {
   readonly kind: 'notice';
   readonly id: string;
   readonly parent: AgentNode;
-  readonly notice: 'no-sessions';
+  /**
+   * `no-sessions`: the database has none yet. `unused-database`: the installed openclaw is a
+   * JSONL-era release (a downgrade), which does not read this database at all.
+   */
+  readonly notice: 'no-sessions' | 'unused-database';
 }
 
 /**
@@ -249,7 +253,9 @@ export class SessionsTreeModel {
         (group as { children: readonly LeftoverNode[] }).children = leftovers.map((lock) => ({ kind: 'leftover', id: `leftover:${lock.lockPath}`, parent: group, lock }));
         children.push(group);
       }
-      if (agent.sessions.length === 0 && !agent.database?.failure && !lockedOnly) {
+      if (snapshot.era.unusedDatabases.includes(agent.id) && !lockedOnly) {
+        children.push({ kind: 'notice', id: `notice:${agent.id}:unused-database`, parent: node, notice: 'unused-database' });
+      } else if (agent.sessions.length === 0 && !agent.database?.failure && !lockedOnly) {
         children.push({ kind: 'notice', id: `notice:${agent.id}:no-sessions`, parent: node, notice: 'no-sessions' });
       }
       (node as { lockedCount: number }).lockedCount = blocked;

@@ -179,3 +179,10 @@ test('the era row comes first and says whether the state dir\'s owner is alive',
   assert.equal(eraRowDescription({ gateway: { alive: false, pid: 7 } }), 'gateway gone (pid 7)');
   assert.equal(eraRowDescription({ gateway: { alive: false } }), 'gateway not running');
 });
+
+test('an agent database a JSONL-era openclaw does not read says so, not "no sessions yet"', () => {
+  const snap = sqliteSnapshot([sqliteAgent('main', [])], { era: { era: 'jsonl', decidedBy: 'version', version: { version: '2026.7.35', year: 2026, month: 7, patch: 35 }, migrationPending: [], unusedDatabases: ['main'] } });
+  const model = new SessionsTreeModel(snap);
+  const notice = model.children(model.roots[0]).find((n) => n.kind === 'notice');
+  assert.equal(notice?.kind === 'notice' && notice.notice, 'unused-database');
+});

@@ -152,7 +152,8 @@ suite('Compact Session (real VS Code)', function () {
     assert.equal(result.outcome, 'compacted', result.message);
     // The fake prints what the real 2026.7.35 prints: the count before only.
     assert.equal(result.message, 'OpenClaw compacted "Work group": 48,210 tokens before (OpenClaw reported no count after).');
-    const argvs = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { argv: string[] }).argv);
+    // The scan asks the configured openclaw's `--version` once (it names the era): not part of compacting.
+    const argvs = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { argv: string[] }).argv).filter((argv) => argv[0] !== '--version');
     assert.deepEqual(argvs, [
       ['gateway', 'status', '--json'],
       ['sessions', 'compact', 'agent:work:telegram:group:42', '--json', '--agent', 'work'],

@@ -271,7 +271,9 @@ suite('Sessions view (real VS Code)', function () {
     const agentRow = ext.provider.getChildren().find((node) => node.kind === 'agent');
     assert.ok(agentRow, 'the agent is a row');
     const rows = ext.provider.getChildren(agentRow);
-    assert.ok(rows.some((node) => node.kind === 'finding' && /database-unreadable|no-sqlite-reader/.test(node.finding.kind)), `a row says the database cannot be read: ${rows.map((n) => n.kind).join(', ')}`);
+    // Which row depends on the openclaw found (a JSONL-era one on PATH does not read the database at all).
+    const saysWhy = rows.some((node) => (node.kind === 'finding' && /database-unreadable|no-sqlite-reader/.test(node.finding.kind)) || (node.kind === 'notice' && node.notice === 'unused-database'));
+    assert.ok(saysWhy, `a row says why no session is shown: ${rows.map((n) => (n.kind === 'notice' ? `notice:${n.notice}` : n.kind)).join(', ')} (era ${JSON.stringify(ext.snapshot()?.era)})`);
 
     const emptyDir = path.join(scene.root, 'empty');
     fs.mkdirSync(path.join(emptyDir, 'agents', 'main', 'sessions'), { recursive: true });
