@@ -141,7 +141,7 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   return lines;
 }
 
-export function statusJson(snapshot: SessionsSnapshot, exitCode: number): Record<string, unknown> {
+export function statusJson(snapshot: SessionsSnapshot, exitCode: number, thresholds?: LockThresholds): Record<string, unknown> {
   return {
     stateDir: snapshot.resolution.stateDir,
     stateDirSource: snapshot.resolution.source,
@@ -154,7 +154,7 @@ export function statusJson(snapshot: SessionsSnapshot, exitCode: number): Record
     ...(snapshot.layout === 'sqlite' ? {
       reader: snapshot.sqlite?.reader,
       sessions: snapshot.agents.flatMap((a) => a.sessions.map((s) => ({ agentId: a.id, key: s.key, sessionId: s.sessionId, title: s.title, status: s.sqlite?.row.status, queued: s.sqlite?.row.queued, interrupted: s.sqlite?.row.interrupted, updatedAt: s.updatedAt, activeWriterRunId: s.sqlite?.row.activeWriterRunId }))),
-      findings: gradeFindings(snapshot, undefined, Date.now()).map((f) => findingToJson(snapshot, f, Date.now())),
+      findings: gradeFindings(snapshot, thresholds, Date.now()).map((f) => findingToJson(snapshot, f, Date.now())),
       leftoverLocks: snapshot.agents.flatMap((a) => (a.leftoverLocks ?? []).map((v) => ({ agentId: a.id, lockPath: v.lockPath, pid: v.pid, level: v.level }))),
       databases: snapshot.agents.filter((a) => a.database).map((a) => ({ agentId: a.id, ...a.database!.files, schemaVersion: a.database!.schemaVersion, appVersion: a.database!.appVersion, failure: a.database!.failure, readMs: Math.round(a.database!.readMs) })),
     } : {}),
@@ -192,7 +192,7 @@ registerCommand({
     }
     const exitCode = statusExitCode(snapshot, ctx.thresholds);
     if (ctx.json) {
-      ctx.out(JSON.stringify(statusJson(snapshot, exitCode), null, 2));
+      ctx.out(JSON.stringify(statusJson(snapshot, exitCode, ctx.thresholds), null, 2));
       return exitCode;
     }
     if (snapshot.layout === 'missing') {
