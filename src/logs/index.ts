@@ -4,6 +4,6 @@ export { resolveLogLocation, resolveLogDir, logFileFor, rotatedLogFile, loggingF
 export { parseRecord, type LogRecord } from './records';
 export { classify, mightBeFailure, type FailureEvent, type FailureKind } from './failures';
 export { FailurePairing, PAIR_WINDOW_MS } from './pairing';
-export { FailureTally, MESSAGE_FAILURES, failureCountJson, type FailureCount, type StuckSession, type RemovedLock } from './tally';
+export { FailureTally, MESSAGE_FAILURES, failureCountJson, failuresBehind, type FailureCount, type StuckSession, type RemovedLock } from './tally';
 export { LogFollower, DEFAULT_FIRST_WINDOW_BYTES, DEFAULT_FIRST_WINDOW_MS, DEFAULT_MAX_LINE_BYTES, type FollowOptions, type PollResult } from './follow';
 export { readFailureLog, FailureLogWatcher, DEFAULT_LOG_POLL_MS, type FailureLogOptions, type FailureLogState } from './watch';

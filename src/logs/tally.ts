@@ -105,3 +105,12 @@ export function failureCountJson(count: FailureCount | undefined): Record<string
   if (!count) return undefined;
   return { count: count.count, firstAt: new Date(count.firstAt).toISOString(), lastAt: new Date(count.lastAt).toISOString(), lastKind: count.lastKind, lastError: count.lastError };
 }
+
+/**
+ * The failed messages behind a lock: the failures whose error names the lock file, else (no
+ * line named it, e.g. a run that failed for another reason) those of the session it guards.
+ */
+export function failuresBehind(tally: FailureTally | undefined, lockPath: string, sessionKey?: string): FailureCount | undefined {
+  if (!tally || tally.total === 0) return undefined;
+  return tally.locks.get(lockPath) ?? (sessionKey !== undefined ? tally.sessions.get(sessionKey) : undefined);
+}
