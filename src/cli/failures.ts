@@ -1,7 +1,7 @@
 // What OpenClaw's log says failed, for `status` and `inspect`: read once per run (the last
 // 24 h, at most the last 16 MiB), attributed to the locks and sessions of the snapshot.
 import { existsSync } from 'node:fs';
-import { failureCountJson, readFailureLog, type FailureCount, type FailureLogState, type FailureTally } from '../logs';
+import { failureCountJson, failuresBehind, readFailureLog, type FailureCount, type FailureLogState, type FailureTally } from '../logs';
 import type { LockEntry, SessionsSnapshot } from '../sessions';
 import { failuresSummaryText, lockFailuresText, sessionFailuresText } from '../wording/failures';
 import type { CliContext, OptionSpec } from './command-table';
@@ -28,8 +28,7 @@ export async function readCliFailures(ctx: CliContext, snapshot: SessionsSnapsho
 
 /** The failed messages behind a lock: the lock's own count, else its sessions' (a lock line names the lock). */
 export function entryFailures(tally: FailureTally | undefined, entry: Pick<LockEntry, 'view' | 'session'>): FailureCount | undefined {
-  if (!tally) return undefined;
-  return tally.locks.get(entry.view.lockPath) ?? (entry.session?.key !== undefined ? tally.sessions.get(entry.session.key) : undefined);
+  return failuresBehind(tally, entry.view.lockPath, entry.session?.key);
 }
 
 /** Lock entries with failures behind them first (most first), the rest in their order. */
