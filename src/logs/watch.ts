@@ -43,7 +43,7 @@ class FailureLogReader {
     const location = resolveLogLocation(options, new Date(this.now()));
     this.location = location;
     this.tally = new FailureTally(options.since ?? this.now() - (options.firstWindowMs ?? DEFAULT_FIRST_WINDOW_MS));
-    this.follower = new LogFollower({ ...options, now: this.now, fileFor: (date) => logFileFor(location, date, existsSync) });
+    this.follower = new LogFollower({ ...options, now: this.now, fileFor: (date) => logFileFor(location, date, existsSync), anyWanted: mightBeFailure });
   }
 
   get file(): string {
