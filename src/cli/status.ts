@@ -4,7 +4,7 @@ import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAtten
 import { countOf } from '../wording/format';
 import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict } from './describe';
 import { failureCountJson } from '../logs';
-import { failedCell } from '../wording/failures';
+import { failedCell, storeFailuresText } from '../wording/failures';
 import { LOG_FILE_OPTION, byFailures, entryFailures, entryFailuresText, failuresJson, readCliFailures, summaryLine, type CliFailures } from './failures';
 import { DEFAULT_WIDTH, fitTable, formatAge, indentedBlock, labelled, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { sessionName } from './resolve';
@@ -76,6 +76,8 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   ];
   if (snapshot.agents.length > 0) header.push(['Agents', snapshot.agents.map(agentNotes).join('; ')]);
   if (options.failures) header.push(['Failures', summaryLine(options.failures, options.now)]);
+  // 2026.8+ keeps sessions in SQLite: no lock rows, but its failed writes are in the log.
+  for (const [agentId, count] of options.failures?.tally.storeWrites ?? []) header.push(['Store', storeFailuresText(agentId, count, options.now)]);
   const tally = options.failures?.tally;
   lines.push(...labelled(header, width));
   lines.push('');

@@ -99,6 +99,10 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: the gateway SIGKILLed mid-reply`, 
     const record = await world.waitForLog(/removed stale session lock: .*\(dead-pid\)/, { timeoutMs: 15_000 });
     assert.ok(String(record.message).includes(lockPath2!), `the gateway names the lock it removed: ${record.message}`);
     await waitFor('the lock to be gone', () => !fs.existsSync(lockPath2!), { timeoutMs: 5000 });
+    // The product's log reader: the gateway's own cleanup, by path and reason, and no failed message.
+    const { tally: restartTally } = await readFailureLog({ logFile: world.logFile, since: 0 });
+    assert.deepEqual(restartTally.removedLocks.get(lockPath2!)?.reasons, ['dead-pid']);
+    assert.equal(restartTally.total, 0, 'a killed run is no failed lane task: the gateway died with it');
     process.stdout.write(`# real-openclaw: the restarted gateway removed the dead lock itself (${Date.now() - readyAt} ms after ready was seen): ${record.message}\n`);
     const { json: after3, run: run3 } = await statusJson(world);
     assert.equal(after3.locks.find((l) => l.lockPath === lockPath2), undefined, 'the product reports no lock for it');
