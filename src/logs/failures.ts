@@ -61,7 +61,9 @@ export function mightBeFailure(line: string): boolean {
 // older releases: `pid=4242` or `unknown` instead of the alive/age part.
 const LOCK_ERROR = /session file lock(?:ed \(timeout \d+ms\)| stale \(([^)]*)\)): (?:pid=(\d+)(?: alive=(true|false))?(?: ageMs=\d+)?|unknown) (\S+\.lock)\b/;
 const ABORTED = /^(?:This operation was aborted|The operation was aborted|Aborted|aborted)\.?$|^AbortError\b/;
-const LANE_ERROR = /^lane task error: lane=(\S+) durationMs=\d+ error="([\s\S]*)"$/;
+// OpenClaw cuts a file-log message at 4096 characters and appends `...(truncated)`: such a
+// line has lost its closing quote, and is still one failure.
+const LANE_ERROR = /^lane task error: lane=(\S+) durationMs=\d+ error="([\s\S]*?)(?:"|\.\.\.\(truncated\))$/;
 const AGENT_FAILED = /^(?:Embedded|Followup) agent failed before reply: ([\s\S]*)$/;
 const STALE_REMOVED = /^removed stale session lock: (.+\.lock) \(([^)]*)\)$/;
 const STUCK = /^(stuck session|stalled session|long-running session|stuck session recovery): (.*)$/;

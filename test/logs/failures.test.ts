@@ -60,6 +60,10 @@ test('a lane error that names no lock is a failed run of that session; older loc
   assert.equal(old.holderAlive, undefined);
   assert.equal(old.lockPath, LOCK);
   assert.equal(eventOf(subsystemLine('diagnostic', 'ERROR', `lane task error: lane=main durationMs=1 error="${timeoutError()}"`, at))!.sessionKey, undefined);
+  // A message OpenClaw cut at 4096 characters has lost its closing quote.
+  const cut = eventOf(subsystemLine('diagnostic', 'ERROR', `lane task error: lane=session:agent:main:main durationMs=5 error="Error: provider said ${'x'.repeat(4000)}...(truncated)`, at))!;
+  assert.equal(cut.kind, 'run-failed');
+  assert.equal(cut.sessionKey, 'agent:main:main');
 });
 
 test('both eras: stuck, stalled and long-running sessions, and the recovery line', () => {
