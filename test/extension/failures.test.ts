@@ -46,6 +46,8 @@ suite('Failed messages from OpenClaw\'s log (real VS Code)', function () {
     assert.equal(status.worst?.title, 'Ops Discord');
     assert.match(status.tooltip, /^Ops Discord: stale, 7 failed, /m);
     assert.match(status.tooltip, /7 messages failed since \d\d:\d\d/);
+    // The stale-lock alert says what the lock costs.
+    await waitFor(() => ext.openAlerts().some((alert) => /7 messages to "Ops Discord" are failing \(since \d\d:\d\d\)\./.test(alert.message)), 'the alert naming the failing messages');
 
     // OpenClaw keeps failing: the view follows the log without a rescan.
     fs.appendFileSync(log, laneFailure('agent:main:discord:channel:1', timeoutError(dead.pid, 99_999, lockPath), new Date()).join('\n') + '\n');
