@@ -4,7 +4,7 @@ import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAtten
 import { countOf } from '../wording/format';
 import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict } from './describe';
 import { failureCountJson } from '../logs';
-import { failedCell, storeFailuresText } from '../wording/failures';
+import { failedCell, storeFailuresText, stuckText } from '../wording/failures';
 import { LOG_FILE_OPTION, byFailures, entryFailures, entryFailuresText, failuresJson, readCliFailures, summaryLine, type CliFailures } from './failures';
 import { DEFAULT_WIDTH, fitTable, formatAge, indentedBlock, labelled, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { sessionName } from './resolve';
@@ -78,6 +78,10 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   if (options.failures) header.push(['Failures', summaryLine(options.failures, options.now)]);
   // 2026.8+ keeps sessions in SQLite: no lock rows, but its failed writes are in the log.
   for (const [agentId, count] of options.failures?.tally.storeWrites ?? []) header.push(['Store', storeFailuresText(agentId, count, options.now)]);
+  // The gateway's own word for a session that stopped moving (both eras; 9.6 has no lock file to show).
+  const stuck = [...(options.failures?.tally.stuck ?? [])].reverse();
+  for (const [key, entry] of stuck.slice(0, LISTED_COMMANDS)) header.push(['Stuck', `${key}: ${stuckText(entry, options.now)}`]);
+  if (stuck.length > LISTED_COMMANDS) header.push(['Stuck', `… and ${stuck.length - LISTED_COMMANDS} more (\`openclaw-locks status --json\` lists them)`]);
   const tally = options.failures?.tally;
   lines.push(...labelled(header, width));
   lines.push('');

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { deadPid, isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
-import { fieldsLine, laneFailure, timeoutError } from '../logs/helpers';
+import { fieldsLine, laneFailure, subsystemLine, timeoutError } from '../logs/helpers';
 import { cli } from './run-cli';
 
 let root: { root: string; cleanup(): void };
@@ -73,12 +73,14 @@ test('inspect: the count, since when, and the last error', async () => {
   assert.equal(quiet.failures.count, 0);
 });
 
-test('9.6: failed writes to an agent\'s SQLite store are said too', async () => {
+test('9.6: failed writes to an agent\'s SQLite store, and stuck sessions, are said too', async () => {
   const log = path.join(root.root, 'logs', 'sqlite.log');
   const fields = { agentId: 'main', pid: 9, storePath: '/x/agents/main/agent/openclaw-agent.sqlite', error: 'database is locked' };
-  fs.writeFileSync(log, fieldsLine('session-sqlite', 'WARN', 'SQLite session write failed', fields, new Date(failedAt)) + '\n');
+  const stuck = subsystemLine('diagnostic', 'WARN', 'stuck session: sessionId=ops-1 sessionKey=agent:main:ops state=processing age=241s queueDepth=2 reason=no-progress classification=stuck recovery=checking', new Date(failedAt));
+  fs.writeFileSync(log, [fieldsLine('session-sqlite', 'WARN', 'SQLite session write failed', fields, new Date(failedAt)), stuck].join('\n') + '\n');
   const run = await cli(['status', '--state-dir', stateDir, '--no-color', '--log-file', log], { COLUMNS: '200' });
   assert.match(run.stdout, /Store\s+1 write to agent main's SQLite store failed at \d\d:\d\d/);
+  assert.match(run.stdout, /Stuck\s+agent:main:ops: OpenClaw logged "stuck session" \(processing, 241s\) at \d\d:\d\d/);
   const json = JSON.parse((await cli(['status', '--state-dir', stateDir, '--json', '--log-file', log])).stdout) as { failures: { total: number; storeWrites: Record<string, { count: number }> } };
   assert.equal(json.failures.total, 0, 'a failed write is not counted as a failed message');
   assert.equal(json.failures.storeWrites.main!.count, 1);
