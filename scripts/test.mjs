@@ -46,7 +46,7 @@ if (!run('typecheck', process.execPath, [join(root, 'node_modules/typescript/bin
 
 if (only !== 'vscode') {
   const tapFile = join(root, 'artifacts/unit.tap');
-  const suites = ['lock', 'openclaw', 'sessions', 'transcripts', 'cli', 'wording', 'bench', 'extension-logic', 'fixtures', 'scripts', 'architecture'].map((d) => join('out/test', d)).filter((d) => existsSync(join(root, d)));
+  const suites = ['lock', 'openclaw', 'logs', 'sqlite-store', 'sessions', 'transcripts', 'cli', 'wording', 'bench', 'extension-logic', 'fixtures', 'scripts', 'architecture'].map((d) => join('out/test', d)).filter((d) => existsSync(join(root, d)));
   run('unit and cross-process suites (node --test)', process.execPath, [
     '--test',
     '--test-reporter=spec', '--test-reporter-destination=stdout',

@@ -3,6 +3,9 @@ import { describeNestedHolder } from '../lock';
 import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
 import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict } from './describe';
+import { failureCountJson } from '../logs';
+import { failedCell, storeFailuresText, stuckText } from '../wording/failures';
+import { LOG_FILE_OPTION, byFailures, entryFailures, entryFailuresText, failuresJson, readCliFailures, summaryLine, type CliFailures } from './failures';
 import { DEFAULT_WIDTH, fitTable, formatAge, indentedBlock, labelled, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { sessionName } from './resolve';
 import { commandBlock, commandWords } from './shell';
@@ -56,6 +59,8 @@ export interface RenderOptions {
   width?: number;
   /** A printed command's quoted words (this run's --state-dir and thresholds repeated). */
   commandToRun?: (args: string[]) => string[];
+  /** What OpenClaw's log says failed (undefined: not read). */
+  failures?: CliFailures;
 }
 
 /** Lock entries as they are at `now` (ages tick from the scan time without rereading disk). */
@@ -89,6 +94,14 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   ];
   if (snapshot.agents.length > 0) header.push(['Agents', snapshot.agents.map(agentNotes).join('; ')]);
   if (snapshot.sqlite?.reader.kind === 'child') header.push(['Reader', `node:sqlite on ${snapshot.sqlite.reader.nodePath} (Node ${snapshot.sqlite.reader.nodeVersion}), read-only`]);
+  if (options.failures) header.push(['Failures', summaryLine(options.failures, options.now)]);
+  // 2026.8+ keeps sessions in SQLite: no lock rows, but its failed writes are in the log.
+  for (const [agentId, count] of options.failures?.tally.storeWrites ?? []) header.push(['Store', storeFailuresText(agentId, count, options.now)]);
+  // The gateway's own word for a session that stopped moving (both eras; 9.6 has no lock file to show).
+  const stuck = [...(options.failures?.tally.stuck ?? [])].reverse();
+  for (const [key, entry] of stuck.slice(0, LISTED_COMMANDS)) header.push(['Stuck', `${key}: ${stuckText(entry, options.now)}`]);
+  if (stuck.length > LISTED_COMMANDS) header.push(['Stuck', `… and ${stuck.length - LISTED_COMMANDS} more (\`openclaw-locks status --json\` lists them)`]);
+  const tally = options.failures?.tally;
   lines.push(...labelled(header, width));
   lines.push('');
   if (snapshot.layout === 'sqlite') {
@@ -100,21 +113,26 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
     }
     return lines;
   }
-  const entries = entriesAt(snapshot, options.now, options.thresholds);
+  // A lock with failed messages behind it first: it is what costs the user now.
+  const entries = byFailures(entriesAt(snapshot, options.now, options.thresholds), tally);
   const rows: string[][] = [];
-  const row = (agentId: string, name: string, view: LockView, age: string) =>
-    [agentId, name, paintSeverity(palette, view.severity, view.level), view.pid?.toString() ?? '-', age, verdict(view)];
+  const failedNote = (view: LockView, session?: LockEntry['session']) => {
+    const failed = entryFailures(tally, { view, session });
+    return failed ? `; ${palette.red(failedCell(failed.count))}` : '';
+  };
+  const row = (agentId: string, name: string, view: LockView, age: string, session?: LockEntry['session']) =>
+    [agentId, name, paintSeverity(palette, view.severity, view.level), view.pid?.toString() ?? '-', age, verdict(view) + (view.level === 'free' ? '' : failedNote(view, session))];
   if (options.all) {
     const delta = options.now - snapshot.scannedAt;
     for (const agent of snapshot.agents) {
       for (const s of agent.sessions) {
         const view = ageLockView(s.lock, delta, options.thresholds);
-        rows.push(row(agent.id, sessionName(s), view, view.level === 'free' ? '-' : formatAge(view.ageMs)));
+        rows.push(row(agent.id, sessionName(s), view, view.level === 'free' ? '-' : formatAge(view.ageMs), s));
       }
     }
-    for (const e of entries.filter((e) => e.kind !== 'session')) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs)));
+    for (const e of entries.filter((e) => e.kind !== 'session')) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs), e.session));
   } else {
-    for (const e of entries) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs)));
+    for (const e of entries) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs), e.session));
   }
   if (rows.length === 0) {
     lines.push('No lock files: every session is free.');
@@ -126,6 +144,11 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   if (problems.length > 0) {
     lines.push('', palette.bold('Problems'));
     for (const p of problems) lines.push(...indentedBlock(`  ${p.path}`, [p.message], 4, width));
+  }
+  const failing = entries.map((e) => [e, entryFailuresText(tally, e, options.now)] as const).filter(([, text]) => text !== undefined);
+  if (failing.length > 0) {
+    lines.push('', palette.bold('Failed messages (OpenClaw\'s log)'));
+    for (const [e, text] of failing.slice(0, LISTED_COMMANDS)) lines.push(...wrap(`${entryName(e)}: ${text}`, width));
   }
   const stale = entries.filter((e) => e.view.level === 'stale');
   const over = entries.filter((e) => e.view.level !== 'stale' && needsAttention(e.view.severity));
@@ -141,7 +164,7 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   return lines;
 }
 
-export function statusJson(snapshot: SessionsSnapshot, exitCode: number, thresholds?: LockThresholds): Record<string, unknown> {
+export function statusJson(snapshot: SessionsSnapshot, exitCode: number, failures?: CliFailures, thresholds?: LockThresholds): Record<string, unknown> {
   return {
     stateDir: snapshot.resolution.stateDir,
     stateDirSource: snapshot.resolution.source,
@@ -150,7 +173,8 @@ export function statusJson(snapshot: SessionsSnapshot, exitCode: number, thresho
     gateway: snapshot.gateway,
     agents: snapshot.agents.map((a) => ({ id: a.id, layout: a.layout, sessionsDir: a.sessionsDir, sessions: a.sessions.length, sideFiles: a.sideFiles.length, problems: a.problems })),
     era: snapshot.era,
-    locks: allLocks(snapshot).map(entryToJson),
+    locks: allLocks(snapshot).map((e) => ({ ...entryToJson(e), failures: failureCountJson(entryFailures(failures?.tally, e)) ?? { count: 0 } })),
+    failures: failuresJson(failures),
     ...(snapshot.layout === 'sqlite' ? {
       reader: snapshot.sqlite?.reader,
       sessions: snapshot.agents.flatMap((a) => a.sessions.map((s) => ({ agentId: a.id, key: s.key, sessionId: s.sessionId, title: s.title, status: s.sqlite?.row.status, queued: s.sqlite?.row.queued, interrupted: s.sqlite?.row.interrupted, updatedAt: s.updatedAt, activeWriterRunId: s.sqlite?.row.activeWriterRunId }))),
@@ -181,6 +205,7 @@ registerCommand({
   description: 'Exit code: 0 when no lock needs attention, 1 when a stale or over-threshold lock exists, 2 on error.',
   options: {
     all: { type: 'boolean', description: 'list every session, not only locked ones' },
+    ...LOG_FILE_OPTION,
   },
   examples: ['openclaw-locks status', 'openclaw-locks status --json --agent main', 'openclaw-locks --warn 30 --error 120'],
   async run(ctx: CliContext): Promise<number> {
@@ -191,15 +216,16 @@ registerCommand({
       return EXIT_ERROR;
     }
     const exitCode = statusExitCode(snapshot, ctx.thresholds);
+    const failures = await readCliFailures(ctx, snapshot);
     if (ctx.json) {
-      ctx.out(JSON.stringify(statusJson(snapshot, exitCode, ctx.thresholds), null, 2));
+      ctx.out(JSON.stringify(statusJson(snapshot, exitCode, failures, ctx.thresholds), null, 2));
       return exitCode;
     }
     if (snapshot.layout === 'missing') {
       ctx.err(missingStateDirMessage(snapshot));
       return exitCode;
     }
-    const options = { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun };
+    const options = { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun, failures };
     for (const line of renderStatus(snapshot, options)) ctx.out(line);
     return exitCode;
   },

@@ -5,6 +5,8 @@ import type { LockThresholds, LockView, SessionsSnapshot } from '../sessions/typ
 import type { StaleReason } from '../lock/types';
 import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMoment } from './lockPresentation';
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
+import { failedCell } from '../wording/failures';
+import { untranslated, type Translate } from '../wording/locks';
 
 export interface LockEntry {
   node: LockedNode;
@@ -25,7 +27,9 @@ export function lockEntries(model: SessionsTreeModel, thresholds: LockThresholds
     seen.add(node.lock.lockPath);
     entries.push({ node, title: titleOf(node), moment: lockMoment(node.lock, thresholds, scannedAt, now) });
   }
-  entries.sort((a, b) => levelRank(b.moment.level) - levelRank(a.moment.level) || (b.moment.ageMs ?? 0) - (a.moment.ageMs ?? 0));
+  // A lock with failed messages behind it first (the tree's order): it is what costs the user now.
+  const failed = (e: LockEntry) => e.node.failures?.count ?? 0;
+  entries.sort((a, b) => failed(b) - failed(a) || levelRank(b.moment.level) - levelRank(a.moment.level) || (b.moment.ageMs ?? 0) - (a.moment.ageMs ?? 0));
   return entries;
 }
 
@@ -42,7 +46,8 @@ export interface StatusSummary {
 
 const MAX_TOOLTIP_LOCKS = 15;
 
-export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
+/** `failuresLine`: what OpenClaw's log says, for the tooltip ("7 messages failed since 14:20 (…)"). */
+export function summarizeStatus(entries: readonly LockEntry[], failuresLine?: string, t: Translate = untranslated): StatusSummary {
   const count = entries.length;
   let background: StatusBackground = 'none';
   for (const entry of entries) {
@@ -54,6 +59,7 @@ export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
   }
   const lines = entries.slice(0, MAX_TOOLTIP_LOCKS).map((entry) => {
     const parts = [LEVEL_PRESENTATION[entry.moment.level].label];
+    if (entry.node.failures) parts.push(failedCell(entry.node.failures.count, t));
     if (entry.node.lock.reasons.length > 0) parts.push(entry.node.lock.reasons.join(', '));
     if (entry.moment.ageMs !== undefined) parts.push(formatDuration(entry.moment.ageMs));
     if (entry.node.lock.pid !== undefined) parts.push(`pid ${entry.node.lock.pid}`);
@@ -65,7 +71,7 @@ export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
     count,
     text: `$(lock) ${count}`,
     background,
-    tooltip: count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, '', 'Click to show the worst lock.'].join('\n'),
+    tooltip: count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, ...(failuresLine ? ['', failuresLine] : []), '', 'Click to show the worst lock.'].join('\n'),
     worst: entries[0],
   };
 }
@@ -110,7 +116,8 @@ export class AlertTracker {
       const kind: AlertKind | undefined =
         entry.moment.level === 'stale' ? 'stale' : entry.moment.level === 'held-too-long' ? 'held-too-long' : undefined;
       if (kind) {
-        const key = `${kind}|${identity}`;
+        // Messages starting to fail behind an announced lock is news: the alert is replaced by one that says so.
+        const key = `${kind}|${identity}${entry.node.failures ? '|failing' : ''}`;
         present.add(key);
         if (!this.announced.has(key)) {
           alerts.push({ key, kind, entry, clearable: kind === 'stale' && entry.node.lock.inspection.reclaimable });

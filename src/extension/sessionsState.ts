@@ -2,7 +2,8 @@
 // snapshots and settings into what every view shows, and a clock that ticks while a lock
 // is held so ages and thresholds move without rescanning the disk.
 import * as vscode from 'vscode';
-import { SessionModel } from '../sessions';
+import { SessionModel, resolveStateDir } from '../sessions';
+import { FailureLogWatcher, type FailureLogOptions, type FailureLogState } from '../logs/watch';
 import type { SessionsSnapshot } from '../sessions/types';
 import { Disposable, toDisposable } from './dispose';
 import { SessionsTreeModel, DEFAULT_FREE_SESSION_LIMIT } from './treeModel';
@@ -19,6 +20,8 @@ export class SessionsState extends Disposable {
   readonly onDidTick = this._onDidTick.event;
 
   readonly model: SessionModel;
+  /** OpenClaw's file log, followed beside the model: failed messages per lock and session. */
+  readonly failureLog: FailureLogWatcher;
   private _settings: ExtensionSettings;
   private _tree: SessionsTreeModel;
   private _lockedOnly = false;
@@ -32,8 +35,14 @@ export class SessionsState extends Disposable {
     this._settings = readSettings();
     this.model = new SessionModel(this.modelOptions(this._settings));
     this._register(this.model);
+    this.failureLog = new FailureLogWatcher(this.failureLogOptions(this._settings));
+    this._register(toDisposable(() => this.failureLog.dispose()));
     this._tree = new SessionsTreeModel(undefined);
     this._register(this.model.onDidChange((snapshot) => this.apply(snapshot)));
+    // New failures re-rank and re-describe the rows; nothing is rescanned.
+    this._register(this.failureLog.onDidChange(() => {
+      if (!this.isDisposed) this.rebuild(this.model.snapshot);
+    }));
     this._register(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsSettings(event)) this.onSettingsChanged();
@@ -58,10 +67,16 @@ export class SessionsState extends Disposable {
     return this._lockedOnly;
   }
 
+  /** What OpenClaw's log says failed, and where the log is. */
+  get failures(): FailureLogState {
+    return this.failureLog.state;
+  }
+
   /** First scan and watch; called after activate() returned. */
   start(): Promise<void> {
     if (this.started) return this.whenIdle();
     this.started = true;
+    this.trackFailureLog(this.failureLog.start());
     return this.track(this.model.start());
   }
 
@@ -98,6 +113,23 @@ export class SessionsState extends Disposable {
     this.rebuild(this.model.snapshot);
   }
 
+  /** The log's first read (up to 16 MiB) runs beside the first scan; whenIdle() waits for it too. */
+  private trackFailureLog(reading: Promise<FailureLogState>): void {
+    const read = reading.then(
+      (state) => {
+        this.log.info(`OpenClaw's log: ${state.file} (${state.location.source}), ${state.tally.total} failed message(s) since ${new Date(state.tally.since).toISOString()}`);
+        if (!this.isDisposed) this.rebuild(this.model.snapshot);
+      },
+      (error: unknown) => this.log.warn(`OpenClaw's log could not be read: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    const previous = this.pending;
+    this.pending = Promise.all([previous.catch(() => undefined), read]);
+  }
+
+  private failureLogOptions(settings: ExtensionSettings): FailureLogOptions {
+    return { env: process.env, stateDir: resolveStateDir({ stateDir: settings.stateDir, env: process.env }).stateDir, logFile: settings.logFile };
+  }
+
   private track(scan: Promise<SessionsSnapshot>): Promise<void> {
     const applied = scan.then(
       (snapshot) => this.apply(snapshot),
@@ -122,6 +154,7 @@ export class SessionsState extends Disposable {
     this._tree = new SessionsTreeModel(snapshot, {
       lockedOnly: this._lockedOnly,
       freeSessionLimits: this.freeSessionLimits,
+      failures: this.failureLog.state.tally,
     });
     this._onDidChange.fire(this._tree);
     if (this._tree.lockedNodes().length > 0) this.startTicking();
@@ -151,6 +184,9 @@ export class SessionsState extends Disposable {
       `settings changed: stateDir=${after.stateDir ?? '(default)'} warn=${after.thresholds.warnMs / 1000}s ` +
         `error=${after.thresholds.errorMs / 1000}s autoClearDeadLocks=${after.autoClearDeadLocks} agents=${after.agents?.join(',') ?? '(all)'}`,
     );
+    if (before.stateDir !== after.stateDir || before.logFile !== after.logFile) {
+      if (this.started) this.trackFailureLog(this.failureLog.restart(this.failureLogOptions(after)));
+    }
     if (!rescan) {
       this.rebuild(this.model.snapshot);
       return;

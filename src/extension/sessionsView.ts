@@ -12,6 +12,7 @@ import {
   sessionTooltipMarkdown,
 } from './lockPresentation';
 import type { SessionsState } from './sessionsState';
+import { lockFailuresText, sessionFailuresText, stuckText } from '../wording/failures';
 import { contextValueFor, titleOf, type LockedNode, type SessionsTreeModel, type TreeNode } from './treeModel';
 
 export const VIEW_ID = 'openclawSessions.sessions';
@@ -55,7 +56,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   /** Everything a locked row shows that moves with the clock. */
   private rowKey(node: LockedNode, now: number): string {
     const moment = lockMoment(node.lock, this.state.settings.thresholds, this.tree.snapshot?.scannedAt ?? now, now);
-    return rowKeyOf(moment.level, describeLock(node.lock, moment));
+    return rowKeyOf(moment.level, describeLock(node.lock, moment, node.failures?.count, vscode.l10n.t));
   }
 
   private get tree(): SessionsTreeModel {
@@ -109,7 +110,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
         if (node.kind === 'session' && node.lock.level === 'free') {
           item.description = describeFreeSession(node.session, now);
         } else {
-          item.description = describeLock(node.lock, moment);
+          item.description = describeLock(node.lock, moment, node.failures?.count, vscode.l10n.t);
           this.shown.set(node.id, rowKeyOf(moment.level, item.description));
         }
         if (node.kind === 'session' && node.session.transcriptExists) {
@@ -135,11 +136,18 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
     const now = Date.now();
     if (node.kind === 'session' && node.lock.level === 'free') return untrustedMarkdown(sessionTooltipMarkdown(node.session, now));
     const moment = lockMoment(node.lock, this.state.settings.thresholds, this.tree.snapshot?.scannedAt ?? now, now);
+    const tally = this.state.failures.tally;
+    const sessionKey = node.kind === 'session' ? node.session.key : undefined;
+    const byLock = node.failures !== undefined && tally.locks.get(node.lock.lockPath) === node.failures;
+    const stuck = sessionKey !== undefined ? tally.stuck.get(sessionKey) : undefined;
     return untrustedMarkdown(
       lockTooltipMarkdown(titleOf(node), node.lock, moment, {
-        sessionKey: node.kind === 'session' ? node.session.key : undefined,
+        sessionKey,
         transcriptPath: node.kind === 'session' ? node.session.transcriptPath : undefined,
         kind: node.kind === 'lock' ? node.lockKind : undefined,
+        failures: node.failures ? (byLock ? lockFailuresText(node.failures, now, vscode.l10n.t) : sessionFailuresText(node.failures, now, vscode.l10n.t)) : undefined,
+        lastError: node.failures?.lastError,
+        stuck: stuck ? stuckText(stuck, now, vscode.l10n.t) : undefined,
       }),
     );
   }

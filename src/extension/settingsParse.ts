@@ -33,6 +33,8 @@ export interface ExtensionSettings {
   agents?: string[];
   editing: EditingSettings;
   compaction: CompactionSettings;
+  /** OpenClaw's file log; undefined: found as OpenClaw finds it (logging.file, else /tmp/openclaw/openclaw-<date>.log). */
+  logFile?: string;
 }
 
 /** Reads one raw value by its name under the section ("editing.largeFileMB"). */
@@ -41,6 +43,7 @@ export type RawSettings = (name: string) => unknown;
 export function parseSettings(raw: RawSettings): ExtensionSettings {
   const stateDir = typeof raw('stateDir') === 'string' ? (raw('stateDir') as string).trim() : '';
   const openclawPath = typeof raw('openclawPath') === 'string' ? (raw('openclawPath') as string).trim() : '';
+  const logFile = typeof raw('logFile') === 'string' ? (raw('logFile') as string).trim() : '';
   return {
     stateDir: stateDir === '' ? undefined : stateDir,
     thresholds: thresholdsFromSetting(raw('thresholds'), DEFAULT_THRESHOLDS),
@@ -56,6 +59,7 @@ export function parseSettings(raw: RawSettings): ExtensionSettings {
       maxLines: wholeNumberAtLeast(raw('compaction.maxLines'), 1, DEFAULT_MAX_LINES),
       openclawPath: openclawPath === '' ? undefined : openclawPath,
     },
+    logFile: logFile === '' ? undefined : logFile,
   };
 }
 

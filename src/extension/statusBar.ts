@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { lockEntries, summarizeStatus, type StatusSummary } from './lockStatus';
 import type { SessionsState } from './sessionsState';
+import { failuresSummaryText } from '../wording/failures';
 
 export const STATUS_ITEM_ID = 'openclawSessions.status';
 
@@ -27,7 +28,11 @@ export class LockStatusBar extends Disposable {
   }
 
   private update(): void {
-    const summary = summarizeStatus(lockEntries(this.state.tree, this.state.settings.thresholds, Date.now()));
+    const now = Date.now();
+    const { tally, file } = this.state.failures;
+    // Only when messages failed: "no failed messages" on every lock's tooltip would be noise.
+    const failuresLine = tally.total > 0 ? failuresSummaryText({ total: tally.total, since: tally.since, firstAt: tally.firstAt, file, found: true }, now, vscode.l10n.t) : undefined;
+    const summary = summarizeStatus(lockEntries(this.state.tree, this.state.settings.thresholds, now), failuresLine, vscode.l10n.t);
     this._summary = summary;
     if (summary.count === 0) {
       this.item.hide();

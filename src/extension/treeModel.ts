@@ -2,6 +2,7 @@
 // from memory, with parents and ids for `TreeView.reveal`. Pure (no `vscode`, no disk):
 // the TreeDataProvider only adapts these nodes, and node --test covers the rules.
 import type { AgentInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot } from '../sessions/types';
+import { failuresBehind, type FailureCount, type FailureTally } from '../logs/tally';
 import { isLiveLevel, levelRank } from './lockPresentation';
 
 export interface AgentNode {
@@ -20,6 +21,8 @@ export interface SessionNode {
   readonly parent: AgentNode;
   readonly session: SessionInfo;
   readonly lock: LockView;
+  /** Messages that failed because of this lock (OpenClaw's log), when any did. */
+  readonly failures?: FailureCount;
 }
 
 /** A lock file that is not a session's: an orphan `.jsonl.lock` or `sessions.json.lock`. */
@@ -29,6 +32,7 @@ export interface LockNode {
   readonly parent: AgentNode;
   readonly lockKind: 'orphan' | 'store';
   readonly lock: LockView;
+  readonly failures?: FailureCount;
 }
 
 /** Stands in for the free sessions past the display limit. */
@@ -50,6 +54,8 @@ export interface TreeModelOptions {
   freeSessionLimit?: number;
   /** Per-agent overrides of freeSessionLimit (raised by the "more" row). */
   freeSessionLimits?: ReadonlyMap<string, number>;
+  /** What OpenClaw's log says failed: a lock with failed messages behind it ranks above one without. */
+  failures?: FailureTally;
 }
 
 export const DEFAULT_FREE_SESSION_LIMIT = 1000;
@@ -80,11 +86,17 @@ export function contextValueFor(node: TreeNode): string {
   }
 }
 
-function compareSessions(a: SessionInfo, b: SessionInfo): number {
+/** Failed messages behind a row's lock, for ranking (0 for a free session). */
+const failedCount = (node: { lock: LockView; failures?: FailureCount }) => (node.lock.level === 'free' ? 0 : node.failures?.count ?? 0);
+
+function compareSessions(a: SessionInfo, b: SessionInfo, failed: (s: SessionInfo) => number): number {
   const aLocked = a.lock.level !== 'free';
   const bLocked = b.lock.level !== 'free';
   if (aLocked !== bLocked) return aLocked ? -1 : 1;
   if (aLocked) {
+    // What a lock costs comes first: messages are failing behind it.
+    const byFailures = failed(b) - failed(a);
+    if (byFailures !== 0) return byFailures;
     const byLevel = levelRank(b.lock.level) - levelRank(a.lock.level);
     if (byLevel !== 0) return byLevel;
     const byAge = (b.lock.ageMs ?? 0) - (a.lock.ageMs ?? 0);
@@ -126,7 +138,8 @@ export class SessionsTreeModel {
       };
       let lockedCount = 0;
       const addLock = (lockKind: 'orphan' | 'store', lock: LockView) => {
-        const child: LockNode = { kind: 'lock', id: `lock:${lock.lockPath}`, parent: node, lockKind, lock };
+        const failures = failuresBehind(this.options.failures, lock.lockPath);
+        const child: LockNode = { kind: 'lock', id: `lock:${lock.lockPath}`, parent: node, lockKind, lock, ...(failures ? { failures } : {}) };
         children.push(child);
         this.remember(child);
         lockedCount++;
@@ -134,7 +147,10 @@ export class SessionsTreeModel {
       if (agent.storeLock && agent.storeLock.level !== 'free') addLock('store', agent.storeLock);
       for (const orphan of agent.orphanLocks) if (orphan.level !== 'free') addLock('orphan', orphan);
 
-      const sessions = [...agent.sessions].sort(compareSessions);
+      const tally = this.options.failures;
+      const failuresOf = (s: SessionInfo) => (s.lock.level === 'free' ? undefined : failuresBehind(tally, s.lock.lockPath, s.key));
+      const failed = (s: SessionInfo) => failuresOf(s)?.count ?? 0;
+      const sessions = [...agent.sessions].sort((a, b) => compareSessions(a, b, failed));
       const limit = this.options.freeSessionLimits?.get(agent.id) ?? this.options.freeSessionLimit ?? DEFAULT_FREE_SESSION_LIMIT;
       let freeShown = 0;
       let hidden = 0;
@@ -146,12 +162,14 @@ export class SessionsTreeModel {
         }
         if (!isLocked) freeShown++;
         else lockedCount++;
+        const failures = failuresOf(session);
         const child: SessionNode = {
           kind: 'session',
           id: `session:${session.transcriptPath}`,
           parent: node,
           session,
           lock: session.lock,
+          ...(failures ? { failures } : {}),
         };
         children.push(child);
         this.remember(child);
@@ -164,7 +182,7 @@ export class SessionsTreeModel {
       for (const child of children) this.byId.set(child.id, child);
     }
     // Worst first, so the status bar and "reveal worst" agree with the tree's order.
-    this.locked.sort((a, b) => levelRank(b.lock.level) - levelRank(a.lock.level) || (b.lock.ageMs ?? 0) - (a.lock.ageMs ?? 0));
+    this.locked.sort((a, b) => failedCount(b) - failedCount(a) || levelRank(b.lock.level) - levelRank(a.lock.level) || (b.lock.ageMs ?? 0) - (a.lock.ageMs ?? 0));
     return roots;
   }
 

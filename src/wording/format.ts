@@ -59,3 +59,17 @@ export function formatCount(n: number): string {
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(n)} ${n === 1 ? singular : plural}`;
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * "14:20" today, "2026-11-30 14:20" on another day (local time): for text that does not tick,
+ * where "since 14:20" stays true however long it is on screen.
+ */
+export function formatClockTime(ms: number, now: number): string {
+  const at = new Date(ms);
+  const today = new Date(now);
+  const time = `${pad2(at.getHours())}:${pad2(at.getMinutes())}`;
+  const sameDay = at.getFullYear() === today.getFullYear() && at.getMonth() === today.getMonth() && at.getDate() === today.getDate();
+  return sameDay ? time : `${at.getFullYear()}-${pad2(at.getMonth() + 1)}-${pad2(at.getDate())} ${time}`;
+}

@@ -98,6 +98,13 @@ describe(`real OpenClaw ${SQLITE_ERA_RELEASE}: a doctor-migrated state dir and a
     model.script({ kind: 'answer', text: 'Still here after the abort.', when: /after the abort/ });
     const next = await world.sendMessage(KEY, 'after the abort');
     assert.equal((await world.waitForRun(next, 60_000)).status, 'ok', 'the next message works');
+    // The abort fails the run's lanes in the log (lane=main, then lane=session:<key>, "This
+    // operation was aborted"): the product's log reader counts no failed message for it.
+    await world.waitForLog(/lane task error: lane=session:agent:main:main .*aborted/, { timeoutMs: 10_000 });
+    const { json: afterAbort } = await statusJson(world);
+    const failures = (afterAbort as { failures?: { total: number; logSource: string } }).failures;
+    assert.equal(failures?.logSource, 'config', 'found through logging.file in openclaw.json');
+    assert.equal(failures?.total, 0, 'an aborted run is no failed message');
     await gateway.stop();
   });
 });
