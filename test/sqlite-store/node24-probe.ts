@@ -4,7 +4,9 @@
 //                          stays alive until stdin ends, so the caller can probe the database meanwhile
 //   write <database>       a write through the reader's own open (withReadOnlyDatabase): must fail
 //   time  <request.json> <runs>        wall ms of each in-process read
-//   anchor <database> <runs>           wall ms of a bare SELECT of three columns on a plain read-only connection
+//   anchor <database> <runs> [immutable]   wall ms of a bare SELECT of three columns on a plain read-only
+//                                          connection (immutable: as the reader opens a database nobody has open)
+//   anchor-entry <database> <runs> [immutable]   the same with entry_json: the floor for any reader of its fields
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { loadSqlite, type SqliteOpen } from '../../src/sqlite-store/driver';
 import { withReadOnlyDatabase } from '../../src/sqlite-store/read-database';
@@ -27,7 +29,7 @@ function say(value: unknown): void {
 function main(): void {
   const { open, reason } = loadSqlite();
   if (!open) throw new Error(reason);
-  const [command, arg, runsText] = process.argv.slice(2);
+  const [command, arg, runsText, flag] = process.argv.slice(2);
   const runs = Number(runsText ?? 1);
   const request = () => JSON.parse(readFileSync(arg!, 'utf8')) as StoreReadRequest;
   if (command === 'read') {
@@ -68,13 +70,14 @@ function main(): void {
       sessions = result.agents[0]?.sessions.length ?? 0;
     }
     say({ ms, sessions });
-  } else if (command === 'anchor') {
+  } else if (command === 'anchor' || command === 'anchor-entry') {
+    const sql = command === 'anchor' ? 'SELECT session_key, current_session_id, status FROM session_nodes' : 'SELECT session_key, current_session_id, status, entry_json FROM session_nodes';
     const ms: number[] = [];
     let rows = 0;
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      const db = open(arg!, { readOnly: true });
-      rows = db.prepare('SELECT session_key, current_session_id, status FROM session_nodes').all().length;
+      const db = open(arg!, { readOnly: true, immutable: flag === 'immutable' });
+      rows = db.prepare(sql).all().length;
       db.close();
       ms.push(performance.now() - t0);
     }
