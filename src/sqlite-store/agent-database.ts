@@ -4,7 +4,7 @@
 import type { AgentDatabaseFacts, SqliteSessionRow } from './facts';
 import type { SqliteDatabase, SqliteOpen } from './driver';
 import { databaseFiles } from './files';
-import { DatabaseReadError, tableColumns, withReadOnlyDatabase } from './read-database';
+import { DatabaseReadError, tableColumns, withReadOnlyDatabase, type ReadHow } from './read-database';
 
 /** `session_nodes` columns, each read when the database has it (2026.8.1 has fewer than 9.6). */
 const NODE_COLUMNS = {
@@ -87,6 +87,10 @@ function readSessions(db: SqliteDatabase): SqliteSessionRow[] {
   const windows = tableColumns(db, 'session_windows');
   const joinWindow = windows.has('session_id') && windows.has('channel');
   if (joinWindow) select.push('w.channel AS windowChannel');
+  // The primary key (session_id, seq) makes this an index range count per session.
+  if (tableColumns(db, 'transcript_events').has('session_id')) {
+    select.push('(SELECT COUNT(*) FROM transcript_events e WHERE e.session_id = n.current_session_id) AS transcriptEvents');
+  }
   const sql = `SELECT ${select.join(', ')} FROM session_nodes n${joinWindow ? ' LEFT JOIN session_windows w ON w.session_id = n.current_session_id' : ''}`;
   const sessions = new Map<string, SqliteSessionRow>();
   for (const row of db.prepare(sql).all() as Row[]) {
@@ -113,10 +117,11 @@ function readSessions(db: SqliteDatabase): SqliteSessionRow[] {
   return [...sessions.values()];
 }
 
-function readMeta(db: SqliteDatabase, facts: AgentDatabaseFacts): void {
+function readMeta(db: SqliteDatabase, facts: AgentDatabaseFacts, how: ReadHow): void {
   const version = num((db.prepare('PRAGMA user_version').get() as Row | undefined)?.user_version);
   if (version !== undefined) facts.schemaVersion = version;
-  const mode = str((db.prepare('PRAGMA journal_mode').get() as Row | undefined)?.journal_mode);
+  // Read immutable (a WAL database nobody has open), SQLite reports "delete": the header said WAL.
+  const mode = how.immutable ? 'wal' : str((db.prepare('PRAGMA journal_mode').get() as Row | undefined)?.journal_mode);
   if (mode) facts.journalMode = mode;
   if (tableColumns(db, 'schema_meta').has('app_version')) {
     const app = str((db.prepare("SELECT app_version FROM schema_meta WHERE role = 'agent' ORDER BY updated_at DESC LIMIT 1").get() as Row | undefined)?.app_version);
@@ -131,8 +136,8 @@ export function readAgentDatabase(open: SqliteOpen, agentId: string, path: strin
     facts.failure = { kind: 'missing', message: `${path} does not exist` };
   } else {
     try {
-      withReadOnlyDatabase(open, path, (db) => {
-        readMeta(db, facts);
+      withReadOnlyDatabase(open, path, (db, how) => {
+        readMeta(db, facts, how);
         facts.sessions = readSessions(db);
       });
     } catch (error) {
