@@ -59,7 +59,7 @@ function sessionFrom(row: Row): SqliteSessionRow | undefined {
   }
   const channel = str(row.lastChannel) ?? str(row.channel) ?? str(row.windowChannel);
   if (channel) session.channel = channel;
-  for (const field of ['updatedAt', 'lastActivityAt', 'startedAt', 'inputTokens', 'outputTokens', 'totalTokens', 'contextTokens', 'compactionCount', 'transcriptEvents'] as const) {
+  for (const field of ['updatedAt', 'lastActivityAt', 'startedAt', 'inputTokens', 'outputTokens', 'totalTokens', 'contextTokens', 'compactionCount'] as const) {
     const value = num(row[field]);
     if (value !== undefined) session[field] = value;
   }
@@ -81,19 +81,24 @@ function readSessions(db: SqliteDatabase): SqliteSessionRow[] {
     throw new DatabaseReadError('unknown-schema', 'no session_nodes table with session_key and current_session_id');
   }
   const select = Object.entries(NODE_COLUMNS).map(([as, column]) => (columns.has(column) ? `n.${column} AS ${as}` : `NULL AS ${as}`));
-  if (columns.has('entry_json')) {
-    for (const [as, jsonPath] of Object.entries(ENTRY_FIELDS)) select.push(`json_extract(n.entry_json, '${jsonPath}') AS ${as}`);
-  }
+  // One json_extract with every path parses each entry once (a call per path parsed it 17
+  // times); it answers a JSON array in path order.
+  const entryNames = Object.keys(ENTRY_FIELDS);
+  if (columns.has('entry_json')) select.push(`json_extract(n.entry_json, ${Object.values(ENTRY_FIELDS).map((p) => `'${p}'`).join(', ')}) AS entryFields`);
   const windows = tableColumns(db, 'session_windows');
   const joinWindow = windows.has('session_id') && windows.has('channel');
   if (joinWindow) select.push('w.channel AS windowChannel');
-  // The primary key (session_id, seq) makes this an index range count per session.
-  if (tableColumns(db, 'transcript_events').has('session_id')) {
-    select.push('(SELECT COUNT(*) FROM transcript_events e WHERE e.session_id = n.current_session_id) AS transcriptEvents');
-  }
   const sql = `SELECT ${select.join(', ')} FROM session_nodes n${joinWindow ? ' LEFT JOIN session_windows w ON w.session_id = n.current_session_id' : ''}`;
   const sessions = new Map<string, SqliteSessionRow>();
   for (const row of db.prepare(sql).all() as Row[]) {
+    if (typeof row.entryFields === 'string') {
+      try {
+        const values = JSON.parse(row.entryFields) as unknown[];
+        entryNames.forEach((name, i) => { row[name] = values[i] ?? null; });
+      } catch {
+        // an entry SQLite could not extract from: its columns still tell the basics
+      }
+    }
     const session = sessionFrom(row);
     if (session) sessions.set(session.key, session);
   }

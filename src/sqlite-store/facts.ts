@@ -34,8 +34,6 @@ export interface SqliteSessionRow {
   interrupted: number;
   /** The oldest queued input's `accepted_at`. */
   oldestQueuedAt?: number;
-  /** Events in the current transcript window. */
-  transcriptEvents?: number;
 }
 
 export interface DatabaseFiles {

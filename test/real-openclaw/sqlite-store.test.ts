@@ -161,7 +161,6 @@ describe(`real OpenClaw ${SQLITE_ERA_RELEASE}: the SQLite store reader on its da
     for (const session of theirs) if (session.sessionId) assert.equal(ours.find((s) => s.key === session.key)?.sessionId, session.sessionId, session.key);
     const main = ours.find((s) => s.key === KEY)!;
     assert.equal(main.status, 'done');
-    assert.ok(main.transcriptEvents && main.transcriptEvents > 3, `transcript events ${main.transcriptEvents}`);
     const lease = facts.state!.databaseLeases.find((l) => l.pid === gateway!.pid);
     assert.ok(lease, `the gateway (${gateway.pid}) has a lease: ${JSON.stringify(facts.state)}`);
     assert.equal(lease.agentId, 'main');
