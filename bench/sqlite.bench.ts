@@ -49,8 +49,9 @@ function probe(args: string[]): Promise<{ ms: number[]; sessions?: number; rows?
   });
 }
 
-async function childReads(request: StoreReadRequest, runs: number): Promise<{ ms: number[]; sessions: number }> {
-  const options = { env: { PATH: `${path.dirname(node24Binary())}:/usr/bin:/bin` } };
+/** `incremental`: every read after the warm-up finds nothing changed (a live view between commits). */
+async function childReads(request: StoreReadRequest, runs: number, incremental: boolean): Promise<{ ms: number[]; sessions: number }> {
+  const options = { env: { PATH: `${path.dirname(node24Binary())}:/usr/bin:/bin` }, incremental };
   await readSqliteStore(request, options); // warm-up: page cache, and the Node found once
   const ms: number[] = [];
   let sessions = 0;
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
     const rows: string[][] = [['state / way', 'median ms', 'p95 ms', 'x anchor', 'sessions']];
     let worstInProcess = 0;
     let worstChild = 0;
+    let worstSteady = 0;
     for (const state of ['stopped', 'live'] as const) {
       const writer = state === 'live' ? await holdWriteLock(file, { mode: 'commit-and-hold' }) : undefined;
       try {
@@ -93,6 +95,7 @@ async function main(): Promise<number> {
         const entry = { ms: [] as number[], rows: 0 };
         const inProcess = { ms: [] as number[], sessions: 0 };
         const child = { ms: [] as number[], sessions: 0 };
+        const steady = { ms: [] as number[], sessions: 0 };
         for (let round = 0; round < 3; round++) {
           const runs = Math.ceil(RUNS / 3) + 1;
           // Stopped, the anchor opens immutable too: a plain open would create -wal/-shm and end that state.
@@ -105,15 +108,20 @@ async function main(): Promise<number> {
           const p = await probe(['time', requestFile, String(runs)]);
           inProcess.ms.push(...p.ms.slice(1));
           inProcess.sessions = p.sessions ?? 0;
-          const c = await childReads(request, runs - 1);
+          const c = await childReads(request, runs - 1, false);
           child.ms.push(...c.ms);
           child.sessions = c.sessions;
+          const d = await childReads(request, runs - 1, true);
+          steady.ms.push(...d.ms);
+          steady.sessions = d.sessions;
         }
         const base = median(anchor.ms);
         rows.push([`${state} / anchor (bare SELECT, Node 24)`, fmt(base), fmt(quantile(anchor.ms, 0.95)), '1.0', String(anchor.rows)]);
         rows.push([`${state} / entry (+ entry_json, Node 24)`, fmt(median(entry.ms)), fmt(quantile(entry.ms, 0.95)), (median(entry.ms) / base).toFixed(1), String(entry.rows)]);
         rows.push([`${state} / in-process (Node 24)`, fmt(median(inProcess.ms)), fmt(quantile(inProcess.ms, 0.95)), (median(inProcess.ms) / base).toFixed(1), String(inProcess.sessions)]);
         rows.push([`${state} / child reader (from Node ${process.versions.node})`, fmt(median(child.ms)), fmt(quantile(child.ms, 0.95)), (median(child.ms) / base).toFixed(1), String(child.sessions)]);
+        rows.push([`${state} / child reader, nothing changed since the last read`, fmt(median(steady.ms)), fmt(quantile(steady.ms, 0.95)), (median(steady.ms) / base).toFixed(1), String(steady.sessions)]);
+        worstSteady = Math.max(worstSteady, median(steady.ms));
         worstInProcess = Math.max(worstInProcess, median(inProcess.ms));
         worstChild = Math.max(worstChild, median(child.ms));
         if (inProcess.sessions !== SESSIONS || child.sessions !== SESSIONS) throw new Error(`read ${inProcess.sessions}/${child.sessions} of ${SESSIONS} sessions`);
@@ -123,7 +131,7 @@ async function main(): Promise<number> {
     }
     printTable(rows);
     const ok = worstInProcess <= TARGET_MS && worstChild <= TARGET_MS;
-    console.log(`target <= ${TARGET_MS} ms at ${SESSIONS} sessions: in-process ${fmt(worstInProcess)} ms, child ${fmt(worstChild)} ms: ${ok ? 'met' : 'NOT met'}`);
+    console.log(`target <= ${TARGET_MS} ms at ${SESSIONS} sessions: first read in-process ${fmt(worstInProcess)} ms, child ${fmt(worstChild)} ms: ${ok ? 'met' : 'NOT met'}; a live view's reread with nothing changed ${fmt(worstSteady)} ms: ${worstSteady <= TARGET_MS ? 'met' : 'NOT met'}`);
     return 0;
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -75,7 +75,16 @@ function sessionFrom(row: Row): SqliteSessionRow | undefined {
   return session;
 }
 
-function readSessions(db: SqliteDatabase): SqliteSessionRow[] {
+/** What says a row's entry is unchanged since the last read: OpenClaw bumps updated_at with every entry write. */
+export function rowSignature(row: { sessionId?: unknown; updatedAt?: unknown; status?: unknown }): string {
+  return `${String(row.sessionId ?? '')}|${String(row.updatedAt ?? '')}|${String(row.status ?? '')}`;
+}
+
+/** Past this share of changed rows, one full pass is cheaper than lookups by key. */
+const INCREMENTAL_SHARE = 0.5;
+const KEY_CHUNK = 500;
+
+function readSessions(db: SqliteDatabase, known?: Record<string, string>): SqliteSessionRow[] {
   const columns = tableColumns(db, 'session_nodes');
   if (!columns.has('session_key') || !columns.has('current_session_id')) {
     throw new DatabaseReadError('unknown-schema', 'no session_nodes table with session_key and current_session_id');
@@ -84,13 +93,38 @@ function readSessions(db: SqliteDatabase): SqliteSessionRow[] {
   // One json_extract with every path parses each entry once (a call per path parsed it 17
   // times); it answers a JSON array in path order.
   const entryNames = Object.keys(ENTRY_FIELDS);
-  if (columns.has('entry_json')) select.push(`json_extract(n.entry_json, ${Object.values(ENTRY_FIELDS).map((p) => `'${p}'`).join(', ')}) AS entryFields`);
+  const entryExpression = `json_extract(n.entry_json, ${Object.values(ENTRY_FIELDS).map((p) => `'${p}'`).join(', ')})`;
+  const hasEntry = columns.has('entry_json');
   const windows = tableColumns(db, 'session_windows');
   const joinWindow = windows.has('session_id') && windows.has('channel');
   if (joinWindow) select.push('w.channel AS windowChannel');
-  const sql = `SELECT ${select.join(', ')} FROM session_nodes n${joinWindow ? ' LEFT JOIN session_windows w ON w.session_id = n.current_session_id' : ''}`;
+  const from = ` FROM session_nodes n${joinWindow ? ' LEFT JOIN session_windows w ON w.session_id = n.current_session_id' : ''}`;
+  // Reading entry_json is most of a read's cost (~9 KB a row, in overflow pages), so with the
+  // signatures of the last read only changed rows' entries are read; the caller keeps the rest.
+  let rows: Row[];
+  if (hasEntry && known) {
+    rows = db.prepare(`SELECT ${select.join(', ')}${from}`).all() as Row[];
+    const changed = rows.filter((row) => known[String(row.key)] !== rowSignature(row));
+    if (changed.length > rows.length * INCREMENTAL_SHARE) {
+      rows = db.prepare(`SELECT ${select.join(', ')}, ${entryExpression} AS entryFields${from}`).all() as Row[];
+    } else {
+      const byKey = new Map(changed.map((row) => [String(row.key), row]));
+      const keys = [...byKey.keys()];
+      for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+        const chunk = keys.slice(i, i + KEY_CHUNK);
+        const entries = db.prepare(`SELECT n.session_key AS key, ${entryExpression} AS entryFields FROM session_nodes n WHERE n.session_key IN (${chunk.map(() => '?').join(', ')})`).all(...chunk) as Row[];
+        for (const entry of entries) {
+          const row = byKey.get(String(entry.key));
+          if (row) row.entryFields = entry.entryFields;
+        }
+      }
+      for (const row of rows) if (!byKey.has(String(row.key))) row.entryReused = true;
+    }
+  } else {
+    rows = db.prepare(`SELECT ${select.join(', ')}${hasEntry ? `, ${entryExpression} AS entryFields` : ''}${from}`).all() as Row[];
+  }
   const sessions = new Map<string, SqliteSessionRow>();
-  for (const row of db.prepare(sql).all() as Row[]) {
+  for (const row of rows) {
     if (typeof row.entryFields === 'string') {
       try {
         const values = JSON.parse(row.entryFields) as unknown[];
@@ -100,7 +134,10 @@ function readSessions(db: SqliteDatabase): SqliteSessionRow[] {
       }
     }
     const session = sessionFrom(row);
-    if (session) sessions.set(session.key, session);
+    if (!session) continue;
+    if (row.entryReused === true) session.entryReused = true;
+    if (known !== undefined || hasEntry) session.signature = rowSignature(row);
+    sessions.set(session.key, session);
   }
   const pending = tableColumns(db, 'session_pending_inputs');
   if (pending.has('session_key') && pending.has('state')) {
@@ -134,7 +171,7 @@ function readMeta(db: SqliteDatabase, facts: AgentDatabaseFacts, how: ReadHow): 
   }
 }
 
-export function readAgentDatabase(open: SqliteOpen, agentId: string, path: string): AgentDatabaseFacts {
+export function readAgentDatabase(open: SqliteOpen, agentId: string, path: string, known?: Record<string, string>): AgentDatabaseFacts {
   const started = performance.now();
   const facts: AgentDatabaseFacts = { agentId, files: databaseFiles(path), sessions: [], readMs: 0 };
   if (!facts.files.exists) {
@@ -143,7 +180,7 @@ export function readAgentDatabase(open: SqliteOpen, agentId: string, path: strin
     try {
       withReadOnlyDatabase(open, path, (db, how) => {
         readMeta(db, facts, how);
-        facts.sessions = readSessions(db);
+        facts.sessions = readSessions(db, known);
       });
     } catch (error) {
       const kind = error instanceof DatabaseReadError ? error.kind : 'other';
