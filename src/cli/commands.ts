@@ -5,3 +5,4 @@ import './clear-stale';
 import './watch';
 import './inspect';
 import './compact';
+import './metrics';
