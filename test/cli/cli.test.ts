@@ -216,7 +216,7 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     const child = spawn(process.execPath, [CLI, 'watch', '--json', '--agent', 'ops'], { env: { PATH: process.env.PATH, HOME: '/nonexistent-home', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-    const lines = () => out.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { locks: { lockPath: string; level: string }[] });
+    const lines = () => out.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { event: string; locks?: { lockPath: string }[]; lockPath?: string; level?: string });
     const until = async (accept: () => boolean) => {
       for (let waited = 0; !accept(); waited += 50) {
         if (waited > 20_000) throw new Error(`watch --json printed:\n${out}`);
@@ -225,10 +225,11 @@ describe('openclaw-locks status, inspect and watch on a rich fixture', () => {
     };
     try {
       await until(() => out.includes('\n'));
+      assert.equal(lines()[0]!.event, 'start');
       assert.deepEqual(lines()[0]!.locks, []);
       const lockPath = path.join(fx.ops, 'ops-1.jsonl.lock');
       writeLock(lockPath, { pid: fx.deadPid, createdAt: isoAgo(0) });
-      await until(() => lines().some((l) => l.locks.some((x) => x.lockPath === lockPath && x.level === 'stale')));
+      await until(() => lines().some((l) => l.event === 'lock' && l.lockPath === lockPath && l.level === 'stale'));
       child.kill('SIGINT');
       assert.equal(await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c))), 0);
       const { rmSync } = await import('node:fs');
