@@ -6,7 +6,7 @@ import type { GatewayInfo } from './types';
 
 export type GatewayState =
   | 'up' // answers /health, and /ready says ready (or gives no verdict)
-  | 'starting' // answers, not ready yet, and started moments ago
+  | 'starting' // started moments ago: not answering yet, or answering and not ready yet
   | 'not-ready' // answers, /ready says not ready
   | 'not-answering' // its lock's owner is alive, but /health gets no answer
   | 'down' // no live owner and no answer, where a gateway is meant to run
@@ -44,6 +44,9 @@ export interface GatewayHealth {
   sinceKnown?: boolean;
   /** The last probe that got a live answer. */
   lastAnsweredAt?: number;
+  /** The live lock owner's pid, and when it was first seen (undefined: it was there at the first look). */
+  ownerPid?: number;
+  ownerSeenAt?: number;
 }
 
 export interface HealthInputs {
@@ -71,13 +74,20 @@ function kindOf(state: GatewayState): Kind {
   return 'no-answer';
 }
 
-function stateOf(inputs: HealthInputs, expected: GatewayExpectation | undefined): GatewayState {
+function stateOf(inputs: HealthInputs, expected: GatewayExpectation | undefined, owner: { seenAt?: number; answered: boolean }, now: number): GatewayState {
   const { gateway, probe } = inputs;
   if (probe?.live) {
     if (probe.ready !== false) return 'up';
     return probe.uptimeMs !== undefined && probe.uptimeMs < STARTUP_GRACE_MS ? 'starting' : 'not-ready';
   }
-  if (gateway.alive) return probe ? 'not-answering' : 'unprobed';
+  if (gateway.alive) {
+    if (!probe) return 'unprobed';
+    // Found running the real gateway: it writes its lock, then refuses connections and then
+    // accepts them without answering for seconds (22 s on two busy cores) before /health
+    // answers. An owner seen to appear moments ago that never answered is starting; one
+    // that was there at the first look, or answered before, is not answering.
+    return owner.seenAt !== undefined && !owner.answered && now - owner.seenAt < STARTUP_GRACE_MS ? 'starting' : 'not-answering';
+  }
   return expected ? 'down' : 'not-running';
 }
 
@@ -95,7 +105,11 @@ export function nextGatewayHealth(previous: GatewayHealth | undefined, inputs: H
       : lastAnsweredAt !== undefined
         ? 'answered'
         : undefined;
-  const state = stateOf(inputs, expected);
+  const ownerPid = inputs.gateway.alive ? inputs.gateway.pid : undefined;
+  const sameOwner = ownerPid !== undefined && previous?.ownerPid === ownerPid;
+  const ownerSeenAt = ownerPid === undefined ? undefined : sameOwner ? previous!.ownerSeenAt : previous !== undefined ? now : undefined;
+  const ownerAnswered = sameOwner && previous!.lastAnsweredAt !== undefined && (previous!.ownerSeenAt === undefined || previous!.lastAnsweredAt >= previous!.ownerSeenAt);
+  const state = stateOf(inputs, expected, { ...(ownerSeenAt !== undefined ? { seenAt: ownerSeenAt } : {}), answered: ownerAnswered }, now);
   const sameKind = previous !== undefined && kindOf(previous.state) === kindOf(state);
   const health: GatewayHealth = {
     state,
@@ -108,6 +122,8 @@ export function nextGatewayHealth(previous: GatewayHealth | undefined, inputs: H
   if (expected) health.expected = expected;
   if (inputs.servicePath) health.servicePath = inputs.servicePath;
   if (lastAnsweredAt !== undefined) health.lastAnsweredAt = lastAnsweredAt;
+  if (ownerPid !== undefined) health.ownerPid = ownerPid;
+  if (ownerSeenAt !== undefined) health.ownerSeenAt = ownerSeenAt;
   return health;
 }
 

@@ -9,7 +9,9 @@ import { existsSync, watch as watchFolder, type FSWatcher as FolderWatcher } fro
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isProcessAlive } from '../lock/process';
+import { readGatewayInfo } from '../openclaw/gateway';
 import { gatewayHealthKey, type GatewayHealth } from '../openclaw/gateway-health';
+import type { GatewayInfo } from '../openclaw/types';
 import { observeGatewayHealth } from './gateway-health';
 import { allLocks, findSession } from './find';
 import { CommandLineLookup } from './command-lines';
@@ -206,18 +208,23 @@ export class SessionModel implements Disposable {
     this.lastProbeAt = Date.now();
     const base = this.current;
     const stateDir = base.resolution.stateDir;
-    this.probing = observeGatewayHealth(base, this.options, this.health?.stateDir === stateDir ? this.health.value : undefined)
+    const look = async () => {
+      // The gateway's lock is read again with each probe (a few hundred bytes): a restarted
+      // gateway answers with a new pid, and "up" must not be shown beside the old, dead one.
+      const gateway = base.layout === 'missing' ? base.gateway : await readGatewayInfo(stateDir, this.options.gatewayLockDir, []);
+      const health = await observeGatewayHealth({ ...base, gateway }, this.options, this.health?.stateDir === stateDir ? this.health.value : undefined);
       // Applied in the scan queue, so that it never races a scan's snapshot.
-      .then((health) => this.serialize(async () => this.applyHealth(stateDir, health)))
-      .catch(() => undefined)
-      .finally(() => { this.probing = undefined; });
+      await this.serialize(async () => this.applyHealth(stateDir, gateway, health));
+    };
+    this.probing = look().catch(() => undefined).finally(() => { this.probing = undefined; });
   }
 
-  private applyHealth(stateDir: string, health: GatewayHealth): void {
+  private applyHealth(stateDir: string, gateway: GatewayInfo, health: GatewayHealth): void {
     const current = this.current;
     if (this.disposed || !current || current.resolution.stateDir !== stateDir) return;
     this.health = { stateDir, value: health };
-    this.current = { ...current, gatewayHealth: health };
+    this.current = { ...current, gateway, gatewayHealth: health };
+    if (this.started) this.watchOwners(this.current);
     this.announce(this.current);
   }
 

@@ -73,7 +73,9 @@ export function gatewayHealthPhrase(health: GatewayHealthWords, now: number, t: 
         ? t('answering /health in {0} ms, ready', ms(probe.latencyMs))
         : t('answering /health in {0} ms; /ready gave no verdict ({1})', ms(probe?.latencyMs), probeErrorWords(probe, t));
     case 'starting':
-      return t('starting: answering /health in {0} ms, not ready yet (up {1})', ms(probe?.latencyMs), formatDuration(probe?.uptimeMs ?? 0));
+      return probe?.live
+        ? t('starting: answering /health in {0} ms, not ready yet (up {1})', ms(probe.latencyMs), formatDuration(probe.uptimeMs ?? 0))
+        : t('starting: not answering on port {0} yet ({1})', port, probeErrorWords(probe, t));
     case 'not-ready':
       return since
         ? t('answering /health in {0} ms, but not ready {1} (failing: {2})', ms(probe?.latencyMs), since, failingList(probe))

@@ -61,6 +61,21 @@ describe('nextGatewayHealth', () => {
     assert.deepEqual([back.state, back.since, back.sinceKnown, back.lastAnsweredAt], ['up', 500, true, 500]);
   });
 
+  it('a new owner seen to appear that has not answered yet is starting; one there at the first look, or that answered, is not answering', () => {
+    const down = nextGatewayHealth(undefined, { gateway: deadLock, probe: silent(100) }, 100);
+    const restarted = { ...live, pid: 5151 };
+    const booting = nextGatewayHealth(down, { gateway: restarted, probe: silent(200, 'timeout') }, 200);
+    assert.deepEqual([booting.state, booting.severity, booting.ownerPid, booting.ownerSeenAt], ['starting', 'warning', 5151, 200]);
+    const stillBooting = nextGatewayHealth(booting, { gateway: restarted, probe: silent(200 + STARTUP_GRACE_MS - 1) }, 200 + STARTUP_GRACE_MS - 1);
+    assert.equal(stillBooting.state, 'starting');
+    const tooLong = nextGatewayHealth(stillBooting, { gateway: restarted, probe: silent(200 + STARTUP_GRACE_MS) }, 200 + STARTUP_GRACE_MS);
+    assert.equal(tooLong.state, 'not-answering');
+    const upAgain = nextGatewayHealth(booting, { gateway: restarted, probe: answered(300) }, 300);
+    const hung = nextGatewayHealth(upAgain, { gateway: restarted, probe: silent(400, 'timeout') }, 400);
+    assert.equal(hung.state, 'not-answering', 'it answered once: now it hangs');
+    assert.equal(nextGatewayHealth(undefined, { gateway: restarted, probe: silent(1) }, 1).state, 'not-answering', 'a first look cannot tell a start from a hang');
+  });
+
   it('the change key ignores latency and probe time, not state, readiness or failures', () => {
     const a = nextGatewayHealth(undefined, { gateway: live, probe: answered(1, { latencyMs: 2 }) }, 1);
     const b: GatewayHealth = { ...a, probe: answered(2, { latencyMs: 40 }), lastAnsweredAt: 2 };
