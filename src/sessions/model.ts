@@ -193,7 +193,7 @@ export class SessionModel implements Disposable {
     clearInterval(this.healthTimer);
     const healthEvery = this.options.healthPollMs ?? DEFAULT_HEALTH_POLL_MS;
     if (healthEvery > 0) {
-      this.healthTimer = setInterval(() => this.probeSoon(), healthEvery);
+      this.healthTimer = setInterval(() => this.probeSoon(true), healthEvery);
       this.healthTimer.unref();
     }
   }
