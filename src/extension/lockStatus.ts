@@ -5,6 +5,7 @@ import type { LockThresholds, LockView, SessionsSnapshot } from '../sessions/typ
 import type { StaleReason } from '../lock/types';
 import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMoment } from './lockPresentation';
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
+import type { GatewayBadge } from './gatewayPresentation';
 
 export interface LockEntry {
   node: LockedNode;
@@ -32,8 +33,10 @@ export function lockEntries(model: SessionsTreeModel, thresholds: LockThresholds
 export type StatusBackground = 'none' | 'warning' | 'error';
 
 export interface StatusSummary {
-  /** Lock files present (any level but free). 0 hides the item. */
+  /** Lock files present (any level but free). 0 hides the item, unless the gateway needs attention. */
   count: number;
+  /** The gateway's part, when it is down, not answering, not ready or starting. */
+  gateway?: GatewayBadge;
   text: string;
   background: StatusBackground;
   tooltip: string;
@@ -42,10 +45,16 @@ export interface StatusSummary {
 
 const MAX_TOOLTIP_LOCKS = 15;
 
-export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
+/**
+ * The badge. A gateway that is down or not ready where one is meant to run is an error state
+ * of its own, shown even with no lock; one that is simply not running where nothing calls for
+ * it never reaches here (its severity is info).
+ */
+export function summarizeStatus(entries: readonly LockEntry[], gateway?: GatewayBadge): StatusSummary {
   const count = entries.length;
-  let background: StatusBackground = 'none';
+  let background: StatusBackground = gateway?.severity ?? 'none';
   for (const entry of entries) {
+    if (background === 'error') break;
     if (entry.moment.severity === 'error') {
       background = 'error';
       break;
@@ -61,12 +70,14 @@ export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
   });
   if (entries.length > MAX_TOOLTIP_LOCKS) lines.push(`… and ${entries.length - MAX_TOOLTIP_LOCKS} more`);
   const heading = count === 1 ? '1 OpenClaw session lock' : `${count} OpenClaw session locks`;
+  const lockText = count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, '', 'Click to show the worst lock.'].join('\n');
   return {
     count,
-    text: `$(lock) ${count}`,
+    text: gateway ? (count > 0 ? `$(lock) ${count}  ${gateway.text}` : gateway.text) : `$(lock) ${count}`,
     background,
-    tooltip: count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, '', 'Click to show the worst lock.'].join('\n'),
+    tooltip: gateway ? `${gateway.tooltip}\n\n${lockText}` : lockText,
     worst: entries[0],
+    ...(gateway ? { gateway } : {}),
   };
 }
 

@@ -24,6 +24,15 @@ export interface CompactionSettings {
   openclawPath?: string;
 }
 
+export interface GatewaySettings {
+  /** Probe the gateway (GET /health, /ready on 127.0.0.1); false judges its lock file only. */
+  probe: boolean;
+  probeTimeoutMs: number;
+}
+
+/** OpenClaw's health endpoints answer a local caller in a few ms; past 10 s a probe only holds things up. */
+export const MAX_PROBE_TIMEOUT_SECONDS = 10;
+
 export interface ExtensionSettings {
   /** Explicit state dir; undefined defers to OPENCLAW_STATE_DIR and OpenClaw's defaults. */
   stateDir?: string;
@@ -33,6 +42,7 @@ export interface ExtensionSettings {
   agents?: string[];
   editing: EditingSettings;
   compaction: CompactionSettings;
+  gateway: GatewaySettings;
 }
 
 /** Reads one raw value by its name under the section ("editing.largeFileMB"). */
@@ -55,6 +65,10 @@ export function parseSettings(raw: RawSettings): ExtensionSettings {
     compaction: {
       maxLines: wholeNumberAtLeast(raw('compaction.maxLines'), 1, DEFAULT_MAX_LINES),
       openclawPath: openclawPath === '' ? undefined : openclawPath,
+    },
+    gateway: {
+      probe: raw('gateway.probe') !== false,
+      probeTimeoutMs: Math.min(positiveNumber(raw('gateway.probeTimeoutSeconds'), 1.5), MAX_PROBE_TIMEOUT_SECONDS) * 1000,
     },
   };
 }
