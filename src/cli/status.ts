@@ -155,7 +155,7 @@ export function statusExitCode(snapshot: SessionsSnapshot): number {
 registerCommand({
   name: 'status',
   summary: 'Show agents, every lock with its owner, age and verdict, and the gateway (default).',
-  usage: 'status [--all] [--json]',
+  usage: 'status [--all] [--json] [--no-probe] [--probe-timeout <ms>]',
   description: 'The gateway is probed with GET /health and /ready on 127.0.0.1 (its port from its lock, OPENCLAW_GATEWAY_PORT or gateway.port). Exit code: 0 when nothing needs attention; 1 when a stale or over-threshold lock exists, or when sessions exist and the gateway is down, not answering or not ready where one is meant to run (its lock or a service unit says so); 2 on error.',
   options: {
     all: { type: 'boolean', description: 'list every session, not only locked ones' },
