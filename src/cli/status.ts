@@ -1,7 +1,9 @@
 // `openclaw-locks status`: agents, every lock with owner, age and verdict, the gateway.
 import { describeNestedHolder } from '../lock';
-import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
+import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, withGatewayHealth, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
+import { gatewayHealthPhrase } from '../wording/gateway';
+import { PROBE_OPTIONS, gatewayJson, gatewayNeedsAttention, healthOptions } from './gateway';
 import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict } from './describe';
 import { failureCountJson } from '../logs';
 import { failedCell, storeFailuresText, stuckText } from '../wording/failures';
@@ -20,9 +22,15 @@ const OWNER_ROLES: Record<string, string> = {
   'sqlite-maintenance': '`openclaw doctor` maintenance',
 };
 
-export function gatewayLine(snapshot: SessionsSnapshot): string {
+/** What the gateway's lock says. */
+function gatewayLockWords(snapshot: SessionsSnapshot): string {
   const g = snapshot.gateway;
-  if (!g.lockPath) return snapshot.era?.era === 'sqlite' ? 'not running (no owner lock in the state dir)' : 'not running (no gateway lock)';
+  if (!g.lockPath) {
+    // Someone answers on the port, but no lock was found for this state dir (a release whose
+    // lock lives elsewhere, or another state dir's gateway on the same port).
+    if (snapshot.gatewayHealth?.probe?.live) return 'no gateway lock found for this state dir';
+    return snapshot.era?.era === 'sqlite' ? 'not running (no owner lock in the state dir)' : 'not running (no gateway lock)';
+  }
   if (g.role !== undefined) {
     const who = OWNER_ROLES[g.role] ?? `a ${g.role} process`;
     return g.alive ? `not running; the state dir is owned by ${who} (pid ${g.pid}) meanwhile` : `not running (the state dir's lock names ${who}, pid ${g.pid}, which is gone)`;
@@ -31,6 +39,13 @@ export function gatewayLine(snapshot: SessionsSnapshot): string {
   const where = g.nested ? `, in a container: ${describeNestedHolder(g.nested)}` : '';
   if (g.alive) return `running (pid ${g.pid}${g.port !== undefined ? `, port ${g.port}` : ''}${where})`;
   return g.pid !== undefined ? `not running (its lock names pid ${g.pid}, which is gone)` : 'not running (unreadable gateway lock)';
+}
+
+/** `running (pid 4242, port 18789); answering /health in 3 ms, ready`: the lock, then the probe. */
+export function gatewayLine(snapshot: SessionsSnapshot, now = Date.now()): string {
+  const lock = gatewayLockWords(snapshot);
+  const health = snapshot.gatewayHealth;
+  return health ? `${lock}; ${gatewayHealthPhrase(health, now)}` : lock;
 }
 
 export function layoutLine(snapshot: SessionsSnapshot): string {
@@ -90,7 +105,7 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   const header: [string, string][] = [
     ['State dir', `${unbreakable(r.stateDir)} (${describeStateDirSource(r)})`],
     ['Layout', layoutLine(snapshot)],
-    ['Gateway', gatewayLine(snapshot)],
+    ['Gateway', gatewayLine(snapshot, options.now)],
   ];
   if (snapshot.agents.length > 0) header.push(['Agents', snapshot.agents.map(agentNotes).join('; ')]);
   if (snapshot.sqlite?.reader.kind === 'child') header.push(['Reader', `node:sqlite on ${snapshot.sqlite.reader.nodePath} (Node ${snapshot.sqlite.reader.nodeVersion}), read-only`]);
@@ -170,7 +185,7 @@ export function statusJson(snapshot: SessionsSnapshot, exitCode: number, failure
     stateDirSource: snapshot.resolution.source,
     stateDirExists: snapshot.resolution.exists,
     layout: snapshot.layout,
-    gateway: snapshot.gateway,
+    gateway: gatewayJson(snapshot),
     agents: snapshot.agents.map((a) => ({ id: a.id, layout: a.layout, sessionsDir: a.sessionsDir, sessions: a.sessions.length, sideFiles: a.sideFiles.length, problems: a.problems })),
     era: snapshot.era,
     locks: allLocks(snapshot).map((e) => ({ ...entryToJson(e), failures: failureCountJson(entryFailures(failures?.tally, e)) ?? { count: 0 } })),
@@ -195,21 +210,23 @@ export function missingStateDirMessage(snapshot: SessionsSnapshot): string {
 
 export function statusExitCode(snapshot: SessionsSnapshot, thresholds?: LockThresholds): number {
   if (snapshot.layout === 'missing') return EXIT_ERROR;
-  return attentionNeeded(snapshot, Date.now(), thresholds) ? EXIT_ATTENTION : EXIT_OK;
+  return attentionNeeded(snapshot, Date.now(), thresholds) || gatewayNeedsAttention(snapshot) ? EXIT_ATTENTION : EXIT_OK;
 }
 
 registerCommand({
   name: 'status',
   summary: 'Show agents, every lock with its owner, age and verdict, and the gateway (default).',
-  usage: 'status [--all] [--json]',
-  description: 'Exit code: 0 when no lock needs attention, 1 when a stale or over-threshold lock exists, 2 on error.',
+  usage: 'status [--all] [--json] [--no-probe] [--probe-timeout <ms>]',
+  description: 'The gateway is probed with GET /health and /ready on 127.0.0.1 (its port from its lock, OPENCLAW_GATEWAY_PORT or gateway.port). Exit code: 0 when nothing needs attention; 1 when a stale or over-threshold lock exists, or when sessions exist and the gateway is down, not answering or not ready where one is meant to run (its lock or a service unit says so); 2 on error.',
   options: {
     all: { type: 'boolean', description: 'list every session, not only locked ones' },
     ...LOG_FILE_OPTION,
+    ...PROBE_OPTIONS,
   },
   examples: ['openclaw-locks status', 'openclaw-locks status --json --agent main', 'openclaw-locks --warn 30 --error 120'],
   async run(ctx: CliContext): Promise<number> {
-    const snapshot = await scanStateDir(ctx.scanOptions);
+    const probeOptions = healthOptions(ctx);
+    const snapshot = await withGatewayHealth(await scanStateDir(ctx.scanOptions), { ...probeOptions, env: ctx.env });
     const unknownAgents = unknownAgentsMessage(snapshot, ctx.scanOptions.agents);
     if (unknownAgents) {
       ctx.err(unknownAgents);

@@ -1,10 +1,13 @@
 // `openclaw-locks watch`: a live view. On a terminal the status is redrawn (ages tick every
-// second without rereading the disk); otherwise one line per lock that appears, changes or goes.
-import { SessionModel, type LockEntry, type SessionsSnapshot } from '../sessions';
-import { entryName, entryToJson, verdict } from './describe';
+// second without rereading the disk); otherwise one line per lock that appears, changes or goes,
+// and per change of the gateway's health; with --json, NDJSON (watch-events.ts).
+import { SessionModel, gatewayHealthKey, type LockEntry, type SessionsSnapshot } from '../sessions';
+import { entryName, verdict } from './describe';
 import { formatAge, paintSeverity } from './format';
-import { entriesAt, renderStatus } from './status';
-import { EXIT_OK, registerCommand, type CliContext } from './command-table';
+import { PROBE_OPTIONS, healthOptions } from './gateway';
+import { entriesAt, gatewayLine, renderStatus } from './status';
+import { WatchEvents } from './watch-events';
+import { EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 interface Seen {
   level: string;
@@ -41,14 +44,23 @@ export function diffLines(before: Map<string, Seen>, entries: LockEntry[], palet
 registerCommand({
   name: 'watch',
   summary: 'Live view that updates as locks come and go (redraws on a terminal, one line per change otherwise).',
-  usage: 'watch [--all] [--json]',
-  description: 'Stops on Ctrl-C (SIGINT) or SIGTERM. With --json, prints one JSON object per change (JSON lines).',
+  usage: 'watch [--all] [--json] [--no-probe]',
+  description: 'Stops on Ctrl-C (SIGINT) or SIGTERM. The gateway is probed every 10 s (GET /health and /ready on 127.0.0.1). With --json, prints NDJSON for log shippers: one `start` object with the whole state, then one object per change (`lock` added, changed or released; `gateway`; `layout`), each with the same keys every time ("v": 1).',
   options: {
     all: { type: 'boolean', description: 'on a terminal, list every session, not only locked ones' },
+    ...PROBE_OPTIONS,
+    'probe-interval': { type: 'string', valueName: '<seconds>', description: 'how often the gateway is probed between scans (default 10)' },
   },
   async run(ctx: CliContext): Promise<number> {
-    const model = new SessionModel({ ...ctx.scanOptions });
+    const interval = ctx.values['probe-interval'];
+    const everySeconds = interval === undefined ? undefined : Number(interval);
+    if (everySeconds !== undefined && (typeof interval !== 'string' || !Number.isFinite(everySeconds) || everySeconds < 0.2)) {
+      throw new UsageError(`--probe-interval takes seconds (at least 0.2), got "${String(interval)}".`);
+    }
+    const model = new SessionModel({ ...ctx.scanOptions, ...healthOptions(ctx), ...(everySeconds !== undefined ? { healthPollMs: everySeconds * 1000 } : {}) });
     const interactive = ctx.isTTY && !ctx.json;
+    const events = new WatchEvents();
+    let gatewaySeen: string | undefined;
     let seen = new Map<string, Seen>();
     let latest: SessionsSnapshot | undefined;
     const redraw = () => {
@@ -61,16 +73,20 @@ registerCommand({
       if (interactive) return redraw();
       const entries = entriesAt(snapshot, Date.now(), ctx.thresholds);
       if (ctx.json) {
-        ctx.out(JSON.stringify({ at: new Date().toISOString(), layout: snapshot.layout, gateway: snapshot.gateway, locks: entries.map(entryToJson) }));
+        for (const event of events.next(snapshot, entries, Date.now())) ctx.out(JSON.stringify(event));
         return;
       }
       const diff = diffLines(seen, entries, ctx.palette);
       seen = diff.seen;
       for (const line of diff.lines) ctx.out(line);
+      const gatewayNow = `${JSON.stringify(snapshot.gateway)}|${gatewayHealthKey(snapshot.gatewayHealth)}`;
+      if (gatewaySeen !== undefined && gatewayNow !== gatewaySeen) ctx.out(`${stamp()} ~ gateway ${gatewayLine(snapshot)}`);
+      gatewaySeen = gatewayNow;
     };
     const first = await model.start();
     if (!interactive && !ctx.json) {
       ctx.out(`${stamp()} watching ${first.resolution.stateDir} (${first.layout}; ${entriesAt(first, Date.now(), ctx.thresholds).length} lock files)`);
+      if (first.layout !== 'missing') ctx.out(`${stamp()} gateway ${gatewayLine(first)}`);
     }
     // Subscribing right after the first scan (same tick) loses no change and prints it once.
     onSnapshot(first);

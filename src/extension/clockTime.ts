@@ -1,7 +1,6 @@
 // Times of day for text that does not tick (notifications, decoration tooltips): "since
 // 14:20" stays true however long it is on screen, where "for 47m" would freeze and lie.
-
-/** "14:20" today, "2026-11-30 14:20" on another day (local time): the shared wording's. */
+// The clock itself is the shared wording's (the CLI says "down since 14:20" too).
 export { formatClockTime } from '../wording/format';
 
 /** A lock payload's `createdAt` as epoch ms, or undefined when it is not a valid ISO time. */

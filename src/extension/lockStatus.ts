@@ -7,6 +7,7 @@ import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMom
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
 import { failedCell } from '../wording/failures';
 import { untranslated, type Translate } from '../wording/locks';
+import type { GatewayBadge } from './gatewayPresentation';
 
 export interface LockEntry {
   node: LockedNode;
@@ -36,8 +37,10 @@ export function lockEntries(model: SessionsTreeModel, thresholds: LockThresholds
 export type StatusBackground = 'none' | 'warning' | 'error';
 
 export interface StatusSummary {
-  /** Lock files present (any level but free). 0 hides the item. */
+  /** Lock files present (any level but free). 0 hides the item, unless the gateway needs attention. */
   count: number;
+  /** The gateway's part, when it is down, not answering, not ready or starting. */
+  gateway?: GatewayBadge;
   text: string;
   background: StatusBackground;
   tooltip: string;
@@ -46,11 +49,17 @@ export interface StatusSummary {
 
 const MAX_TOOLTIP_LOCKS = 15;
 
-/** `failuresLine`: what OpenClaw's log says, for the tooltip ("7 messages failed since 14:20 (…)"). */
-export function summarizeStatus(entries: readonly LockEntry[], failuresLine?: string, t: Translate = untranslated): StatusSummary {
+/**
+ * The badge. `failuresLine`: what OpenClaw's log says, for the tooltip ("7 messages failed since
+ * 14:20 (…)"). A gateway that is down or not ready where one is meant to run is an error state
+ * of its own, shown even with no lock; one that is simply not running where nothing calls for
+ * it never reaches here (its severity is info).
+ */
+export function summarizeStatus(entries: readonly LockEntry[], failuresLine?: string, t: Translate = untranslated, gateway?: GatewayBadge): StatusSummary {
   const count = entries.length;
-  let background: StatusBackground = 'none';
+  let background: StatusBackground = gateway?.severity ?? 'none';
   for (const entry of entries) {
+    if (background === 'error') break;
     if (entry.moment.severity === 'error') {
       background = 'error';
       break;
@@ -67,12 +76,14 @@ export function summarizeStatus(entries: readonly LockEntry[], failuresLine?: st
   });
   if (entries.length > MAX_TOOLTIP_LOCKS) lines.push(`… and ${entries.length - MAX_TOOLTIP_LOCKS} more`);
   const heading = count === 1 ? '1 OpenClaw session lock' : `${count} OpenClaw session locks`;
+  const lockText = count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, ...(failuresLine ? ['', failuresLine] : []), '', 'Click to show the worst lock.'].join('\n');
   return {
     count,
-    text: `$(lock) ${count}`,
+    text: gateway ? (count > 0 ? `$(lock) ${count}  ${gateway.text}` : gateway.text) : `$(lock) ${count}`,
     background,
-    tooltip: count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, ...(failuresLine ? ['', failuresLine] : []), '', 'Click to show the worst lock.'].join('\n'),
+    tooltip: gateway ? `${gateway.tooltip}\n\n${lockText}` : lockText,
     worst: entries[0],
+    ...(gateway ? { gateway } : {}),
   };
 }
 

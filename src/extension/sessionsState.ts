@@ -179,10 +179,13 @@ export class SessionsState extends Disposable {
       before.stateDir !== after.stateDir ||
       before.thresholds.warnMs !== after.thresholds.warnMs ||
       before.thresholds.errorMs !== after.thresholds.errorMs ||
-      (before.agents ?? []).join('\0') !== (after.agents ?? []).join('\0');
+      (before.agents ?? []).join('\0') !== (after.agents ?? []).join('\0') ||
+      before.gateway.probe !== after.gateway.probe ||
+      before.gateway.probeTimeoutMs !== after.gateway.probeTimeoutMs;
     this.log.info(
       `settings changed: stateDir=${after.stateDir ?? '(default)'} warn=${after.thresholds.warnMs / 1000}s ` +
-        `error=${after.thresholds.errorMs / 1000}s autoClearDeadLocks=${after.autoClearDeadLocks} agents=${after.agents?.join(',') ?? '(all)'}`,
+        `error=${after.thresholds.errorMs / 1000}s autoClearDeadLocks=${after.autoClearDeadLocks} agents=${after.agents?.join(',') ?? '(all)'} ` +
+        `gateway.probe=${after.gateway.probe} probeTimeout=${after.gateway.probeTimeoutMs / 1000}s`,
     );
     if (before.stateDir !== after.stateDir || before.logFile !== after.logFile) {
       if (this.started) this.trackFailureLog(this.failureLog.restart(this.failureLogOptions(after)));
@@ -202,6 +205,9 @@ export class SessionsState extends Disposable {
       env: process.env,
       agents: settings.agents,
       thresholds: settings.thresholds,
+      // undefined (not omitted): turning probing back on must replace an earlier `false`.
+      probe: settings.gateway.probe ? undefined : (false as const),
+      probeTimeoutMs: settings.gateway.probeTimeoutMs,
     };
   }
 }

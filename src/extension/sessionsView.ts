@@ -3,6 +3,7 @@
 // resolveTreeItem so that ten thousand rows stay cheap.
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
+import { gatewayRow } from './gatewayPresentation';
 import {
   LEVEL_PRESENTATION,
   describeFreeSession,
@@ -76,6 +77,16 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
     const thresholds = this.state.settings.thresholds;
     const scannedAt = this.tree.snapshot?.scannedAt ?? now;
     switch (node.kind) {
+      case 'gateway': {
+        const row = gatewayRow(node.gateway, node.health, now, vscode.l10n.t);
+        const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = row.description;
+        item.iconPath = new vscode.ThemeIcon(row.icon, row.color ? new vscode.ThemeColor(row.color) : undefined);
+        item.contextValue = contextValueFor(node);
+        item.tooltip = untrustedMarkdown(row.tooltip);
+        return item;
+      }
       case 'agent': {
         const item = new vscode.TreeItem(node.agent.id, vscode.TreeItemCollapsibleState.Expanded);
         item.id = node.id;

@@ -24,6 +24,15 @@ export interface CompactionSettings {
   openclawPath?: string;
 }
 
+export interface GatewaySettings {
+  /** Probe the gateway (GET /health, /ready on 127.0.0.1); false judges its lock file only. */
+  probe: boolean;
+  probeTimeoutMs: number;
+}
+
+/** OpenClaw's health endpoints answer a local caller in a few ms; past 10 s a probe only holds things up. */
+export const MAX_PROBE_TIMEOUT_SECONDS = 10;
+
 export interface ExtensionSettings {
   /** Explicit state dir; undefined defers to OPENCLAW_STATE_DIR and OpenClaw's defaults. */
   stateDir?: string;
@@ -35,6 +44,7 @@ export interface ExtensionSettings {
   compaction: CompactionSettings;
   /** OpenClaw's file log; undefined: found as OpenClaw finds it (logging.file, else /tmp/openclaw/openclaw-<date>.log). */
   logFile?: string;
+  gateway: GatewaySettings;
 }
 
 /** Reads one raw value by its name under the section ("editing.largeFileMB"). */
@@ -60,6 +70,10 @@ export function parseSettings(raw: RawSettings): ExtensionSettings {
       openclawPath: openclawPath === '' ? undefined : openclawPath,
     },
     logFile: logFile === '' ? undefined : logFile,
+    gateway: {
+      probe: raw('gateway.probe') !== false,
+      probeTimeoutMs: Math.min(positiveNumber(raw('gateway.probeTimeoutSeconds'), 1.5), MAX_PROBE_TIMEOUT_SECONDS) * 1000,
+    },
   };
 }
 

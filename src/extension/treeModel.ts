@@ -1,7 +1,7 @@
-// The sessions tree as data: agents → lock files and sessions, built once per snapshot
+// The sessions tree as data: the state dir's gateway, then agents → lock files and sessions, built once per snapshot
 // from memory, with parents and ids for `TreeView.reveal`. Pure (no `vscode`, no disk):
 // the TreeDataProvider only adapts these nodes, and node --test covers the rules.
-import type { AgentInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot } from '../sessions/types';
+import type { AgentInfo, GatewayHealth, GatewayInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot } from '../sessions/types';
 import { failuresBehind, type FailureCount, type FailureTally } from '../logs/tally';
 import { isLiveLevel, levelRank } from './lockPresentation';
 
@@ -43,8 +43,21 @@ export interface MoreNode {
   readonly hiddenCount: number;
 }
 
+/**
+ * The state dir's gateway, above its agents: whether it runs and answers. Shown where a
+ * gateway is meant to run or one answers; a machine that never runs one (`openclaw agent
+ * --local` only) gets no row, and no nagging.
+ */
+export interface GatewayNode {
+  readonly kind: 'gateway';
+  readonly id: string;
+  readonly stateDir: string;
+  readonly gateway: GatewayInfo;
+  readonly health: GatewayHealth;
+}
+
 export type ChildNode = SessionNode | LockNode | MoreNode;
-export type TreeNode = AgentNode | ChildNode;
+export type TreeNode = GatewayNode | AgentNode | ChildNode;
 export type LockedNode = SessionNode | LockNode;
 
 export interface TreeModelOptions {
@@ -75,6 +88,8 @@ export function lockStateWord(level: LockLevel): 'free' | 'stale' | 'live' | 'su
  */
 export function contextValueFor(node: TreeNode): string {
   switch (node.kind) {
+    case 'gateway':
+      return `gateway.${node.health.state}`;
     case 'agent':
       return node.agent.layout === 'sqlite' ? 'agent.sqlite' : 'agent';
     case 'more':
@@ -108,7 +123,9 @@ function compareSessions(a: SessionInfo, b: SessionInfo, failed: (s: SessionInfo
 }
 
 export class SessionsTreeModel {
+  /** The agent rows (the gateway row, when there is one, comes before them in `children()`). */
   readonly roots: readonly AgentNode[];
+  readonly gateway: GatewayNode | undefined;
   private readonly byId = new Map<string, TreeNode>();
   private readonly byLockPath = new Map<string, LockedNode>();
   private readonly byTranscript = new Map<string, SessionNode>();
@@ -119,6 +136,8 @@ export class SessionsTreeModel {
     readonly options: TreeModelOptions = {},
   ) {
     this.roots = snapshot && (snapshot.layout === 'jsonl' || snapshot.layout === 'empty') ? this.build(snapshot) : [];
+    this.gateway = snapshot && (snapshot.layout === 'jsonl' || snapshot.layout === 'empty') ? gatewayNodeOf(snapshot) : undefined;
+    if (this.gateway) this.byId.set(this.gateway.id, this.gateway);
   }
 
   /** Ids are stable across snapshots so that the tree keeps expansion and selection. */
@@ -195,12 +214,12 @@ export class SessionsTreeModel {
   }
 
   children(node?: TreeNode): readonly TreeNode[] {
-    if (!node) return this.roots;
+    if (!node) return this.gateway ? [this.gateway, ...this.roots] : this.roots;
     return node.kind === 'agent' ? node.children : [];
   }
 
   parent(node: TreeNode): AgentNode | undefined {
-    return node.kind === 'agent' ? undefined : node.parent;
+    return node.kind === 'agent' || node.kind === 'gateway' ? undefined : node.parent;
   }
 
   find(id: string): TreeNode | undefined {
@@ -219,6 +238,13 @@ export class SessionsTreeModel {
   nodeForTranscript(transcriptPath: string): SessionNode | undefined {
     return this.byTranscript.get(transcriptPath);
   }
+}
+
+function gatewayNodeOf(snapshot: SessionsSnapshot): GatewayNode | undefined {
+  const health = snapshot.gatewayHealth;
+  if (!health || health.state === 'not-running') return undefined;
+  const stateDir = snapshot.resolution.stateDir;
+  return { kind: 'gateway', id: `gateway:${stateDir}`, stateDir, gateway: snapshot.gateway, health };
 }
 
 export function titleOf(node: LockedNode): string {

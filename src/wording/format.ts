@@ -1,6 +1,6 @@
 // How durations, ages, sizes and counts read, in one place: the CLI and the extension print
 // them alike (`10m 56s` in a terminal and in a tooltip, never `10m56s` in one of them). Pure:
-// no `vscode`, no disk, no clock.
+// no `vscode`, no disk, no clock (`now` is passed in).
 
 /** `42s`, `3m 05s`, `2h 07m`, `3d 4h`; `?` for a negative or unknown duration. */
 export function formatDuration(ms: number): string {

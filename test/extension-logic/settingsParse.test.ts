@@ -28,6 +28,7 @@ test('parseSettings: defaults for an empty settings.json', () => {
     editing: { lockTimeoutMs: 60_000, largeFileBytes: 50 * 2 ** 20, maxReadBytes: 512 * 2 ** 20, warnOnUnsafeOpen: true },
     compaction: { maxLines: 400, openclawPath: undefined },
     logFile: undefined,
+    gateway: { probe: true, probeTimeoutMs: 1500 },
   });
 });
 

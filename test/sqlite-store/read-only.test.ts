@@ -105,7 +105,9 @@ describe('no connection outlives a read', () => {
     await readSqliteStore(requestFor(written), viaNode24());
     const running = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
       try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(script);
+        // Only this process's children: other test files run their own readers meanwhile.
+        const ppid = Number(fs.readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+        return ppid === process.pid && fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(script);
       } catch {
         return false;
       }
