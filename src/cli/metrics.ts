@@ -6,10 +6,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Gauge, Registry } from 'prom-client';
-import { scanStateDir, withGatewayHealth, needsAttention, type GatewayState, type LockLevel, type LockThresholds, type SessionsSnapshot } from '../sessions';
+import { gradeFindings, scanStateDir, withGatewayHealth, needsAttention, type GatewayState, type LockLevel, type LockThresholds, type SessionsSnapshot } from '../sessions';
 import { unknownAgentsMessage } from './describe';
 import { PROBE_OPTIONS, healthOptions } from './gateway';
 import { entriesAt } from './status';
+import { LOG_FILE_OPTION, readCliFailures } from './failures';
+import type { FailureTally } from '../logs/tally';
 import { EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 export const METRIC_PREFIX = 'openclaw_locks_';
@@ -37,6 +39,11 @@ export interface MetricsInput {
   now: number;
   /** Failed messages by session (from the log reader); undefined: not counted, metric left out. */
   failedMessages?: readonly FailedMessageTally[];
+}
+
+/** The log reader's counts per session key as series (`agent:<id>:…` names its agent). */
+export function failedMessagesOf(tally: FailureTally): FailedMessageTally[] {
+  return [...tally.sessions].map(([sessionKey, count]) => ({ agentId: /^agent:([^:]+):/.exec(sessionKey)?.[1] ?? '', sessionKey, count: count.count }));
 }
 
 /** Milliseconds as seconds, to the microsecond (no `0.004200000000000001`). */
@@ -68,8 +75,36 @@ export async function renderMetrics(input: MetricsInput): Promise<string> {
   gauge('oldest_lock_age_seconds', 'Age of the oldest lock file; 0 when there is none.')
     .set({ state_dir: stateDir }, ages.length > 0 ? seconds(Math.max(...ages)) : 0);
   if (snapshot.agents.length > 0) {
-    const sessions = gauge('sessions', 'Sessions per agent (JSONL era; 0 for an agent whose sessions are in SQLite).', ['agent']);
+    const sessions = gauge('sessions', 'Sessions per agent (from sessions.json and transcripts, or from the agent database in the SQLite era).', ['agent']);
     for (const agent of snapshot.agents) sessions.set({ state_dir: stateDir, agent: agent.id }, agent.sessions.length);
+  }
+  if (snapshot.layout !== 'missing') {
+    gauge('sqlite_era', '1 when the state dir is in the SQLite era (OpenClaw 2026.8+), 0 in the JSONL era.').set({ state_dir: stateDir }, snapshot.layout === 'sqlite' ? 1 : 0);
+  }
+  if (snapshot.layout === 'sqlite') {
+    // Every kind at every severity it can have would be a wide, mostly empty matrix: the kinds
+    // present now, each with its worst severity, plus the totals alerts are written against.
+    const findings = gradeFindings(snapshot, input.thresholds, now);
+    const byKind = gauge('findings', 'SQLite era: what blocks sessions now, by kind (run-hung, tombstone, queue-stalled, wal-large, …) and severity.', ['kind', 'severity']);
+    const counts = new Map<string, number>();
+    for (const f of findings) counts.set(`${f.kind}\0${f.severity}`, (counts.get(`${f.kind}\0${f.severity}`) ?? 0) + 1);
+    for (const [key, n] of counts) {
+      const [kind, severity] = key.split('\0') as [string, string];
+      byKind.set({ state_dir: stateDir, kind, severity }, n);
+    }
+    gauge('findings_needing_attention', 'SQLite era: findings at warning or error (hung runs, tombstones, stalled queues, …).')
+      .set({ state_dir: stateDir }, findings.filter((f) => needsAttention(f.severity)).length);
+    const runs = findings.filter((f) => f.kind === 'run-hung' || f.kind === 'run-active').map((f) => (f.since !== undefined ? now - f.since : 0));
+    gauge('longest_run_seconds', 'SQLite era: the longest-running turn right now; 0 when none runs.').set({ state_dir: stateDir }, runs.length > 0 ? seconds(Math.max(...runs)) : 0);
+    const wal = gauge('database_wal_bytes', 'SQLite era: each agent database\'s write-ahead log (OpenClaw checkpoints at 64 MiB).', ['agent']);
+    const size = gauge('database_bytes', 'SQLite era: each agent database\'s main file.', ['agent']);
+    for (const agent of snapshot.agents) {
+      if (!agent.database) continue;
+      wal.set({ state_dir: stateDir, agent: agent.id }, agent.database.files.walBytes ?? 0);
+      size.set({ state_dir: stateDir, agent: agent.id }, agent.database.files.sizeBytes ?? 0);
+    }
+    gauge('leftover_lock_files', 'SQLite era: .jsonl.lock files left from before the upgrade (inert; `openclaw-locks clear-stale --leftovers`).')
+      .set({ state_dir: stateDir }, snapshot.agents.reduce((n, a) => n + (a.leftoverLocks?.length ?? 0), 0));
   }
 
   if (input.failedMessages) {
@@ -143,6 +178,7 @@ registerCommand({
   options: {
     output: { type: 'string', short: 'o', valueName: '<file>', description: 'write to this file atomically instead of stdout (name it *.prom in the textfile directory)' },
     ...PROBE_OPTIONS,
+    ...LOG_FILE_OPTION,
   },
   examples: [
     'openclaw-locks metrics',
@@ -158,7 +194,8 @@ registerCommand({
       ctx.err(unknownAgents);
       return EXIT_ERROR;
     }
-    const text = await renderMetrics({ snapshot, thresholds: ctx.thresholds, now: Date.now() });
+    const failures = await readCliFailures(ctx, snapshot);
+    const text = await renderMetrics({ snapshot, thresholds: ctx.thresholds, now: Date.now(), ...(failures?.found ? { failedMessages: failedMessagesOf(failures.tally) } : {}) });
     if (output === undefined) {
       ctx.out(text.replace(/\n$/, ''));
       return EXIT_OK;
