@@ -6,7 +6,10 @@ import { entryName, verdict } from './describe';
 import { formatAge, paintSeverity } from './format';
 import { PROBE_OPTIONS, healthOptions } from './gateway';
 import { entriesAt, gatewayLine, renderStatus } from './status';
-import { WatchEvents } from './watch-events';
+import { WatchEvents, WATCH_SCHEMA_VERSION } from './watch-events';
+import { FindingChanges } from './watch-findings';
+import { findingSubject, findingToJson, findingWords } from './sqlite-status';
+import { explainFinding } from '../wording/findings';
 import { EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 interface Seen {
@@ -68,9 +71,34 @@ registerCommand({
       const lines = renderStatus(latest, { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun });
       ctx.out(`\x1b[H\x1b[2J${ctx.palette.dim(`openclaw-locks watch: ${stamp()}, Ctrl-C to stop`)}\n${lines.join('\n')}`);
     };
+    const findings = new FindingChanges();
+    /** SQLite era: findings that appeared, changed severity or resolved (also between snapshots, as runs age). */
+    const reportFindings = (snapshot: SessionsSnapshot) => {
+      const now = Date.now();
+      const changes = findings.next(snapshot, ctx.thresholds, now);
+      if (!changes) {
+        if (ctx.json && snapshot.layout === 'sqlite') {
+          ctx.out(JSON.stringify({ v: WATCH_SCHEMA_VERSION, at: new Date(now).toISOString(), event: 'findings', stateDir: snapshot.resolution.stateDir, findings: findings.current.map((f) => findingToJson(snapshot, f, now)) }));
+        } else if (!ctx.json) {
+          for (const f of findings.current) if (f.severity !== 'none') ctx.out(`${stamp()} + ${paintSeverity(ctx.palette, f.severity, f.kind)} ${findingSubject(snapshot, f)}: ${explainFinding(findingWords(f, now))}`);
+        }
+        return;
+      }
+      for (const c of changes) {
+        if (ctx.json) {
+          ctx.out(JSON.stringify({ v: WATCH_SCHEMA_VERSION, at: new Date(now).toISOString(), event: 'finding', stateDir: snapshot.resolution.stateDir, change: c.change, previousSeverity: c.previousSeverity, ...findingToJson(snapshot, c.finding, now), ...(c.change === 'resolved' ? { severity: null } : {}) }));
+        } else {
+          const mark = c.change === 'added' ? '+' : c.change === 'changed' ? '~' : '-';
+          ctx.out(c.change === 'resolved'
+            ? `${stamp()} - resolved ${c.finding.kind} ${c.subject}`
+            : `${stamp()} ${mark} ${paintSeverity(ctx.palette, c.finding.severity, c.label)} ${c.subject}: ${c.explanation}`);
+        }
+      }
+    };
     const onSnapshot = (snapshot: SessionsSnapshot) => {
       latest = snapshot;
       if (interactive) return redraw();
+      reportFindings(snapshot);
       const entries = entriesAt(snapshot, Date.now(), ctx.thresholds);
       if (ctx.json) {
         for (const event of events.next(snapshot, entries, Date.now())) ctx.out(JSON.stringify(event));
@@ -91,7 +119,7 @@ registerCommand({
     // Subscribing right after the first scan (same tick) loses no change and prints it once.
     onSnapshot(first);
     model.onDidChange(onSnapshot);
-    const ticker = interactive ? setInterval(redraw, 1000) : undefined;
+    const ticker = interactive ? setInterval(redraw, 1000) : setInterval(() => latest && reportFindings(latest), 1000);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -50,7 +50,7 @@ describe('metrics in the SQLite era', () => {
   });
 
   it('failed messages per session from the log reader\'s tally, labelled with the agent', async () => {
-    const tally = new FailureTally();
+    const tally = new FailureTally(0);
     tally.sessions.set('agent:main:discord:ops', { count: 7, firstAt: 1, lastAt: 2, lastError: 'locked', lastKind: 'lock-timeout' } as never);
     const text = await renderMetrics({ snapshot: snapshot([]), thresholds: { warnMs: 60_000, errorMs: 300_000 }, now: NOW, failedMessages: failedMessagesOf(tally) });
     const failed = samples(parsePrometheusTextFormat(text), 'openclaw_locks_failed_messages');
