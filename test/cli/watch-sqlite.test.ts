@@ -49,9 +49,9 @@ describe('openclaw-locks watch in the SQLite era', () => {
   const env = { PATH: `${path.dirname(node24Binary())}:${process.env.PATH}`, TMPDIR: path.join(root, 'tmp') };
 
   it('--json: a finding event when a run turns hung with no file changing, and when it resolves', async () => {
-    const written = await writeSqliteStateDir(path.join(root, 'json'), { agents: [{ id: 'main', sessions: [{ key: KEY, label: 'Ops Discord', status: 'running', startedAt: Date.now() - 1500, updatedAt: Date.now() - 1500, activeWriterRunId: 'run-1' }] }] });
+    const written = await writeSqliteStateDir(path.join(root, 'json'), { agents: [{ id: 'main', sessions: [{ key: KEY, label: 'Ops Discord', status: 'running', startedAt: Date.now(), updatedAt: Date.now(), activeWriterRunId: 'run-1' }] }] });
     liveGateway(written.stateDir);
-    const w = watch(['--json', '--state-dir', written.stateDir, '--warn', '3', '--error', '600', '--no-probe'], env);
+    const w = watch(['--json', '--state-dir', written.stateDir, '--warn', '6', '--error', '600', '--no-probe'], env);
     children.push(w.child);
     await w.until((t) => t.includes('"event":"findings"'), 'the findings of the first scan');
     const first = JSON.parse(w.out().split('\n').find((l) => l.includes('"event":"findings"'))!);
@@ -67,9 +67,9 @@ describe('openclaw-locks watch in the SQLite era', () => {
   });
 
   it('text: one line when the run turns hung, one when it resolves', async () => {
-    const written = await writeSqliteStateDir(path.join(root, 'text'), { agents: [{ id: 'main', sessions: [{ key: KEY, label: 'Ops Discord', status: 'running', startedAt: Date.now() - 1500, updatedAt: Date.now() - 1500 }] }] });
+    const written = await writeSqliteStateDir(path.join(root, 'text'), { agents: [{ id: 'main', sessions: [{ key: KEY, label: 'Ops Discord', status: 'running', startedAt: Date.now(), updatedAt: Date.now() }] }] });
     liveGateway(written.stateDir);
-    const w = watch(['--state-dir', written.stateDir, '--warn', '3', '--error', '600', '--no-probe'], env);
+    const w = watch(['--state-dir', written.stateDir, '--warn', '6', '--error', '600', '--no-probe'], env);
     children.push(w.child);
     await w.until((t) => / ~ hung \d+s main Ops Discord \(agent:main:discord:ops\): A run has been working/.test(t), 'the hung line');
     await finish(written.agents[0]!.path);
