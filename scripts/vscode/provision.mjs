@@ -10,6 +10,7 @@
 //   node scripts/vscode/provision.mjs --vscode 1.139.1
 //   node scripts/vscode/provision.mjs --no-browser    without Chromium and playwright-core (what the demo needs)
 //   node scripts/vscode/provision.mjs --openclaw 2026.7.35   also that real OpenClaw release (`all`: every one in env.mjs)
+//   node scripts/vscode/provision.mjs --vscode none --no-browser --node24   Node 24 alone (the SQLite-era fixtures of the unit suites)
 //   node scripts/vscode/provision.mjs --check         report what is missing, install nothing
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,12 +48,12 @@ function neededAptPackages(versions, { browser = true } = {}) {
   return APT_PACKAGES.filter((name) => needed.has(name) && !aptProbes[name]());
 }
 
-const needsNode24 = (versions, openclaw) => openclaw.length > 0 || versions.some((v) => VSCODE_VERSIONS[v].node === 'node24');
+const needsNode24 = (versions, openclaw, node24 = false) => node24 || openclaw.length > 0 || versions.some((v) => VSCODE_VERSIONS[v].node === 'node24');
 
-function missingComponents(versions, { browser = true, openclaw = [] } = {}) {
+function missingComponents(versions, { browser = true, openclaw = [], node24 = false } = {}) {
   const missing = [];
   if (browser && !isInstalled(paths.playwrightPrefix)) missing.push(`playwright-core ${PLAYWRIGHT_CORE_VERSION}`);
-  if (needsNode24(versions, openclaw) && !isInstalled(paths.node24Prefix)) missing.push(`node ${NODE24_VERSION}`);
+  if (needsNode24(versions, openclaw, node24) && !isInstalled(paths.node24Prefix)) missing.push(`node ${NODE24_VERSION}`);
   for (const version of versions) {
     if (!isInstalled(paths.codeServerPrefix(version))) missing.push(`code-server ${VSCODE_VERSIONS[version].codeServer} (VS Code ${version})`);
   }
@@ -70,13 +71,13 @@ export class ProvisionError extends Error {}
  * `browser: false` (the demo) skips Chromium and playwright-core; `openclaw` lists real OpenClaw
  * releases to install too (the real-OpenClaw suites). Returns whether it had work to do.
  */
-export function ensureProvisioned(versions = Object.keys(VSCODE_VERSIONS), { browser = true, openclaw = [] } = {}) {
-  if (neededAptPackages(versions, { browser }).length === 0 && missingComponents(versions, { browser, openclaw }).length === 0) return false;
+export function ensureProvisioned(versions = Object.keys(VSCODE_VERSIONS), { browser = true, openclaw = [], node24 = false } = {}) {
+  if (neededAptPackages(versions, { browser }).length === 0 && missingComponents(versions, { browser, openclaw, node24 }).length === 0) return false;
   mkdirSync(cacheDir, { recursive: true });
   const script = fileURLToPath(import.meta.url);
   // -w: a crashed-but-alive holder must not block CI forever; a cold install takes ~3 min.
   const result = spawnSync('flock', ['-w', '1800', paths.provisionLock, process.execPath, script, '--locked',
-    '--vscode', versions.length ? versions.join(',') : 'none', ...(browser ? [] : ['--no-browser']), ...(openclaw.length ? ['--openclaw', openclaw.join(',')] : [])],
+    '--vscode', versions.length ? versions.join(',') : 'none', ...(browser ? [] : ['--no-browser']), ...(openclaw.length ? ['--openclaw', openclaw.join(',')] : []), ...(node24 ? ['--node24'] : [])],
     { stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.error) throw new ProvisionError(`could not run flock(1) (util-linux) to provision: ${result.error.message}`);
   if (result.status !== 0) throw new ProvisionError(`provisioning failed (exit ${result.status ?? result.signal}); see the [provision] lines above`);
@@ -264,7 +265,7 @@ async function installOpenClaw(release) {
   });
 }
 
-async function provisionLocked(versions, { browser = true, openclaw = [] } = {}) {
+async function provisionLocked(versions, { browser = true, openclaw = [], node24 = false } = {}) {
   mkdirSync(cacheDir, { recursive: true });
   installAptPackages(neededAptPackages(versions, { browser }));
   if (browser) await installComponent({
@@ -275,7 +276,7 @@ async function provisionLocked(versions, { browser = true, openclaw = [] } = {})
     packageSpec: `playwright-core@${PLAYWRIGHT_CORE_VERSION}`,
     verify: () => JSON.parse(readFileSync(join(paths.playwrightModules, 'playwright-core', 'package.json'), 'utf8')).version,
   });
-  if (needsNode24(versions, openclaw)) {
+  if (needsNode24(versions, openclaw, node24)) {
     await installComponent({
       name: `node ${NODE24_VERSION}`,
       prefix: paths.node24Prefix,
@@ -299,7 +300,7 @@ async function main() {
   const versionText = versionIndex >= 0 ? args[versionIndex + 1] : undefined;
   const versions = versionText === 'none' ? [] : parseVersionList(versionText);
   const openclawIndex = args.indexOf('--openclaw');
-  const options = { browser: !args.includes('--no-browser'), openclaw: openclawIndex >= 0 ? parseOpenClawList(args[openclawIndex + 1]) : [] };
+  const options = { browser: !args.includes('--no-browser'), openclaw: openclawIndex >= 0 ? parseOpenClawList(args[openclawIndex + 1]) : [], node24: args.includes('--node24') };
   if (args.includes('--check')) {
     const apt = neededAptPackages(versions, options);
     const missing = missingComponents(versions, options);

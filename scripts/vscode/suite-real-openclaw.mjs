@@ -58,7 +58,7 @@ function runNodeTests() {
       '--test-concurrency=1',
       ...(process.env.OPENCLAW_REAL_TEST_PATTERN ? [`--test-name-pattern=${process.env.OPENCLAW_REAL_TEST_PATTERN}`] : []),
       ...files];
-    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, OPENCLAW_LOCKS_CACHE_DIR: cacheDir } });
+    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, OPENCLAW_LOCKS_CACHE_DIR: cacheDir, OPENCLAW_REAL_OPENCLAW: '1' } });
     child.on('close', () => {
       const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
       const count = (name) => Number((tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm')) ?? [])[1] ?? 0);

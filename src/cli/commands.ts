@@ -6,3 +6,4 @@ import './watch';
 import './inspect';
 import './compact';
 import './session-actions';
+import './metrics';

@@ -8,6 +8,9 @@ import { containerNote, explainReason, lockToJson, verdict } from './describe';
 import { formatAge, formatBytes, labelled, paintSeverity, unbreakable, wrap } from './format';
 import { commandBlock } from './shell';
 import { inspectSqliteSession } from './sqlite-status';
+import { failureCountJson } from '../logs';
+import { stuckText } from '../wording/failures';
+import { LOG_FILE_OPTION, entryFailures, entryFailuresText, readCliFailures, summaryLine } from './failures';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 /** A process's command line can run to kilobytes; --json has all of it. */
@@ -45,6 +48,7 @@ registerCommand({
     'Exit code: 0 when the lock needs no attention, 1 when it does, 2 when nothing (or more than one) matches.',
   ].join('\n'),
   allowPositionals: true,
+  options: { ...LOG_FILE_OPTION },
   examples: ['openclaw-locks inspect agent:main:main', 'openclaw-locks inspect "Team Telegram"', 'openclaw-locks inspect 51103780', 'openclaw-locks inspect ~/.openclaw/agents/main/sessions/abc.jsonl.lock --json'],
   async run(ctx: CliContext): Promise<number> {
     const query = ctx.positionals[0];
@@ -72,12 +76,18 @@ registerCommand({
     }
     const v = found.view;
     const exitCode = needsAttention(v.severity) ? EXIT_ATTENTION : EXIT_OK;
+    const failures = await readCliFailures(ctx, snapshot);
+    const failedEntry = { view: v, session: found.sessions[0] };
+    const now = Date.now();
     if (ctx.json) {
       ctx.out(JSON.stringify({
         agentId: found.agent.id,
         kind: found.kind,
         sessions: found.sessions.map((s) => ({ key: s.key, sessionId: s.sessionId, title: s.title, label: s.label, displayName: s.displayName, transcriptPath: s.transcriptPath, transcriptExists: s.transcriptExists, sizeBytes: s.sizeBytes, updatedAt: s.updatedAt })),
         lock: lockToJson(v),
+        failures: failures
+          ? { logFile: failures.file, logFound: failures.found, since: new Date(failures.tally.since).toISOString(), ...(failureCountJson(entryFailures(failures.tally, failedEntry)) ?? { count: 0 }) }
+          : undefined,
         exitCode,
       }, null, 2));
       return exitCode;
@@ -112,6 +122,15 @@ registerCommand({
     if (i.problem) rows.push(['Problem', i.problem]);
     if (i.identity) rows.push(['File', `dev ${i.identity.dev} ino ${i.identity.ino}, ${i.identity.size} bytes, modified ${formatAge(i.fileAgeMs)} ago`]);
     if (i.raw) rows.push(['Payload', JSON.stringify(i.raw.toString('utf8'))]);
+    if (failures) {
+      const failed = entryFailures(failures.tally, failedEntry);
+      rows.push(['Failures', failed ? entryFailuresText(failures.tally, failedEntry, now)! : summaryLine(failures, now)]);
+      if (failed) rows.push(['Last error', `${failed.lastError} (OpenClaw's log: ${unbreakable(failures.file)})`]);
+      for (const s of found.sessions) {
+        const stuck = s.key !== undefined ? failures.tally.stuck.get(s.key) : undefined;
+        if (stuck) rows.push(['Stuck', stuckText(stuck, now)]);
+      }
+    }
     for (const line of labelled(rows, ctx.width)) ctx.out(line);
     const step = nextStep(ctx, found);
     if (step.length > 0) {

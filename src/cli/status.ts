@@ -1,8 +1,13 @@
 // `openclaw-locks status`: agents, every lock with owner, age and verdict, the gateway.
 import { describeNestedHolder } from '../lock';
-import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
+import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, withGatewayHealth, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
+import { gatewayHealthPhrase } from '../wording/gateway';
+import { PROBE_OPTIONS, gatewayJson, gatewayNeedsAttention, healthOptions } from './gateway';
 import { attentionNeeded, entryName, entryToJson, unknownAgentsMessage, verdict } from './describe';
+import { failureCountJson } from '../logs';
+import { failedCell, storeFailuresText, stuckText } from '../wording/failures';
+import { LOG_FILE_OPTION, byFailures, entryFailures, entryFailuresText, failuresJson, readCliFailures, summaryLine, type CliFailures } from './failures';
 import { DEFAULT_WIDTH, fitTable, formatAge, indentedBlock, labelled, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { sessionName } from './resolve';
 import { commandBlock, commandWords } from './shell';
@@ -17,9 +22,15 @@ const OWNER_ROLES: Record<string, string> = {
   'sqlite-maintenance': '`openclaw doctor` maintenance',
 };
 
-export function gatewayLine(snapshot: SessionsSnapshot): string {
+/** What the gateway's lock says. */
+function gatewayLockWords(snapshot: SessionsSnapshot): string {
   const g = snapshot.gateway;
-  if (!g.lockPath) return snapshot.era?.era === 'sqlite' ? 'not running (no owner lock in the state dir)' : 'not running (no gateway lock)';
+  if (!g.lockPath) {
+    // Someone answers on the port, but no lock was found for this state dir (a release whose
+    // lock lives elsewhere, or another state dir's gateway on the same port).
+    if (snapshot.gatewayHealth?.probe?.live) return 'no gateway lock found for this state dir';
+    return snapshot.era?.era === 'sqlite' ? 'not running (no owner lock in the state dir)' : 'not running (no gateway lock)';
+  }
   if (g.role !== undefined) {
     const who = OWNER_ROLES[g.role] ?? `a ${g.role} process`;
     return g.alive ? `not running; the state dir is owned by ${who} (pid ${g.pid}) meanwhile` : `not running (the state dir's lock names ${who}, pid ${g.pid}, which is gone)`;
@@ -28,6 +39,13 @@ export function gatewayLine(snapshot: SessionsSnapshot): string {
   const where = g.nested ? `, in a container: ${describeNestedHolder(g.nested)}` : '';
   if (g.alive) return `running (pid ${g.pid}${g.port !== undefined ? `, port ${g.port}` : ''}${where})`;
   return g.pid !== undefined ? `not running (its lock names pid ${g.pid}, which is gone)` : 'not running (unreadable gateway lock)';
+}
+
+/** `running (pid 4242, port 18789); answering /health in 3 ms, ready`: the lock, then the probe. */
+export function gatewayLine(snapshot: SessionsSnapshot, now = Date.now()): string {
+  const lock = gatewayLockWords(snapshot);
+  const health = snapshot.gatewayHealth;
+  return health ? `${lock}; ${gatewayHealthPhrase(health, now)}` : lock;
 }
 
 export function layoutLine(snapshot: SessionsSnapshot): string {
@@ -56,6 +74,8 @@ export interface RenderOptions {
   width?: number;
   /** A printed command's quoted words (this run's --state-dir and thresholds repeated). */
   commandToRun?: (args: string[]) => string[];
+  /** What OpenClaw's log says failed (undefined: not read). */
+  failures?: CliFailures;
 }
 
 /** Lock entries as they are at `now` (ages tick from the scan time without rereading disk). */
@@ -85,10 +105,18 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   const header: [string, string][] = [
     ['State dir', `${unbreakable(r.stateDir)} (${describeStateDirSource(r)})`],
     ['Layout', layoutLine(snapshot)],
-    ['Gateway', gatewayLine(snapshot)],
+    ['Gateway', gatewayLine(snapshot, options.now)],
   ];
   if (snapshot.agents.length > 0) header.push(['Agents', snapshot.agents.map(agentNotes).join('; ')]);
   if (snapshot.sqlite?.reader.kind === 'child') header.push(['Reader', `node:sqlite on ${snapshot.sqlite.reader.nodePath} (Node ${snapshot.sqlite.reader.nodeVersion}), read-only`]);
+  if (options.failures) header.push(['Failures', summaryLine(options.failures, options.now)]);
+  // 2026.8+ keeps sessions in SQLite: no lock rows, but its failed writes are in the log.
+  for (const [agentId, count] of options.failures?.tally.storeWrites ?? []) header.push(['Store', storeFailuresText(agentId, count, options.now)]);
+  // The gateway's own word for a session that stopped moving (both eras; 9.6 has no lock file to show).
+  const stuck = [...(options.failures?.tally.stuck ?? [])].reverse();
+  for (const [key, entry] of stuck.slice(0, LISTED_COMMANDS)) header.push(['Stuck', `${key}: ${stuckText(entry, options.now)}`]);
+  if (stuck.length > LISTED_COMMANDS) header.push(['Stuck', `… and ${stuck.length - LISTED_COMMANDS} more (\`openclaw-locks status --json\` lists them)`]);
+  const tally = options.failures?.tally;
   lines.push(...labelled(header, width));
   lines.push('');
   if (snapshot.layout === 'sqlite') {
@@ -100,21 +128,26 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
     }
     return lines;
   }
-  const entries = entriesAt(snapshot, options.now, options.thresholds);
+  // A lock with failed messages behind it first: it is what costs the user now.
+  const entries = byFailures(entriesAt(snapshot, options.now, options.thresholds), tally);
   const rows: string[][] = [];
-  const row = (agentId: string, name: string, view: LockView, age: string) =>
-    [agentId, name, paintSeverity(palette, view.severity, view.level), view.pid?.toString() ?? '-', age, verdict(view)];
+  const failedNote = (view: LockView, session?: LockEntry['session']) => {
+    const failed = entryFailures(tally, { view, session });
+    return failed ? `; ${palette.red(failedCell(failed.count))}` : '';
+  };
+  const row = (agentId: string, name: string, view: LockView, age: string, session?: LockEntry['session']) =>
+    [agentId, name, paintSeverity(palette, view.severity, view.level), view.pid?.toString() ?? '-', age, verdict(view) + (view.level === 'free' ? '' : failedNote(view, session))];
   if (options.all) {
     const delta = options.now - snapshot.scannedAt;
     for (const agent of snapshot.agents) {
       for (const s of agent.sessions) {
         const view = ageLockView(s.lock, delta, options.thresholds);
-        rows.push(row(agent.id, sessionName(s), view, view.level === 'free' ? '-' : formatAge(view.ageMs)));
+        rows.push(row(agent.id, sessionName(s), view, view.level === 'free' ? '-' : formatAge(view.ageMs), s));
       }
     }
-    for (const e of entries.filter((e) => e.kind !== 'session')) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs)));
+    for (const e of entries.filter((e) => e.kind !== 'session')) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs), e.session));
   } else {
-    for (const e of entries) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs)));
+    for (const e of entries) rows.push(row(e.agent.id, entryName(e), e.view, formatAge(e.view.ageMs), e.session));
   }
   if (rows.length === 0) {
     lines.push('No lock files: every session is free.');
@@ -126,6 +159,11 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   if (problems.length > 0) {
     lines.push('', palette.bold('Problems'));
     for (const p of problems) lines.push(...indentedBlock(`  ${p.path}`, [p.message], 4, width));
+  }
+  const failing = entries.map((e) => [e, entryFailuresText(tally, e, options.now)] as const).filter(([, text]) => text !== undefined);
+  if (failing.length > 0) {
+    lines.push('', palette.bold('Failed messages (OpenClaw\'s log)'));
+    for (const [e, text] of failing.slice(0, LISTED_COMMANDS)) lines.push(...wrap(`${entryName(e)}: ${text}`, width));
   }
   const stale = entries.filter((e) => e.view.level === 'stale');
   const over = entries.filter((e) => e.view.level !== 'stale' && needsAttention(e.view.severity));
@@ -141,20 +179,21 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   return lines;
 }
 
-export function statusJson(snapshot: SessionsSnapshot, exitCode: number): Record<string, unknown> {
+export function statusJson(snapshot: SessionsSnapshot, exitCode: number, failures?: CliFailures, thresholds?: LockThresholds): Record<string, unknown> {
   return {
     stateDir: snapshot.resolution.stateDir,
     stateDirSource: snapshot.resolution.source,
     stateDirExists: snapshot.resolution.exists,
     layout: snapshot.layout,
-    gateway: snapshot.gateway,
+    gateway: gatewayJson(snapshot),
     agents: snapshot.agents.map((a) => ({ id: a.id, layout: a.layout, sessionsDir: a.sessionsDir, sessions: a.sessions.length, sideFiles: a.sideFiles.length, problems: a.problems })),
     era: snapshot.era,
-    locks: allLocks(snapshot).map(entryToJson),
+    locks: allLocks(snapshot).map((e) => ({ ...entryToJson(e), failures: failureCountJson(entryFailures(failures?.tally, e)) ?? { count: 0 } })),
+    failures: failuresJson(failures),
     ...(snapshot.layout === 'sqlite' ? {
       reader: snapshot.sqlite?.reader,
       sessions: snapshot.agents.flatMap((a) => a.sessions.map((s) => ({ agentId: a.id, key: s.key, sessionId: s.sessionId, title: s.title, status: s.sqlite?.row.status, queued: s.sqlite?.row.queued, interrupted: s.sqlite?.row.interrupted, updatedAt: s.updatedAt, activeWriterRunId: s.sqlite?.row.activeWriterRunId }))),
-      findings: gradeFindings(snapshot, undefined, Date.now()).map((f) => findingToJson(snapshot, f, Date.now())),
+      findings: gradeFindings(snapshot, thresholds, Date.now()).map((f) => findingToJson(snapshot, f, Date.now())),
       leftoverLocks: snapshot.agents.flatMap((a) => (a.leftoverLocks ?? []).map((v) => ({ agentId: a.id, lockPath: v.lockPath, pid: v.pid, level: v.level }))),
       databases: snapshot.agents.filter((a) => a.database).map((a) => ({ agentId: a.id, ...a.database!.files, schemaVersion: a.database!.schemaVersion, appVersion: a.database!.appVersion, failure: a.database!.failure, readMs: Math.round(a.database!.readMs) })),
     } : {}),
@@ -171,35 +210,39 @@ export function missingStateDirMessage(snapshot: SessionsSnapshot): string {
 
 export function statusExitCode(snapshot: SessionsSnapshot, thresholds?: LockThresholds): number {
   if (snapshot.layout === 'missing') return EXIT_ERROR;
-  return attentionNeeded(snapshot, Date.now(), thresholds) ? EXIT_ATTENTION : EXIT_OK;
+  return attentionNeeded(snapshot, Date.now(), thresholds) || gatewayNeedsAttention(snapshot) ? EXIT_ATTENTION : EXIT_OK;
 }
 
 registerCommand({
   name: 'status',
   summary: 'Show agents, every lock with its owner, age and verdict, and the gateway (default).',
-  usage: 'status [--all] [--json]',
-  description: 'Exit code: 0 when no lock needs attention, 1 when a stale or over-threshold lock exists, 2 on error.',
+  usage: 'status [--all] [--json] [--no-probe] [--probe-timeout <ms>]',
+  description: 'The gateway is probed with GET /health and /ready on 127.0.0.1 (its port from its lock, OPENCLAW_GATEWAY_PORT or gateway.port). Exit code: 0 when nothing needs attention; 1 when a stale or over-threshold lock exists, or when sessions exist and the gateway is down, not answering or not ready where one is meant to run (its lock or a service unit says so); 2 on error.',
   options: {
     all: { type: 'boolean', description: 'list every session, not only locked ones' },
+    ...LOG_FILE_OPTION,
+    ...PROBE_OPTIONS,
   },
   examples: ['openclaw-locks status', 'openclaw-locks status --json --agent main', 'openclaw-locks --warn 30 --error 120'],
   async run(ctx: CliContext): Promise<number> {
-    const snapshot = await scanStateDir(ctx.scanOptions);
+    const probeOptions = healthOptions(ctx);
+    const snapshot = await withGatewayHealth(await scanStateDir(ctx.scanOptions), { ...probeOptions, env: ctx.env });
     const unknownAgents = unknownAgentsMessage(snapshot, ctx.scanOptions.agents);
     if (unknownAgents) {
       ctx.err(unknownAgents);
       return EXIT_ERROR;
     }
     const exitCode = statusExitCode(snapshot, ctx.thresholds);
+    const failures = await readCliFailures(ctx, snapshot);
     if (ctx.json) {
-      ctx.out(JSON.stringify(statusJson(snapshot, exitCode), null, 2));
+      ctx.out(JSON.stringify(statusJson(snapshot, exitCode, failures, ctx.thresholds), null, 2));
       return exitCode;
     }
     if (snapshot.layout === 'missing') {
       ctx.err(missingStateDirMessage(snapshot));
       return exitCode;
     }
-    const options = { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun };
+    const options = { now: Date.now(), all: ctx.values.all === true, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun, failures };
     for (const line of renderStatus(snapshot, options)) ctx.out(line);
     return exitCode;
   },

@@ -28,6 +28,7 @@ import {
 } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 import type { LockCommands } from './lockCommands';
+import { failingMessagesNotice } from '../wording/failures';
 
 /** More alerts than this at once become one summary notification. */
 const MAX_SEPARATE_ALERTS = 3;
@@ -167,11 +168,13 @@ export class LockAlerts extends Disposable {
             String(lock.pid ?? 'unknown'),
             formatClockTime(createdAtMs(lock.createdAt) ?? Date.now() - (entry.moment.ageMs ?? 0), Date.now()),
           );
+    // What the lock costs, when OpenClaw's log says: "7 messages to "Ops Discord" are failing (since 14:20)."
+    const failing = entry.node.failures ? ` ${failingMessagesNotice(entry.node.failures, entry.title, Date.now(), vscode.l10n.t)}` : '';
     const actions: AlertLink[] = [
       ...(alert.clearable ? [{ title: vscode.l10n.t('Clear Stale Lock'), command: 'openclawSessions.clearStaleLock', args: [lock.lockPath] }] : []),
       { title: vscode.l10n.t('Show'), command: REVEAL_LOCK_COMMAND, args: [lock.lockPath] },
     ];
-    this.show(alert.key, message, actions);
+    this.show(alert.key, message + failing, actions);
   }
 
   /** "Ops Discord: a run has been hung for 7m; messages queue behind it", with OpenClaw's remedy as the action. */

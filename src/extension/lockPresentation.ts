@@ -4,6 +4,8 @@
 import type { LockLevel, LockThresholds, LockView, SessionInfo, Severity } from '../sessions/types';
 import { levelSeverity, lockLevel } from '../sessions/levels';
 import * as wording from '../wording/format';
+import { failedCell } from '../wording/failures';
+import { untranslated, type Translate } from '../wording/locks';
 
 export interface LevelPresentation {
   /** A codicon id for `ThemeIcon`. */
@@ -108,8 +110,10 @@ export function formatRowAge(ms: number): string {
  * do, the reasons why (at every level that has them), then the age and the holder; the
  * tooltip has all of it in full.
  */
-export function describeLock(view: LockView, moment: LockMoment): string {
+export function describeLock(view: LockView, moment: LockMoment, failedMessages?: number, t: Translate = untranslated): string {
   const parts = [LEVEL_PRESENTATION[moment.level].label];
+  // Right after the level: what the lock costs is the next thing to know.
+  if (failedMessages !== undefined && failedMessages > 0) parts.push(failedCell(failedMessages, t));
   if (view.reasons.length > 0) parts.push(view.reasons.join(', '));
   if (moment.ageMs !== undefined) parts.push(formatRowAge(moment.ageMs));
   if (view.pid !== undefined) parts.push(`pid ${view.pid}`);
@@ -154,7 +158,7 @@ export function lockTooltipMarkdown(
   title: string,
   view: LockView,
   moment: LockMoment,
-  extra: { sessionKey?: string; transcriptPath?: string; kind?: 'orphan' | 'store' } = {},
+  extra: { sessionKey?: string; transcriptPath?: string; kind?: 'orphan' | 'store'; failures?: string; lastError?: string; stuck?: string } = {},
 ): string {
   const presentation = LEVEL_PRESENTATION[moment.level];
   const heading =
@@ -163,6 +167,10 @@ export function lockTooltipMarkdown(
     `**${escapeMarkdown(title)}**`,
     heading,
     `Lock: **${escapeMarkdown(presentation.label)}**`,
+    // The sentence itself, bold: "7 messages failed since 14:20 because of this lock".
+    extra.failures === undefined ? undefined : `**${escapeMarkdown(extra.failures)}**`,
+    row('Last error', extra.lastError),
+    row('OpenClaw', extra.stuck),
     row('Session key', extra.sessionKey),
     row('Holder pid', view.pid === undefined ? undefined : String(view.pid)),
     row('Owner alive', view.inspection.owner ? String(view.inspection.owner.alive) : undefined),

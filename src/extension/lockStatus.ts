@@ -6,6 +6,9 @@ import { countsAsAttention, findingRowLabel } from './sqlitePresentation';
 import type { StaleReason } from '../lock/types';
 import { LEVEL_PRESENTATION, formatDuration, levelRank, lockMoment, type LockMoment } from './lockPresentation';
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
+import { failedCell } from '../wording/failures';
+import { untranslated, type Translate } from '../wording/locks';
+import type { GatewayBadge } from './gatewayPresentation';
 
 export interface LockEntry {
   node: LockedNode;
@@ -26,7 +29,9 @@ export function lockEntries(model: SessionsTreeModel, thresholds: LockThresholds
     seen.add(node.lock.lockPath);
     entries.push({ node, title: titleOf(node), moment: lockMoment(node.lock, thresholds, scannedAt, now) });
   }
-  entries.sort((a, b) => levelRank(b.moment.level) - levelRank(a.moment.level) || (b.moment.ageMs ?? 0) - (a.moment.ageMs ?? 0));
+  // A lock with failed messages behind it first (the tree's order): it is what costs the user now.
+  const failed = (e: LockEntry) => e.node.failures?.count ?? 0;
+  entries.sort((a, b) => failed(b) - failed(a) || levelRank(b.moment.level) - levelRank(a.moment.level) || (b.moment.ageMs ?? 0) - (a.moment.ageMs ?? 0));
   return entries;
 }
 
@@ -67,8 +72,10 @@ export function findingSubject(model: SessionsTreeModel, f: Pick<Finding, 'agent
 export type StatusBackground = 'none' | 'warning' | 'error';
 
 export interface StatusSummary {
-  /** Lock files present (any level but free). 0 hides the item. */
+  /** Lock files present (any level but free). 0 hides the item, unless the gateway needs attention. */
   count: number;
+  /** The gateway's part, when it is down, not answering, not ready or starting. */
+  gateway?: GatewayBadge;
   text: string;
   background: StatusBackground;
   tooltip: string;
@@ -79,10 +86,17 @@ export interface StatusSummary {
 
 const MAX_TOOLTIP_LOCKS = 15;
 
-export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
+/**
+ * The badge. `failuresLine`: what OpenClaw's log says, for the tooltip ("7 messages failed since
+ * 14:20 (…)"). A gateway that is down or not ready where one is meant to run is an error state
+ * of its own, shown even with no lock; one that is simply not running where nothing calls for
+ * it never reaches here (its severity is info).
+ */
+export function summarizeStatus(entries: readonly LockEntry[], failuresLine?: string, t: Translate = untranslated, gateway?: GatewayBadge): StatusSummary {
   const count = entries.length;
-  let background: StatusBackground = 'none';
+  let background: StatusBackground = gateway?.severity ?? 'none';
   for (const entry of entries) {
+    if (background === 'error') break;
     if (entry.moment.severity === 'error') {
       background = 'error';
       break;
@@ -91,6 +105,7 @@ export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
   }
   const lines = entries.slice(0, MAX_TOOLTIP_LOCKS).map((entry) => {
     const parts = [LEVEL_PRESENTATION[entry.moment.level].label];
+    if (entry.node.failures) parts.push(failedCell(entry.node.failures.count, t));
     if (entry.node.lock.reasons.length > 0) parts.push(entry.node.lock.reasons.join(', '));
     if (entry.moment.ageMs !== undefined) parts.push(formatDuration(entry.moment.ageMs));
     if (entry.node.lock.pid !== undefined) parts.push(`pid ${entry.node.lock.pid}`);
@@ -98,12 +113,14 @@ export function summarizeStatus(entries: readonly LockEntry[]): StatusSummary {
   });
   if (entries.length > MAX_TOOLTIP_LOCKS) lines.push(`… and ${entries.length - MAX_TOOLTIP_LOCKS} more`);
   const heading = count === 1 ? '1 OpenClaw session lock' : `${count} OpenClaw session locks`;
+  const lockText = count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, ...(failuresLine ? ['', failuresLine] : []), '', 'Click to show the worst lock.'].join('\n');
   return {
     count,
-    text: `$(lock) ${count}`,
+    text: gateway ? (count > 0 ? `$(lock) ${count}  ${gateway.text}` : gateway.text) : `$(lock) ${count}`,
     background,
-    tooltip: count === 0 ? 'No OpenClaw session locks' : [heading, ...lines, '', 'Click to show the worst lock.'].join('\n'),
+    tooltip: gateway ? `${gateway.tooltip}\n\n${lockText}` : lockText,
     worst: entries[0],
+    ...(gateway ? { gateway } : {}),
   };
 }
 
@@ -163,7 +180,8 @@ export class AlertTracker {
       const kind: AlertKind | undefined =
         entry.moment.level === 'stale' ? 'stale' : entry.moment.level === 'held-too-long' ? 'held-too-long' : undefined;
       if (kind) {
-        const key = `${kind}|${identity}`;
+        // Messages starting to fail behind an announced lock is news: the alert is replaced by one that says so.
+        const key = `${kind}|${identity}${entry.node.failures ? '|failing' : ''}`;
         present.add(key);
         if (!this.announced.has(key)) {
           alerts.push({ key, kind, entry, clearable: kind === 'stale' && entry.node.lock.inspection.reclaimable });

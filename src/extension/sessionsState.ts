@@ -2,8 +2,9 @@
 // snapshots and settings into what every view shows, and a clock that ticks while a lock
 // is held so ages and thresholds move without rescanning the disk.
 import * as vscode from 'vscode';
-import { SessionModel } from '../sessions';
+import { SessionModel, resolveStateDir } from '../sessions';
 import { gradeFindings } from '../sessions/findings';
+import { FailureLogWatcher, type FailureLogOptions, type FailureLogState } from '../logs/watch';
 import type { Finding, SessionsSnapshot } from '../sessions/types';
 import { Disposable, toDisposable } from './dispose';
 import { SessionsTreeModel, DEFAULT_FREE_SESSION_LIMIT } from './treeModel';
@@ -20,6 +21,8 @@ export class SessionsState extends Disposable {
   readonly onDidTick = this._onDidTick.event;
 
   readonly model: SessionModel;
+  /** OpenClaw's file log, followed beside the model: failed messages per lock and session. */
+  readonly failureLog: FailureLogWatcher;
   private _settings: ExtensionSettings;
   private _tree: SessionsTreeModel;
   private _lockedOnly = false;
@@ -33,8 +36,14 @@ export class SessionsState extends Disposable {
     this._settings = readSettings();
     this.model = new SessionModel(this.modelOptions(this._settings));
     this._register(this.model);
+    this.failureLog = new FailureLogWatcher(this.failureLogOptions(this._settings));
+    this._register(toDisposable(() => this.failureLog.dispose()));
     this._tree = new SessionsTreeModel(undefined);
     this._register(this.model.onDidChange((snapshot) => this.apply(snapshot)));
+    // New failures re-rank and re-describe the rows; nothing is rescanned.
+    this._register(this.failureLog.onDidChange(() => {
+      if (!this.isDisposed) this.rebuild(this.model.snapshot);
+    }));
     this._register(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsSettings(event)) this.onSettingsChanged();
@@ -75,10 +84,16 @@ export class SessionsState extends Disposable {
     return this.graded.findings;
   }
 
+  /** What OpenClaw's log says failed, and where the log is. */
+  get failures(): FailureLogState {
+    return this.failureLog.state;
+  }
+
   /** First scan and watch; called after activate() returned. */
   start(): Promise<void> {
     if (this.started) return this.whenIdle();
     this.started = true;
+    this.trackFailureLog(this.failureLog.start());
     return this.track(this.model.start());
   }
 
@@ -115,6 +130,23 @@ export class SessionsState extends Disposable {
     this.rebuild(this.model.snapshot);
   }
 
+  /** The log's first read (up to 16 MiB) runs beside the first scan; whenIdle() waits for it too. */
+  private trackFailureLog(reading: Promise<FailureLogState>): void {
+    const read = reading.then(
+      (state) => {
+        this.log.info(`OpenClaw's log: ${state.file} (${state.location.source}), ${state.tally.total} failed message(s) since ${new Date(state.tally.since).toISOString()}`);
+        if (!this.isDisposed) this.rebuild(this.model.snapshot);
+      },
+      (error: unknown) => this.log.warn(`OpenClaw's log could not be read: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    const previous = this.pending;
+    this.pending = Promise.all([previous.catch(() => undefined), read]);
+  }
+
+  private failureLogOptions(settings: ExtensionSettings): FailureLogOptions {
+    return { env: process.env, stateDir: resolveStateDir({ stateDir: settings.stateDir, env: process.env }).stateDir, logFile: settings.logFile };
+  }
+
   private track(scan: Promise<SessionsSnapshot>): Promise<void> {
     const applied = scan.then(
       (snapshot) => this.apply(snapshot),
@@ -139,6 +171,7 @@ export class SessionsState extends Disposable {
     this._tree = new SessionsTreeModel(snapshot, {
       lockedOnly: this._lockedOnly,
       freeSessionLimits: this.freeSessionLimits,
+      failures: this.failureLog.state.tally,
     });
     this.graded = undefined;
     this._onDidChange.fire(this._tree);
@@ -166,11 +199,17 @@ export class SessionsState extends Disposable {
       before.compaction.openclawPath !== after.compaction.openclawPath ||
       before.thresholds.warnMs !== after.thresholds.warnMs ||
       before.thresholds.errorMs !== after.thresholds.errorMs ||
-      (before.agents ?? []).join('\0') !== (after.agents ?? []).join('\0');
+      (before.agents ?? []).join('\0') !== (after.agents ?? []).join('\0') ||
+      before.gateway.probe !== after.gateway.probe ||
+      before.gateway.probeTimeoutMs !== after.gateway.probeTimeoutMs;
     this.log.info(
       `settings changed: stateDir=${after.stateDir ?? '(default)'} warn=${after.thresholds.warnMs / 1000}s ` +
-        `error=${after.thresholds.errorMs / 1000}s autoClearDeadLocks=${after.autoClearDeadLocks} agents=${after.agents?.join(',') ?? '(all)'}`,
+        `error=${after.thresholds.errorMs / 1000}s autoClearDeadLocks=${after.autoClearDeadLocks} agents=${after.agents?.join(',') ?? '(all)'} ` +
+        `gateway.probe=${after.gateway.probe} probeTimeout=${after.gateway.probeTimeoutMs / 1000}s`,
     );
+    if (before.stateDir !== after.stateDir || before.logFile !== after.logFile) {
+      if (this.started) this.trackFailureLog(this.failureLog.restart(this.failureLogOptions(after)));
+    }
     if (!rescan) {
       this.rebuild(this.model.snapshot);
       return;
@@ -190,6 +229,9 @@ export class SessionsState extends Disposable {
       // openclaw launcher whose version names the era and beside which such a Node lives.
       ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
       ...(settings.compaction.openclawPath ? { openclawPath: settings.compaction.openclawPath } : {}),
+      // undefined (not omitted): turning probing back on must replace an earlier `false`.
+      probe: settings.gateway.probe ? undefined : (false as const),
+      probeTimeoutMs: settings.gateway.probeTimeoutMs,
     };
   }
 }

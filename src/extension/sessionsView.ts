@@ -3,6 +3,7 @@
 // resolveTreeItem so that ten thousand rows stay cheap.
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
+import { gatewayRow } from './gatewayPresentation';
 import {
   LEVEL_PRESENTATION,
   describeFreeSession,
@@ -16,6 +17,7 @@ import { findingsOf } from '../sessions/findings';
 import type { Finding } from '../sessions/types';
 import { eraDescription, eraRowDescription, eraTooltip, findingPresentation, findingRowDescription, findingRowLabel, findingTooltip, leftoversLabel, sqliteSessionContextValue, sqliteSessionDescription, sqliteSessionTooltip } from './sqlitePresentation';
 import { findingEntries } from './lockStatus';
+import { lockFailuresText, sessionFailuresText, stuckText } from '../wording/failures';
 import { contextValueFor, titleOf, type FindingNode, type LockedNode, type SessionNode, type SessionsTreeModel, type TreeNode } from './treeModel';
 
 export const VIEW_ID = 'openclawSessions.sessions';
@@ -63,7 +65,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   /** Everything a locked row shows that moves with the clock. */
   private rowKey(node: LockedNode, now: number): string {
     const moment = lockMoment(node.lock, this.state.settings.thresholds, this.tree.snapshot?.scannedAt ?? now, now);
-    return rowKeyOf(moment.level, describeLock(node.lock, moment));
+    return rowKeyOf(moment.level, describeLock(node.lock, moment, node.failures?.count, vscode.l10n.t));
   }
 
   /** A SQLite-era row's findings right now (re-graded once a second), by the row. */
@@ -101,6 +103,16 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
     // A SQLite-era session has no lock: it is drawn by what blocks it.
     if (node.kind === 'session' && node.session.sqlite) return this.sqliteSessionItem(node, now);
     switch (node.kind) {
+      case 'gateway': {
+        const row = gatewayRow(node.gateway, node.health, now, vscode.l10n.t);
+        const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = row.description;
+        item.iconPath = new vscode.ThemeIcon(row.icon, row.color ? new vscode.ThemeColor(row.color) : undefined);
+        item.contextValue = contextValueFor(node);
+        item.tooltip = untrustedMarkdown(row.tooltip);
+        return item;
+      }
       case 'agent': {
         const item = new vscode.TreeItem(node.agent.id, vscode.TreeItemCollapsibleState.Expanded);
         item.id = node.id;
@@ -193,7 +205,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
         if (node.kind === 'session' && node.lock.level === 'free') {
           item.description = describeFreeSession(node.session, now);
         } else {
-          item.description = describeLock(node.lock, moment);
+          item.description = describeLock(node.lock, moment, node.failures?.count, vscode.l10n.t);
           this.shown.set(node.id, rowKeyOf(moment.level, item.description));
         }
         if (node.kind === 'session' && node.session.transcriptExists) {
@@ -245,11 +257,18 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
     const now = Date.now();
     if (node.kind === 'session' && node.lock.level === 'free') return untrustedMarkdown(sessionTooltipMarkdown(node.session, now));
     const moment = lockMoment(node.lock, this.state.settings.thresholds, this.tree.snapshot?.scannedAt ?? now, now);
+    const tally = this.state.failures.tally;
+    const sessionKey = node.kind === 'session' ? node.session.key : undefined;
+    const byLock = node.failures !== undefined && tally.locks.get(node.lock.lockPath) === node.failures;
+    const stuck = sessionKey !== undefined ? tally.stuck.get(sessionKey) : undefined;
     return untrustedMarkdown(
       lockTooltipMarkdown(titleOf(node), node.lock, moment, {
-        sessionKey: node.kind === 'session' ? node.session.key : undefined,
+        sessionKey,
         transcriptPath: node.kind === 'session' ? node.session.transcriptPath : undefined,
         kind: node.kind === 'lock' ? node.lockKind : undefined,
+        failures: node.failures ? (byLock ? lockFailuresText(node.failures, now, vscode.l10n.t) : sessionFailuresText(node.failures, now, vscode.l10n.t)) : undefined,
+        lastError: node.failures?.lastError,
+        stuck: stuck ? stuckText(stuck, now, vscode.l10n.t) : undefined,
       }),
     );
   }

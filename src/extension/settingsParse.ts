@@ -24,6 +24,15 @@ export interface CompactionSettings {
   openclawPath?: string;
 }
 
+export interface GatewaySettings {
+  /** Probe the gateway (GET /health, /ready on 127.0.0.1); false judges its lock file only. */
+  probe: boolean;
+  probeTimeoutMs: number;
+}
+
+/** OpenClaw's health endpoints answer a local caller in a few ms; past 10 s a probe only holds things up. */
+export const MAX_PROBE_TIMEOUT_SECONDS = 10;
+
 export interface ExtensionSettings {
   /** Explicit state dir; undefined defers to OPENCLAW_STATE_DIR and OpenClaw's defaults. */
   stateDir?: string;
@@ -38,6 +47,9 @@ export interface ExtensionSettings {
    * host's own Node has none (VS Code 1.100); undefined: beside openclaw, then PATH.
    */
   nodePath?: string;
+  /** OpenClaw's file log; undefined: found as OpenClaw finds it (logging.file, else /tmp/openclaw/openclaw-<date>.log). */
+  logFile?: string;
+  gateway: GatewaySettings;
 }
 
 /** Reads one raw value by its name under the section ("editing.largeFileMB"). */
@@ -47,6 +59,7 @@ export function parseSettings(raw: RawSettings): ExtensionSettings {
   const stateDir = typeof raw('stateDir') === 'string' ? (raw('stateDir') as string).trim() : '';
   const openclawPath = typeof raw('openclawPath') === 'string' ? (raw('openclawPath') as string).trim() : '';
   const nodePath = typeof raw('nodePath') === 'string' ? (raw('nodePath') as string).trim() : '';
+  const logFile = typeof raw('logFile') === 'string' ? (raw('logFile') as string).trim() : '';
   return {
     stateDir: stateDir === '' ? undefined : stateDir,
     thresholds: thresholdsFromSetting(raw('thresholds'), DEFAULT_THRESHOLDS),
@@ -63,6 +76,11 @@ export function parseSettings(raw: RawSettings): ExtensionSettings {
       openclawPath: openclawPath === '' ? undefined : openclawPath,
     },
     ...(nodePath === '' ? {} : { nodePath }),
+    logFile: logFile === '' ? undefined : logFile,
+    gateway: {
+      probe: raw('gateway.probe') !== false,
+      probeTimeoutMs: Math.min(positiveNumber(raw('gateway.probeTimeoutSeconds'), 1.5), MAX_PROBE_TIMEOUT_SECONDS) * 1000,
+    },
   };
 }
 

@@ -1,9 +1,12 @@
 // The status bar badge: `$(lock) N`, hidden when no lock exists, yellow past the warning
-// threshold, red when a lock is stale or held past the error threshold or its maxHoldMs.
+// threshold, red when a lock is stale or held past the error threshold or its maxHoldMs, and
+// red too (with no lock) when the gateway is down or not ready where one is meant to run.
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
+import { gatewayBadge } from './gatewayPresentation';
 import { findingEntries, lockEntries, summarizeFindingStatus, summarizeStatus, type StatusSummary } from './lockStatus';
 import type { SessionsState } from './sessionsState';
+import { failuresSummaryText } from '../wording/failures';
 
 export const STATUS_ITEM_ID = 'openclawSessions.status';
 
@@ -23,18 +26,26 @@ export class LockStatusBar extends Disposable {
 
   /** What the item shows now; read by tests through the extension's API. */
   get summary(): StatusSummary & { visible: boolean } {
-    return { ...this._summary, visible: this._summary.count > 0 };
+    return { ...this._summary, visible: this.visible(this._summary) };
+  }
+
+  private visible(summary: StatusSummary): boolean {
+    return summary.count > 0 || summary.gateway !== undefined;
   }
 
   private update(): void {
     const now = Date.now();
+    const { tally, file } = this.state.failures;
+    // Only when messages failed: "no failed messages" on every lock's tooltip would be noise.
+    const failuresLine = tally.total > 0 ? failuresSummaryText({ total: tally.total, since: tally.since, firstAt: tally.firstAt, file, found: true }, now, vscode.l10n.t) : undefined;
+    const gateway = gatewayBadge(this.state.tree.snapshot?.gatewayHealth, now, vscode.l10n.t);
     // The SQLite era has no session locks: what it counts is what blocks sessions, re-graded each tick.
     const summary =
       this.state.snapshot?.layout === 'sqlite'
         ? summarizeFindingStatus(findingEntries(this.state.tree, this.state.findingsAt(now)), now)
-        : summarizeStatus(lockEntries(this.state.tree, this.state.settings.thresholds, now));
+        : summarizeStatus(lockEntries(this.state.tree, this.state.settings.thresholds, now), failuresLine, vscode.l10n.t, gateway);
     this._summary = summary;
-    if (summary.count === 0) {
+    if (!this.visible(summary)) {
       this.item.hide();
       return;
     }
@@ -49,6 +60,8 @@ export class LockStatusBar extends Disposable {
     this.item.accessibilityInformation = {
       label: summary.worstFinding
         ? vscode.l10n.t('{0} OpenClaw sessions blocked or at risk, worst: {1}', summary.count, summary.worstFinding.finding.kind)
+        : summary.gateway
+          ? vscode.l10n.t('{0} OpenClaw session locks, worst: {1}; {2}', summary.count, summary.worst?.moment.level ?? 'none', summary.gateway.tooltip)
         : vscode.l10n.t('{0} OpenClaw session locks, worst: {1}', summary.count, summary.worst?.moment.level ?? 'none'),
     };
     this.item.show();

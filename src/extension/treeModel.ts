@@ -1,8 +1,9 @@
-// The sessions tree as data: agents → lock files and sessions, built once per snapshot
+// The sessions tree as data: the state dir's gateway, then agents → lock files and sessions, built once per snapshot
 // from memory, with parents and ids for `TreeView.reveal`. Pure (no `vscode`, no disk):
 // the TreeDataProvider only adapts these nodes, and node --test covers the rules.
-import type { AgentInfo, Finding, LockLevel, LockView, SessionInfo, SessionsSnapshot, Severity } from '../sessions/types';
+import type { AgentInfo, Finding, GatewayHealth, GatewayInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot, Severity } from '../sessions/types';
 import { findingsOf } from '../sessions/findings';
+import { failuresBehind, type FailureCount, type FailureTally } from '../logs/tally';
 import { isLiveLevel, levelRank } from './lockPresentation';
 import { findingContextValue, sqliteSessionContextValue } from './sqlitePresentation';
 
@@ -24,6 +25,8 @@ export interface SessionNode {
   readonly lock: LockView;
   /** SQLite era: what blocks it, as graded at scan time, most severe first. */
   readonly findings?: readonly Finding[];
+  /** Messages that failed because of this lock (OpenClaw's log), when any did. */
+  readonly failures?: FailureCount;
 }
 
 /** A lock file that is not a session's: an orphan `.jsonl.lock` or `sessions.json.lock`. */
@@ -33,6 +36,7 @@ export interface LockNode {
   readonly parent: AgentNode;
   readonly lockKind: 'orphan' | 'store';
   readonly lock: LockView;
+  readonly failures?: FailureCount;
 }
 
 /** Stands in for the free sessions past the display limit. */
@@ -93,8 +97,22 @@ export interface EraNode {
   readonly parent?: undefined;
 }
 
+
+/**
+ * The state dir's gateway, above its agents: whether it runs and answers. Shown where a
+ * gateway is meant to run or one answers; a machine that never runs one (`openclaw agent
+ * --local` only) gets no row, and no nagging.
+ */
+export interface GatewayNode {
+  readonly kind: 'gateway';
+  readonly id: string;
+  readonly stateDir: string;
+  readonly gateway: GatewayInfo;
+  readonly health: GatewayHealth;
+}
+
 export type ChildNode = SessionNode | LockNode | MoreNode | FindingNode | LeftoversNode | NoticeNode;
-export type TreeNode = AgentNode | ChildNode | LeftoverNode | EraNode;
+export type TreeNode = GatewayNode | AgentNode | ChildNode | LeftoverNode | EraNode;
 export type LockedNode = SessionNode | LockNode;
 
 export interface TreeModelOptions {
@@ -104,6 +122,8 @@ export interface TreeModelOptions {
   freeSessionLimit?: number;
   /** Per-agent overrides of freeSessionLimit (raised by the "more" row). */
   freeSessionLimits?: ReadonlyMap<string, number>;
+  /** What OpenClaw's log says failed: a lock with failed messages behind it ranks above one without. */
+  failures?: FailureTally;
 }
 
 export const DEFAULT_FREE_SESSION_LIMIT = 1000;
@@ -123,6 +143,8 @@ export function lockStateWord(level: LockLevel): 'free' | 'stale' | 'live' | 'su
  */
 export function contextValueFor(node: TreeNode): string {
   switch (node.kind) {
+    case 'gateway':
+      return `gateway.${node.health.state}`;
     case 'agent':
       return node.agent.layout === 'sqlite' ? 'agent.sqlite' : 'agent';
     case 'more':
@@ -161,11 +183,17 @@ function compareSqliteSessions(a: { session: SessionInfo; findings: readonly Fin
   return a.session.title.localeCompare(b.session.title);
 }
 
-function compareSessions(a: SessionInfo, b: SessionInfo): number {
+/** Failed messages behind a row's lock, for ranking (0 for a free session). */
+const failedCount = (node: { lock: LockView; failures?: FailureCount }) => (node.lock.level === 'free' ? 0 : node.failures?.count ?? 0);
+
+function compareSessions(a: SessionInfo, b: SessionInfo, failed: (s: SessionInfo) => number): number {
   const aLocked = a.lock.level !== 'free';
   const bLocked = b.lock.level !== 'free';
   if (aLocked !== bLocked) return aLocked ? -1 : 1;
   if (aLocked) {
+    // What a lock costs comes first: messages are failing behind it.
+    const byFailures = failed(b) - failed(a);
+    if (byFailures !== 0) return byFailures;
     const byLevel = levelRank(b.lock.level) - levelRank(a.lock.level);
     if (byLevel !== 0) return byLevel;
     const byAge = (b.lock.ageMs ?? 0) - (a.lock.ageMs ?? 0);
@@ -177,6 +205,7 @@ function compareSessions(a: SessionInfo, b: SessionInfo): number {
 }
 
 export class SessionsTreeModel {
+  /** The agent rows (the gateway row, when there is one, comes before them in `children()`). */
   readonly roots: readonly AgentNode[];
   /** SQLite era: state-dir-level findings, shown above the agents. */
   readonly topFindings: readonly FindingNode[] = [];
@@ -185,6 +214,7 @@ export class SessionsTreeModel {
   private readonly sqliteRows: (SessionNode | FindingNode)[] = [];
   private readonly bySessionKey = new Map<string, SessionNode>();
   private readonly byFindingId = new Map<string, FindingNode | SessionNode>();
+  readonly gateway: GatewayNode | undefined;
   private readonly byId = new Map<string, TreeNode>();
   private readonly byLockPath = new Map<string, LockedNode>();
   private readonly byTranscript = new Map<string, SessionNode>();
@@ -200,6 +230,8 @@ export class SessionsTreeModel {
         : snapshot?.layout === 'sqlite'
           ? this.buildSqlite(snapshot)
           : [];
+    this.gateway = snapshot && (snapshot.layout === 'jsonl' || snapshot.layout === 'empty') ? gatewayNodeOf(snapshot) : undefined;
+    if (this.gateway) this.byId.set(this.gateway.id, this.gateway);
   }
 
   /**
@@ -308,7 +340,8 @@ export class SessionsTreeModel {
       };
       let lockedCount = 0;
       const addLock = (lockKind: 'orphan' | 'store', lock: LockView) => {
-        const child: LockNode = { kind: 'lock', id: `lock:${lock.lockPath}`, parent: node, lockKind, lock };
+        const failures = failuresBehind(this.options.failures, lock.lockPath);
+        const child: LockNode = { kind: 'lock', id: `lock:${lock.lockPath}`, parent: node, lockKind, lock, ...(failures ? { failures } : {}) };
         children.push(child);
         this.remember(child);
         lockedCount++;
@@ -316,7 +349,10 @@ export class SessionsTreeModel {
       if (agent.storeLock && agent.storeLock.level !== 'free') addLock('store', agent.storeLock);
       for (const orphan of agent.orphanLocks) if (orphan.level !== 'free') addLock('orphan', orphan);
 
-      const sessions = [...agent.sessions].sort(compareSessions);
+      const tally = this.options.failures;
+      const failuresOf = (s: SessionInfo) => (s.lock.level === 'free' ? undefined : failuresBehind(tally, s.lock.lockPath, s.key));
+      const failed = (s: SessionInfo) => failuresOf(s)?.count ?? 0;
+      const sessions = [...agent.sessions].sort((a, b) => compareSessions(a, b, failed));
       const limit = this.options.freeSessionLimits?.get(agent.id) ?? this.options.freeSessionLimit ?? DEFAULT_FREE_SESSION_LIMIT;
       let freeShown = 0;
       let hidden = 0;
@@ -328,12 +364,14 @@ export class SessionsTreeModel {
         }
         if (!isLocked) freeShown++;
         else lockedCount++;
+        const failures = failuresOf(session);
         const child: SessionNode = {
           kind: 'session',
           id: `session:${session.transcriptPath}`,
           parent: node,
           session,
           lock: session.lock,
+          ...(failures ? { failures } : {}),
         };
         children.push(child);
         this.remember(child);
@@ -346,7 +384,7 @@ export class SessionsTreeModel {
       for (const child of children) this.byId.set(child.id, child);
     }
     // Worst first, so the status bar and "reveal worst" agree with the tree's order.
-    this.locked.sort((a, b) => levelRank(b.lock.level) - levelRank(a.lock.level) || (b.lock.ageMs ?? 0) - (a.lock.ageMs ?? 0));
+    this.locked.sort((a, b) => failedCount(b) - failedCount(a) || levelRank(b.lock.level) - levelRank(a.lock.level) || (b.lock.ageMs ?? 0) - (a.lock.ageMs ?? 0));
     return roots;
   }
 
@@ -359,12 +397,12 @@ export class SessionsTreeModel {
   }
 
   children(node?: TreeNode): readonly TreeNode[] {
-    if (!node) return this.eraNode ? [this.eraNode, ...this.topFindings, ...this.roots] : this.roots;
+    if (!node) return this.eraNode ? [this.eraNode, ...this.topFindings, ...this.roots] : this.gateway ? [this.gateway, ...this.roots] : this.roots;
     return node.kind === 'agent' || node.kind === 'leftovers' ? node.children : [];
   }
 
   parent(node: TreeNode): AgentNode | LeftoversNode | undefined {
-    return node.kind === 'agent' || node.kind === 'era' ? undefined : node.parent;
+    return node.kind === 'agent' || node.kind === 'era' || node.kind === 'gateway' ? undefined : node.parent;
   }
 
   find(id: string): TreeNode | undefined {
@@ -383,6 +421,13 @@ export class SessionsTreeModel {
   nodeForTranscript(transcriptPath: string): SessionNode | undefined {
     return this.byTranscript.get(transcriptPath);
   }
+}
+
+function gatewayNodeOf(snapshot: SessionsSnapshot): GatewayNode | undefined {
+  const health = snapshot.gatewayHealth;
+  if (!health || health.state === 'not-running') return undefined;
+  const stateDir = snapshot.resolution.stateDir;
+  return { kind: 'gateway', id: `gateway:${stateDir}`, stateDir, gateway: snapshot.gateway, health };
 }
 
 export function titleOf(node: LockedNode): string {

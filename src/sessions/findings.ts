@@ -123,8 +123,10 @@ function agentFindings(agent: AgentInfo, input: GradeInput): Finding[] {
 export function gradeFindings(input: GradeInput, thresholds: LockThresholds = DEFAULT_THRESHOLDS, now = Date.now()): Finding[] {
   const found: Finding[] = [];
   if (input.era.migrationPending.length > 0) {
+    // Found by running 2026.9.6: its gateway imports a plain legacy store itself at startup and
+    // refuses only a store it cannot import. A live gateway beside one means that import failed.
     found.push({
-      id: 'migration-pending', kind: 'migration-pending', severity: 'error',
+      id: 'migration-pending', kind: 'migration-pending', severity: input.gateway.alive && input.gateway.role === undefined ? 'error' : 'warning',
       facts: { agents: input.era.migrationPending.join(', ') },
       remedies: [
         { action: 'doctor-import', command: ['openclaw', 'doctor', '--fix'], gatewayMustBeStopped: true },

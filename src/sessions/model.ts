@@ -3,10 +3,16 @@
 // re-inspected alone; anything else rescans its agent), plus a slow unref'd rescan as a
 // backstop for locks that come and go between events, and a cheap liveness poll of the live
 // owners' pids: a SIGKILLed gateway leaves its lock unchanged, so no file event tells of it.
+// The gateway's health (its lock and a probe of its port) is looked at on every full scan and
+// every 10 s, off the scan's path: a scan never waits on the network except the very first.
 import { existsSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isProcessAlive } from '../lock/process';
+import { readGatewayInfo } from '../openclaw/gateway';
+import { gatewayHealthKey, type GatewayHealth } from '../openclaw/gateway-health';
+import type { GatewayInfo } from '../openclaw/types';
+import { observeGatewayHealth } from './gateway-health';
 import { allLocks, findSession } from './find';
 import { CommandLineLookup } from './command-lines';
 import { scanStateDir } from './scan';
@@ -68,7 +74,7 @@ function sqliteHeader(s: SessionsSnapshot): string {
 }
 
 function snapshotHeader(s: SessionsSnapshot): string {
-  return [s.resolution.stateDir, s.resolution.exists, s.layout, JSON.stringify(s.gateway), problemsKey(s.problems), sqliteHeader(s)].join('\n');
+  return [s.resolution.stateDir, s.resolution.exists, s.layout, JSON.stringify(s.gateway), gatewayHealthKey(s.gatewayHealth), problemsKey(s.problems), sqliteHeader(s)].join('\n');
 }
 
 /**
@@ -112,6 +118,10 @@ function databaseSignature(snapshot: SessionsSnapshot): string {
   paths.push(stateDatabasePath(snapshot.resolution.stateDir));
   return paths.map((p) => filesSignature(databaseFiles(p))).join(';');
 }
+/** How often the gateway is probed between scans. */
+export const DEFAULT_HEALTH_POLL_MS = 10_000;
+/** Scans closer together than this (a burst of lock events) share one probe. */
+const MIN_PROBE_GAP_MS = 1000;
 
 export class SessionModel implements Disposable {
   private options: SessionModelOptions;
@@ -130,6 +140,11 @@ export class SessionModel implements Disposable {
   private ownerPids: number[] = [];
   private databaseTimer: NodeJS.Timeout | undefined;
   private databaseSeen = '';
+  private healthTimer: NodeJS.Timeout | undefined;
+  /** The last verdict on the gateway, for the state dir it was made for (its history: since when). */
+  private health: { stateDir: string; value: GatewayHealth } | undefined;
+  private probing: Promise<void> | undefined;
+  private lastProbeAt = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly commandLines = new CommandLineLookup();
   private started = false;
@@ -191,6 +206,7 @@ export class SessionModel implements Disposable {
     clearInterval(this.periodicTimer);
     clearInterval(this.ownerTimer);
     clearInterval(this.databaseTimer);
+    clearInterval(this.healthTimer);
     for (const watcher of this.sessionWatchers.values()) watcher.close();
     this.sessionWatchers.clear();
     if (this.structureWatcher) void this.structureWatcher.watcher.close().catch(() => undefined);
@@ -202,6 +218,42 @@ export class SessionModel implements Disposable {
     const every = this.options.rescanMs ?? DEFAULT_RESCAN_MS;
     this.periodicTimer = setInterval(() => void this.refresh().catch(() => undefined), every);
     this.periodicTimer.unref();
+    clearInterval(this.healthTimer);
+    const healthEvery = this.options.healthPollMs ?? DEFAULT_HEALTH_POLL_MS;
+    if (healthEvery > 0) {
+      this.healthTimer = setInterval(() => this.probeSoon(true), healthEvery);
+      this.healthTimer.unref();
+    }
+  }
+
+  /**
+   * A probe in the background, unless one runs or ran a moment ago (`force`: the gateway's
+   * lock changed, so the last verdict is out of date).
+   */
+  private probeSoon(force = false): void {
+    if (this.disposed || this.probing || !this.current) return;
+    if (!force && Date.now() - this.lastProbeAt < MIN_PROBE_GAP_MS) return;
+    this.lastProbeAt = Date.now();
+    const base = this.current;
+    const stateDir = base.resolution.stateDir;
+    const look = async () => {
+      // The gateway's lock is read again with each probe (a few hundred bytes): a restarted
+      // gateway answers with a new pid, and "up" must not be shown beside the old, dead one.
+      const gateway = base.layout === 'missing' ? base.gateway : await readGatewayInfo(stateDir, this.options.gatewayLockDir, []);
+      const health = await observeGatewayHealth({ ...base, gateway }, this.options, this.health?.stateDir === stateDir ? this.health.value : undefined);
+      // Applied in the scan queue, so that it never races a scan's snapshot.
+      await this.serialize(async () => this.applyHealth(stateDir, gateway, health));
+    };
+    this.probing = look().catch(() => undefined).finally(() => { this.probing = undefined; });
+  }
+
+  private applyHealth(stateDir: string, gateway: GatewayInfo, health: GatewayHealth): void {
+    const current = this.current;
+    if (this.disposed || !current || current.resolution.stateDir !== stateDir) return;
+    this.health = { stateDir, value: health };
+    this.current = { ...current, gateway, gatewayHealth: health };
+    if (this.started) this.watchOwners(this.current);
+    this.announce(this.current);
   }
 
   /**
@@ -211,7 +263,8 @@ export class SessionModel implements Disposable {
    */
   private watchOwners(snapshot: SessionsSnapshot): void {
     const every = this.options.ownerPollMs ?? DEFAULT_OWNER_POLL_MS;
-    // The gateway too: a dead gateway turns a running SQLite-era session from hung into interrupted.
+    // The gateway too: SIGKILLed, its lock stays, and only a probe or its pid tells (and a dead
+    // gateway turns a running SQLite-era session from hung into interrupted).
     const gatewayPid = snapshot.gateway.alive && snapshot.gateway.uncertain === undefined ? snapshot.gateway.nested?.hostPid ?? snapshot.gateway.pid : undefined;
     const pids = every > 0
       ? [...new Set([...allLocks(snapshot).filter((e) => e.view.inspection.owner?.alive === true && !e.view.inspection.owner.isSelf)
@@ -254,7 +307,11 @@ export class SessionModel implements Disposable {
   }
 
   private enqueue(plan: ScanPlan | undefined): Promise<SessionsSnapshot> {
-    const run = this.queue.then(() => this.scanNow(plan));
+    return this.serialize(() => this.scanNow(plan));
+  }
+
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -269,24 +326,45 @@ export class SessionModel implements Disposable {
       ...(partial ? { onlyAgents: plan.onlyAgents, lockChanges: plan.lockChanges, previous } : {}),
     });
     if (this.disposed) return snapshot;
+    const stateDir = snapshot.resolution.stateDir;
+    const known = this.health?.stateDir === stateDir ? this.health.value : undefined;
+    if (known) {
+      snapshot.gatewayHealth = known;
+    } else if (snapshot.layout !== 'missing') {
+      // The first look at this state dir's gateway is waited for, so that the first snapshot
+      // says how it is; bounded by the probe's deadlines (1.5 s each).
+      this.lastProbeAt = Date.now();
+      const health = await observeGatewayHealth(snapshot, this.options).catch(() => undefined);
+      if (this.disposed) return snapshot;
+      if (health) {
+        this.health = { stateDir, value: health };
+        snapshot.gatewayHealth = health;
+      }
+    }
+    const gatewayMoved = previous !== undefined && JSON.stringify(previous.gateway) !== JSON.stringify(snapshot.gateway);
     this.current = snapshot;
     if (this.started) {
       this.watchOwners(snapshot);
       this.watchDatabases(snapshot);
     }
+    if (known && (!partial || gatewayMoved)) this.probeSoon(gatewayMoved);
     // Events before a watcher's `ready` count as initial and are dropped, so wait for it.
     if (this.started && this.options.watch !== false) await this.reconcileWatchers(snapshot);
-    if (snapshotChanged(this.announced, snapshot)) {
-      this.announced = snapshot;
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(snapshot);
-        } catch {
-          // one faulty subscriber must not starve the others
-        }
+    this.announce(snapshot);
+    return snapshot;
+  }
+
+  /** Tells subscribers, when the snapshot shows anything the last one they saw did not. */
+  private announce(snapshot: SessionsSnapshot): void {
+    if (!snapshotChanged(this.announced, snapshot)) return;
+    this.announced = snapshot;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(snapshot);
+      } catch {
+        // one faulty subscriber must not starve the others
       }
     }
-    return snapshot;
   }
 
   /** `lockName`: only this lock file changed, so re-inspecting it is enough. */

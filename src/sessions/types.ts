@@ -1,6 +1,8 @@
 // The public contract of the session model. The extension and the CLI depend only on what
 // `src/sessions/index.ts` exports. No `vscode` import here, ever.
 import type { LockInspection, StaleReason } from '../lock/types';
+import type { GatewayHealth } from '../openclaw/gateway-health';
+import type { GatewayProbe, ProbeOptions } from '../openclaw/health';
 import type { GatewayInfo, Problem, StateDirResolution } from '../openclaw/types';
 import type { EraInfo } from '../openclaw/era';
 import type { AgentDatabaseFacts, DatabaseLease, SqliteSessionRow, SqliteStoreFacts, StateDatabaseFacts } from '../sqlite-store/facts';
@@ -8,6 +10,8 @@ import type { AgentDatabaseFacts, DatabaseLease, SqliteSessionRow, SqliteStoreFa
 export type { GatewayInfo, Problem, StateDirResolution, StateDirSource } from '../openclaw/types';
 export type { EraInfo, StorageEra, OpenClawVersion } from '../openclaw/era';
 export type { AgentDatabaseFacts, SqliteSessionRow, SqliteStoreFacts, StateDatabaseFacts, DatabaseLease, StateLease } from '../sqlite-store/facts';
+export type { GatewayHealth, GatewayState, GatewaySeverity, GatewayExpectation } from '../openclaw/gateway-health';
+export type { GatewayProbe, ProbeError, ProbeOptions } from '../openclaw/health';
 
 /** `{warn, error}` in milliseconds (settings are in seconds; convert at the edge). */
 export interface LockThresholds {
@@ -175,6 +179,11 @@ export interface SessionsSnapshot {
   layout: 'jsonl' | 'sqlite' | 'missing' | 'empty';
   agents: AgentInfo[];
   gateway: GatewayInfo;
+  /**
+   * The gateway's health: its lock and a probe of its port together, with since when. Set by
+   * the live model (kept across scans) and by `observeGatewayHealth`; a bare scan leaves it out.
+   */
+  gatewayHealth?: GatewayHealth;
   problems: Problem[];
   scannedAt: number;
   scanMs: number;
@@ -204,11 +213,23 @@ export interface ScanOptions {
   readVersion?: boolean;
 }
 
+/** Probes a gateway port on 127.0.0.1 (`probeGateway`, or a stand-in). */
+export type GatewayProber = (port: number, options: ProbeOptions) => Promise<GatewayProbe>;
+
+export interface HealthOptions {
+  /** false: never connect to the gateway's port (its lock alone is judged). Default: `probeGateway`. */
+  probe?: GatewayProber | false;
+  /** Per request, connect and whole answer. Default 1.5 s. */
+  probeTimeoutMs?: number;
+}
+
 export interface Disposable {
   dispose(): void;
 }
 
-export interface SessionModelOptions extends ScanOptions {
+export interface SessionModelOptions extends ScanOptions, HealthOptions {
+  /** How often the gateway is probed between scans, while one is worth probing. Default 10 s; 0: only on scans. */
+  healthPollMs?: number;
   /** Debounce for watcher events. Default 50 ms. */
   debounceMs?: number;
   /** Slow safety rescan. Default 30 s. */

@@ -34,8 +34,13 @@ export interface SqliteSessionRow {
   interrupted: number;
   /** The oldest queued input's `accepted_at`. */
   oldestQueuedAt?: number;
-  /** Events in the current transcript window. */
-  transcriptEvents?: number;
+  /**
+   * Only in transit: the entry was unchanged since the read whose signatures the request
+   * carried, so its entry-only fields were not read; the caller fills them from that read.
+   */
+  entryReused?: true;
+  /** Only in transit: the row's signature as the reader computed it from the columns. */
+  signature?: string;
 }
 
 export interface DatabaseFiles {

@@ -10,7 +10,7 @@ import { nodeCandidates, type NodeCandidateInputs } from './node-finder';
 import { runStoreRead, type ReaderRequest, type StoreReadRequest, type StoreReadResult } from './request';
 import { DEFAULT_MAX_EVENTS, readTranscriptEvents, type TranscriptRead } from './transcript';
 import { DatabaseReadError } from './read-database';
-import type { ReadFailure } from './facts';
+import type { ReadFailure, SqliteSessionRow } from './facts';
 
 const NO_SQLITE_EXIT = 3;
 const CHILD_TIMEOUT_MS = 15_000;
@@ -21,6 +21,8 @@ export interface StoreReadOptions extends NodeCandidateInputs {
   forceChild?: boolean;
   /** The child reader script; default `sqlite-reader.js` beside the bundle. */
   readerScript?: string;
+  /** Read only the entries that changed since this process's last read of each database (default true). */
+  incremental?: boolean;
 }
 
 /** `dist/sqlite-reader.js` beside the extension and CLI bundles, or the checkout's when run from tests. */
@@ -58,7 +60,47 @@ function runChild<T>(nodePath: string, script: string, request: ReaderRequest): 
 
 let workingNode: string | undefined;
 
+/** Entry-only fields, kept from the last read of each database for rows whose entry did not change. */
+const ENTRY_ONLY = ['startedAt', 'activeWriterRunId', 'lastRunId', 'abortedLastRun', 'initializationPending', 'tombstone', 'channel', 'chatType', 'inputTokens', 'outputTokens', 'totalTokens', 'contextTokens', 'compactionCount'] as const;
+const lastRows = new Map<string, Map<string, { signature: string; row: SqliteSessionRow }>>();
+
+function withKnown(request: StoreReadRequest, incremental: boolean): StoreReadRequest {
+  if (!incremental) return request;
+  return {
+    ...request,
+    agents: request.agents.map((a) => {
+      const cached = lastRows.get(a.path);
+      return cached ? { ...a, known: Object.fromEntries([...cached].map(([key, { signature }]) => [key, signature])) } : a;
+    }),
+  };
+}
+
+/** Fills reused rows from the last read and remembers this one (whole rows only). */
+function mergeRows(facts: StoreReadResult): StoreReadResult {
+  for (const agent of facts.agents) {
+    if (agent.failure) continue;
+    const cached = lastRows.get(agent.files.path);
+    const next = new Map<string, { signature: string; row: SqliteSessionRow }>();
+    agent.sessions = agent.sessions.map((row) => {
+      const { entryReused, signature, ...full } = row;
+      if (entryReused) {
+        const previous = cached?.get(row.key)?.row;
+        for (const field of ENTRY_ONLY) if (previous?.[field] !== undefined) (full as unknown as Record<string, unknown>)[field] = previous[field];
+      }
+      if (signature !== undefined) next.set(row.key, { signature, row: full });
+      return full;
+    });
+    lastRows.set(agent.files.path, next);
+  }
+  return facts;
+}
+
 export async function readSqliteStore(request: StoreReadRequest, options: StoreReadOptions = {}): Promise<SqliteStoreFacts> {
+  const facts = await readSqliteStoreOnce(withKnown(request, options.incremental !== false), options);
+  return { ...mergeRows(facts), reader: facts.reader };
+}
+
+async function readSqliteStoreOnce(request: StoreReadRequest, options: StoreReadOptions): Promise<SqliteStoreFacts> {
   const { open, reason } = loadSqlite();
   if (open && !options.forceChild) {
     return { ...runStoreRead(open, request), reader: { kind: 'in-process', nodeVersion: process.versions.node } };

@@ -10,7 +10,8 @@ export const STATE_DATABASE = path.join('state', 'openclaw.sqlite');
 
 export interface StoreReadRequest {
   kind?: 'store';
-  agents: { agentId: string; path: string }[];
+  /** `known`: each session's row signature from the last read, so unchanged entries are not read again. */
+  agents: { agentId: string; path: string; known?: Record<string, string> }[];
   /** The shared state database, when there is one to read. */
   statePath?: string;
   now: number;
@@ -41,7 +42,7 @@ export function stateDatabasePath(stateDir: string): string {
 
 /** Reads one database after the other: each connection is closed before the next opens. */
 export function runStoreRead(open: SqliteOpen, request: StoreReadRequest): StoreReadResult {
-  const result: StoreReadResult = { agents: request.agents.map((a) => readAgentDatabase(open, a.agentId, a.path)) };
+  const result: StoreReadResult = { agents: request.agents.map((a) => readAgentDatabase(open, a.agentId, a.path, a.known)) };
   if (request.statePath) result.state = readStateDatabase(open, request.statePath, request.now);
   return result;
 }

@@ -86,7 +86,7 @@ export function explainFinding(f: FindingWords, t: Translate = untranslated): st
     case 'wal-large':
       return t('The write-ahead log is {0}, far above OpenClaw\'s 64 MiB checkpoint target: startups get slow or hang. Something kept it from checkpointing (a long-lived reader, a crash).', formatBytes(num(f.facts.walBytes) ?? 0));
     case 'migration-pending':
-      return t('A legacy sessions.json is not imported yet (agents: {0}). OpenClaw 2026.8+ refuses to start its gateway ("Legacy session store requires migration") until the doctor migrates it.', String(f.facts.agents));
+      return t('A legacy sessions.json is not imported yet (agents: {0}). The next 2026.8+ gateway start imports it; a store it cannot import makes the gateway refuse to start ("Legacy session store requires migration") until the doctor migrates it.', String(f.facts.agents));
     case 'owner-lock-dead':
       return t('The state dir\'s owner lock names pid {0}, which is gone. Nothing owns the state dir: no gateway runs. The next owner reclaims the lock after 5 s.', num(f.facts.pid) ?? '?');
     case 'no-sqlite-reader':

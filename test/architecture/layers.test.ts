@@ -1,5 +1,5 @@
-// The architecture, enforced: data flows one way (lock core and OpenClaw's facts → session
-// model and transcripts → CLI and extension; wording beside them all), only src/extension
+// The architecture, enforced: data flows one way (lock core and OpenClaw's facts → its log
+// reader, session model and transcripts → CLI and extension; wording beside them all), only src/extension
 // imports `vscode`, and no production file reads a test hook.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,9 +26,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   lock: [],
   openclaw: ['lock', 'wording'],
   transcripts: ['lock', 'wording'],
-  sessions: ['lock', 'openclaw', 'sqlite-store', 'wording'],
-  cli: ['lock', 'openclaw', 'sessions', 'sqlite-store', 'transcripts', 'wording'],
-  extension: ['lock', 'openclaw', 'sessions', 'sqlite-store', 'transcripts', 'wording'],
+  logs: ['lock', 'openclaw', 'wording'],
+  sessions: ['lock', 'logs', 'openclaw', 'sqlite-store', 'wording'],
+  cli: ['lock', 'logs', 'openclaw', 'sessions', 'sqlite-store', 'transcripts', 'wording'],
+  extension: ['lock', 'logs', 'openclaw', 'sessions', 'sqlite-store', 'transcripts', 'wording'],
 };
 
 function importsOf(file: string): string[] {

@@ -27,7 +27,15 @@ test('parseSettings: defaults for an empty settings.json', () => {
     agents: undefined,
     editing: { lockTimeoutMs: 60_000, largeFileBytes: 50 * 2 ** 20, maxReadBytes: 512 * 2 ** 20, warnOnUnsafeOpen: true },
     compaction: { maxLines: 400, openclawPath: undefined },
+    logFile: undefined,
+    gateway: { probe: true, probeTimeoutMs: 1500 },
   });
+});
+
+test('parseSettings: the log file, a string trimmed, anything else the default', () => {
+  assert.equal(parseSettings((name) => (name === 'logFile' ? ' ~/logs/openclaw.log ' : undefined)).logFile, '~/logs/openclaw.log');
+  assert.equal(parseSettings((name) => (name === 'logFile' ? '   ' : undefined)).logFile, undefined);
+  assert.equal(parseSettings((name) => (name === 'logFile' ? 42 : undefined)).logFile, undefined);
 });
 
 test('parseSettings: every value type-guarded, a wrong one falls back to its default', () => {

@@ -25,10 +25,13 @@ export interface CliRun {
  * The built `openclaw-locks` CLI, as a user beside this gateway runs it: same TMPDIR (where the
  * gateway lock is), the world's HOME, the state dir passed explicitly.
  */
-export function productCli(world: OpenClawWorld, args: string[]): Promise<CliRun> {
+export function productCli(world: OpenClawWorld, args: string[], options: { node?: string; openclawOnPath?: boolean } = {}): Promise<CliRun> {
+  // `openclawOnPath`: the user's PATH has their `openclaw` (the world's launcher, which runs
+  // Node 24): the product then reads the installed version and finds a Node with node:sqlite.
+  const PATH = options.openclawOnPath ? `${world.binDir}${path.delimiter}${process.env.PATH}` : process.env.PATH;
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args, '--state-dir', world.stateDir, '--no-color'], {
-      env: { PATH: process.env.PATH, HOME: world.home, TMPDIR: world.tmp, COLUMNS: '200' },
+    execFile(options.node ?? process.execPath, [CLI, ...args, '--state-dir', world.stateDir, '--no-color'], {
+      env: { PATH, HOME: world.home, TMPDIR: world.tmp, COLUMNS: '200' },
       timeout: 60_000,
       maxBuffer: 16 * 1024 * 1024,
     }, (error, stdout, stderr) => {
@@ -52,8 +55,8 @@ export interface LockJson {
   kind: string;
 }
 
-export async function statusJson(world: OpenClawWorld): Promise<{ json: { locks: LockJson[]; layout: string; gateway: Record<string, unknown> }; run: CliRun }> {
-  const run = await productCli(world, ['status', '--json']);
+export async function statusJson(world: OpenClawWorld, options: Parameters<typeof productCli>[2] = {}): Promise<{ json: { locks: LockJson[]; layout: string; gateway: Record<string, unknown> } & Record<string, any>; run: CliRun }> {
+  const run = await productCli(world, ['status', '--json'], options);
   assert.ok(run.code === 0 || run.code === 1, `openclaw-locks status --json exited ${run.code}: ${run.stderr}`);
   return { json: JSON.parse(run.stdout), run };
 }

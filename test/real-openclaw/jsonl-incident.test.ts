@@ -6,7 +6,8 @@ import { after, describe, test } from 'node:test';
 import { startModelStandin, type ModelStandin } from '../fixtures/model-standin';
 import { startLiveHolder } from '../fixtures/live-holder';
 import { JSONL_ERA_RELEASE, createOpenClawWorld, waitFor, type OpenClawWorld } from '../fixtures/real-openclaw';
-import { ARTIFACTS, lockFiles, lockFor, productCli, statusJson, timing, tmpOpenClawGuard, writtenLockFiles } from './helpers';
+import { readFailureLog } from '../../src/logs/watch';
+import { ARTIFACTS, lockFiles, lockFor, productCli, statusJson, timing, tmpOpenClawGuard, writtenLockFiles, type LockJson } from './helpers';
 
 const KEY = 'agent:main:main';
 const guard = tmpOpenClawGuard();
@@ -98,6 +99,10 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: the gateway SIGKILLed mid-reply`, 
     const record = await world.waitForLog(/removed stale session lock: .*\(dead-pid\)/, { timeoutMs: 15_000 });
     assert.ok(String(record.message).includes(lockPath2!), `the gateway names the lock it removed: ${record.message}`);
     await waitFor('the lock to be gone', () => !fs.existsSync(lockPath2!), { timeoutMs: 5000 });
+    // The product's log reader: the gateway's own cleanup, by path and reason, and no failed message.
+    const { tally: restartTally } = await readFailureLog({ logFile: world.logFile, since: 0 });
+    assert.deepEqual(restartTally.removedLocks.get(lockPath2!)?.reasons, ['dead-pid']);
+    assert.equal(restartTally.total, 0, 'a killed run is no failed lane task: the gateway died with it');
     process.stdout.write(`# real-openclaw: the restarted gateway removed the dead lock itself (${Date.now() - readyAt} ms after ready was seen): ${record.message}\n`);
     const { json: after3, run: run3 } = await statusJson(world);
     assert.equal(after3.locks.find((l) => l.lockPath === lockPath2), undefined, 'the product reports no lock for it');
@@ -204,6 +209,23 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: a reply that hangs past the lock's
       const waitedC = await world.waitForRun(runC, 15_000).catch((error: unknown) => ({ status: `error: ${String(error).slice(0, 200)}` }));
       assert.notEqual(waitedC.status, 'ok', `the refused run did not succeed: ${JSON.stringify(waitedC)}`);
       assert.ok(fs.existsSync(busy.lockPath), 'the holder still has its lock');
+
+      // The product's log reader on the real gateway's log: (b) and (c) are two failed messages
+      // of this session because of this lock, though the gateway logged each twice (lane=main, then
+      // lane=session:agent:main:main); the CLI finds the log through logging.file in openclaw.json.
+      const { tally } = await readFailureLog({ logFile: world.logFile, since: 0 });
+      assert.equal(tally.total, 2, `two failed messages: ${world.readLog().filter((r) => /lane task error/.test(String(r.message))).map((r) => r.message).join('\n')}`);
+      assert.equal(tally.locks.get(busy.lockPath)?.count, 2);
+      assert.equal(tally.sessions.get(KEY)?.count, 2);
+      assert.equal(tally.locks.get(busy.lockPath)?.lastKind, 'lock-timeout');
+      const { json: withFailures } = await statusJson(world);
+      const failing = withFailures.locks.find((l) => l.lockPath === busy.lockPath) as (LockJson & { failures?: { count: number } }) | undefined;
+      assert.equal(failing?.failures?.count, 2, JSON.stringify(failing));
+      assert.equal((withFailures as { failures?: { total: number; logSource: string } }).failures?.total, 2);
+      assert.equal((withFailures as { failures?: { logSource: string } }).failures?.logSource, 'config');
+      const human = await productCli(world, ['inspect', busy.lockPath]);
+      assert.match(human.stdout, /Failures\s+2 messages failed since \d\d:\d\d because of this lock/, human.stdout);
+      process.stdout.write(`# real-openclaw: the log reader attributes ${tally.total} failed messages to ${busy.lockPath}\n`);
     } finally {
       await busy.stop();
     }

@@ -53,17 +53,18 @@ describe(`real OpenClaw ${SQLITE_ERA_RELEASE}: a doctor-migrated state dir and a
     assert.equal(fs.existsSync(path.join(world.sessionsDir(), 'sessions.json')), false, 'sessions.json moved into the import archive');
     const imported = await world.querySqlite('select session_key, current_session_id, status from session_nodes');
     assert.ok(imported.some((row) => row.session_key === KEY && row.current_session_id === built!.sessionId), `the session was imported: ${JSON.stringify(imported)}`);
-    // The doctor leaves the old .jsonl.lock behind (inert now): the product still shows it, as
-    // stale, until it is cleared; then the state dir reads as the SQLite era.
+    // The doctor leaves the old .jsonl.lock behind. No 2026.8+ code reads it: a leftover, not
+    // a stale alarm; not counted (exit 0); `clear-stale --leftovers` removes it.
     const leftover = `${built!.transcriptPath}.lock`;
     assert.ok(fs.existsSync(leftover), 'the doctor left the JSONL-era lock behind');
-    const { json: migrated } = await statusJson(world);
-    assert.equal(migrated.locks.find((l) => l.lockPath === leftover)?.level, 'stale', JSON.stringify(migrated.locks));
-    const clear = await productCli(world, ['clear-stale']);
+    const { json: migrated, run: migratedRun } = await statusJson(world, { openclawOnPath: true });
+    assert.equal(migrated.layout, 'sqlite', 'the product recognises the SQLite era');
+    assert.deepEqual(migrated.locks, [], 'the leftover is not a lock needing attention');
+    assert.deepEqual((migrated.leftoverLocks as { lockPath: string }[]).map((l) => l.lockPath), [leftover]);
+    assert.equal(migratedRun.code, 0, migratedRun.stdout);
+    const clear = await productCli(world, ['clear-stale', '--leftovers'], { openclawOnPath: true });
     assert.equal(clear.code, 0, clear.stdout + clear.stderr);
     assert.equal(fs.existsSync(leftover), false);
-    const { json: cleared } = await statusJson(world);
-    assert.equal(cleared.layout, 'sqlite', 'the product recognises the SQLite era');
 
     const gateway = await world.startGateway();
     timing(`${SQLITE_ERA_RELEASE} gateway ready`, began);
@@ -97,6 +98,13 @@ describe(`real OpenClaw ${SQLITE_ERA_RELEASE}: a doctor-migrated state dir and a
     model.script({ kind: 'answer', text: 'Still here after the abort.', when: /after the abort/ });
     const next = await world.sendMessage(KEY, 'after the abort');
     assert.equal((await world.waitForRun(next, 60_000)).status, 'ok', 'the next message works');
+    // The abort fails the run's lanes in the log (lane=main, then lane=session:<key>, "This
+    // operation was aborted"): the product's log reader counts no failed message for it.
+    await world.waitForLog(/lane task error: lane=session:agent:main:main .*aborted/, { timeoutMs: 10_000 });
+    const { json: afterAbort } = await statusJson(world);
+    const failures = (afterAbort as { failures?: { total: number; logSource: string } }).failures;
+    assert.equal(failures?.logSource, 'config', 'found through logging.file in openclaw.json');
+    assert.equal(failures?.total, 0, 'an aborted run is no failed message');
     await gateway.stop();
   });
 });

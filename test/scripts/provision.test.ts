@@ -130,3 +130,18 @@ test('--check --openclaw lists the real OpenClaw releases (and the Node 24 they 
     assert.equal(check('--vscode', 'none', '--no-browser', '--openclaw', '2026.7.35').status, 0);
   });
 });
+
+test('--node24 alone (what npm test provisions before the unit suites, for the SQLite-era fixtures) lists only Node 24', () => {
+  withDir((dir) => {
+    const check = spawnSync(process.execPath, [provisionScript, '--check', '--vscode', 'none', '--no-browser', '--node24'], {
+      encoding: 'utf8', env: { ...process.env, OPENCLAW_LOCKS_CACHE_DIR: join(dir, 'cache') },
+    });
+    assert.equal(check.status, 1, check.stdout + check.stderr);
+    assert.match(check.stdout, /missing: node 24\.\d+\.\d+\n/);
+    assert.doesNotMatch(check.stdout, /code-server|playwright|openclaw 20/);
+    const without = spawnSync(process.execPath, [provisionScript, '--check', '--vscode', 'none', '--no-browser'], {
+      encoding: 'utf8', env: { ...process.env, OPENCLAW_LOCKS_CACHE_DIR: join(dir, 'cache') },
+    });
+    assert.equal(without.status, 0, 'nothing is needed without it');
+  });
+});
