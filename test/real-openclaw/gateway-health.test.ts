@@ -3,6 +3,7 @@
 // (since when) and by the built CLI (status, metrics); 2026.9.6 probed on its world's port
 // (its gateway lock, gateway.state.lock, is found only by the SQLite-era lock discovery).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
@@ -179,16 +180,17 @@ describe(`real OpenClaw ${SQLITE_ERA_RELEASE}: the probe on its world's port`, {
     process.stdout.write(`# real-openclaw ${SQLITE_ERA_RELEASE}: while starting (${gateway.readyMs} ms) the port answered: ${kinds.join(' → ')}\n`);
     const last = await measure(SQLITE_ERA_RELEASE, world.port);
     assert.ok(last.uptimeMs !== undefined && last.uptimeMs > 0);
-    // What the CLI says before the SQLite-era lock discovery lands: the port (from the
-    // config) answers, whatever the lock.
+    // 2026.8+'s owner lock in the state dir names the gateway: the product finds it, probes
+    // its port and says it is up.
     const status = await productCli(world, ['status', '--json']);
-    const health = JSON.parse(status.stdout).gateway.health;
-    process.stdout.write(`# real-openclaw ${SQLITE_ERA_RELEASE}: status --json gateway: ${JSON.stringify({ lockPath: JSON.parse(status.stdout).gateway.lockPath, state: health.state, port: health.port })}\n`);
-    // Before the SQLite-era lock discovery, no lock is found and a fresh world has no sessions
-    // yet, so nothing calls for a probe: the product says not running, without connecting.
+    const json = JSON.parse(status.stdout);
+    const health = json.gateway.health;
+    process.stdout.write(`# real-openclaw ${SQLITE_ERA_RELEASE}: status --json gateway: ${JSON.stringify({ lockPath: json.gateway.lockPath, state: health.state, port: health.port })}\n`);
+    assert.equal(json.gateway.lockPath, path.join(fs.realpathSync(world.stateDir), 'tmp', `openclaw-${process.getuid!()}`, 'gateway.state.lock'));
+    assert.equal(json.gateway.pid, gateway.pid);
     assert.equal(health.port, world.port);
-    assert.equal(health.state, 'not-running');
-    assert.equal(health.live, null, 'not probed');
+    assert.equal(health.state, 'up');
+    assert.equal(health.live, true);
     await gateway.kill();
     await waitFor('the port to refuse', async () => (await probeGateway(world.port)).error === 'refused', { timeoutMs: 5000 });
     const dead = await probeGateway(world.port);
