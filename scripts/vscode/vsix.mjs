@@ -19,9 +19,11 @@ const ALLOWED_ENTRIES = [
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt|\.md)?$/i,
   /^extension\/dist\/extension\.js$/,
+  // The SQLite-era child reader: VS Code 1.100's extension host (Node 20) has no node:sqlite.
+  /^extension\/dist\/sqlite-reader\.js$/,
   /^extension\/media\/.+/,
 ];
-const REQUIRED_ENTRIES = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/media/openclaw.svg', 'extension/media/icon.png'];
+const REQUIRED_ENTRIES = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/dist/sqlite-reader.js', 'extension/media/openclaw.svg', 'extension/media/icon.png'];
 /** "Small": the bundle is a few hundred KB; a stray node_modules or out/ would blow far past this. */
 export const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 

@@ -4,6 +4,7 @@
 // the workbench's user settings at that state dir and puts them back after.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { node24Binary } from '../fixtures/real-openclaw';
 import { standInGateway, writeSqliteWorld } from '../fixtures/sqlite-world';
 import type { UiBox, UiCase, UiContext, UiPage } from './types';
 import { WAIT_MS, boxOf, closeMenus, contextMenuEntry, openViewContainer, parkMouse, regionAround, treeRow, waitForWorkbench, widenSideBar } from './workbench';
@@ -48,7 +49,8 @@ async function withSqliteState(page: UiPage, ctx: UiContext, run: () => Promise<
     // The open workbench does not always see settings.json change on disk (the first change of
     // a run was missed): write it, load again, and write once more if the view did not follow.
     for (let attempt = 1; ; attempt++) {
-      fs.writeFileSync(file, JSON.stringify({ ...settings, 'openclawSessions.stateDir': stateDir }, null, attempt % 2 === 0 ? 4 : 2));
+      // nodePath: VS Code 1.100's extension host (Node 20) has no node:sqlite and reads through a child on Node 24.
+      fs.writeFileSync(file, JSON.stringify({ ...settings, 'openclawSessions.stateDir': stateDir, 'openclawSessions.nodePath': node24Binary() }, null, attempt % 2 === 0 ? 4 : 2));
       await page.waitForTimeout(1_000);
       await page.reload();
       await waitForWorkbench(page);
