@@ -21,7 +21,8 @@ export const cases: UiCase[] = [
       await runCommand(page, 'OpenClaw: Show Log');
       // The newest line, not the first: the panel draws only the lines in view, and since the
       // log reader and the gateway probe write at activation too, "activated" scrolls out of it.
-      await waitForOutput(page, 'OpenClaw Session Locks', /first scan applied \d+ ms after activation/);
+      // Monaco draws spaces as no-break spaces: \s matches both.
+      await waitForOutput(page, 'OpenClaw Session Locks', /first\sscan\sapplied\s\d+\sms\safter\sactivation/);
       await ctx.screenshot('show-log');
     },
   },
