@@ -4,6 +4,7 @@
 import type { AgentDatabaseFacts, SqliteSessionRow } from './facts';
 import type { SqliteDatabase, SqliteOpen } from './driver';
 import { databaseFiles } from './files';
+import { bool, num, str } from './values';
 import { DatabaseReadError, tableColumns, withReadOnlyDatabase, type ReadHow } from './read-database';
 
 /** `session_nodes` columns, each read when the database has it (2026.8.1 has fewer than 9.6). */
@@ -41,10 +42,6 @@ const ENTRY_FIELDS = {
 
 type Row = Record<string, unknown>;
 
-const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'bigint' ? Number(v) : undefined);
-/** SQLite's json_extract gives 1/0 for JSON booleans. */
-const bool = (v: unknown) => (v === 1 || v === true || v === 1n ? true : v === 0 || v === false || v === 0n ? false : undefined);
 
 function sessionFrom(row: Row): SqliteSessionRow | undefined {
   const key = str(row.key);

@@ -100,29 +100,38 @@ export async function readSqliteStore(request: StoreReadRequest, options: StoreR
   return { ...mergeRows(facts), reader: facts.reader };
 }
 
-async function readSqliteStoreOnce(request: StoreReadRequest, options: StoreReadOptions): Promise<SqliteStoreFacts> {
+type Reader = SqliteStoreFacts['reader'];
+
+/**
+ * Runs `request` where `node:sqlite` is: this process, else the first Node (the one that last
+ * worked first) whose child reader answers. `result` is undefined when none could.
+ */
+async function withReader<T>(request: ReaderRequest, options: StoreReadOptions, inProcess: (open: NonNullable<ReturnType<typeof loadSqlite>['open']>) => T): Promise<{ result?: T; reader: Reader }> {
   const { open, reason } = loadSqlite();
-  if (open && !options.forceChild) {
-    return { ...runStoreRead(open, request), reader: { kind: 'in-process', nodeVersion: process.versions.node } };
-  }
+  if (open && !options.forceChild) return { result: inProcess(open), reader: { kind: 'in-process', nodeVersion: process.versions.node } };
   const script = options.readerScript ?? defaultReaderScript();
+  const tried: string[] = [];
   const candidates = nodeCandidates(options);
   if (workingNode && candidates.includes(workingNode)) candidates.unshift(...candidates.splice(candidates.indexOf(workingNode), 1));
-  const tried: string[] = [];
   for (const nodePath of candidates) {
     try {
-      const result = await runChild<StoreReadResult>(nodePath, script, request);
+      const { nodeVersion, ...result } = await runChild<T>(nodePath, script, request);
       workingNode = nodePath;
-      const { nodeVersion, ...facts } = result;
-      return { ...facts, reader: { kind: 'child', nodePath, nodeVersion } };
+      return { result: result as T, reader: { kind: 'child', nodePath, nodeVersion } };
     } catch (error) {
       tried.push(error instanceof NoSqliteError ? `${nodePath} (no node:sqlite)` : `${nodePath} (${(error as Error).message})`);
     }
   }
-  const why = [reason ?? 'this process reads in a child', tried.length > 0 ? `tried ${tried.join('; ')}` : 'no other node on PATH or beside openclaw'].join('; ');
+  return { reader: { kind: 'none', reason: [reason ?? 'this process reads in a child', tried.length > 0 ? `tried ${tried.join('; ')}` : 'no other node on PATH or beside openclaw'].join('; ') } };
+}
+
+async function readSqliteStoreOnce(request: StoreReadRequest, options: StoreReadOptions): Promise<SqliteStoreFacts> {
+  const { result, reader } = await withReader<StoreReadResult>(request, options, (open) => runStoreRead(open, request));
+  if (result) return { ...result, reader };
+  const why = reader.kind === 'none' ? reader.reason : 'no reader';
   return {
     agents: request.agents.map((a) => ({ agentId: a.agentId, files: databaseFiles(a.path), sessions: [], failure: { kind: 'no-sqlite', message: why }, readMs: 0 })),
-    reader: { kind: 'none', reason: why },
+    reader,
   };
 }
 
@@ -130,24 +139,9 @@ export type TranscriptResult =
   | (TranscriptRead & { reader: string })
   | { failure: { kind: ReadFailure; message: string }; reader: string };
 
-/** Which Node reads, in words: "in-process (Node 24.21.0)" or the child's path. */
-async function withReader<T>(request: ReaderRequest, options: StoreReadOptions, inProcess: (open: NonNullable<ReturnType<typeof loadSqlite>['open']>) => T): Promise<{ result?: T & { nodeVersion?: string }; reader: string; reason?: string }> {
-  const { open, reason } = loadSqlite();
-  if (open && !options.forceChild) return { result: inProcess(open) as T & { nodeVersion?: string }, reader: `in-process (Node ${process.versions.node})` };
-  const script = options.readerScript ?? defaultReaderScript();
-  const tried: string[] = [];
-  const candidates = nodeCandidates(options);
-  if (workingNode && candidates.includes(workingNode)) candidates.unshift(...candidates.splice(candidates.indexOf(workingNode), 1));
-  for (const nodePath of candidates) {
-    try {
-      const result = await runChild<T>(nodePath, script, request);
-      workingNode = nodePath;
-      return { result, reader: `${nodePath} (Node ${result.nodeVersion})` };
-    } catch (error) {
-      tried.push(error instanceof NoSqliteError ? `${nodePath} (no node:sqlite)` : `${nodePath} (${(error as Error).message})`);
-    }
-  }
-  return { reader: 'none', reason: [reason ?? 'this process reads in a child', tried.length > 0 ? `tried ${tried.join('; ')}` : 'no other node on PATH or beside openclaw'].join('; ') };
+/** Which Node reads, in words: "in-process (Node 24.21.0)", the child's path, or "none". */
+function readerWords(reader: Reader): string {
+  return reader.kind === 'in-process' ? `in-process (Node ${reader.nodeVersion})` : reader.kind === 'child' ? `${reader.nodePath} (Node ${reader.nodeVersion})` : 'none';
 }
 
 /** One SQLite-era session's transcript as JSONL, read-only. */
@@ -161,7 +155,7 @@ export async function readSqliteTranscript(databasePath: string, sessionId: stri
       return { failure: { kind: error instanceof DatabaseReadError ? error.kind : 'other', message: (error as Error).message } };
     }
   });
-  if (!read.result) return { failure: { kind: 'no-sqlite', message: read.reason ?? 'no reader' }, reader: read.reader };
-  const { nodeVersion: _ignored, ...result } = read.result as (TranscriptRead | { failure: { kind: ReadFailure; message: string } }) & { nodeVersion?: string };
-  return { ...result, reader: read.reader } as TranscriptResult;
+  const reader = readerWords(read.reader);
+  if (!read.result) return { failure: { kind: 'no-sqlite', message: read.reader.kind === 'none' ? read.reader.reason : 'no reader' }, reader };
+  return { ...read.result, reader };
 }

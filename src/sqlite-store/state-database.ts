@@ -4,10 +4,10 @@
 import type { DatabaseLease, StateDatabaseFacts, StateLease } from './facts';
 import type { SqliteOpen } from './driver';
 import { databaseFiles } from './files';
+import { num } from './values';
 import { DatabaseReadError, tableColumns, withReadOnlyDatabase } from './read-database';
 
 type Row = Record<string, unknown>;
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'bigint' ? Number(v) : undefined);
 
 function parseObject(text: unknown): Record<string, unknown> | undefined {
   if (typeof text !== 'string') return undefined;
