@@ -290,9 +290,14 @@ export interface GatewayCallResult {
  * credentials itself (config, OPENCLAW_GATEWAY_TOKEN…): this product never handles a token. It
  * exits 0 even when the call failed, so the answer's `ok` decides.
  */
+/** `gateway call <method> --params <json> --json`: what `callGateway` runs, and what a remedy prints after `openclaw`. */
+export function gatewayCallArgs(method: string, params: Record<string, unknown>): string[] {
+  return ['gateway', 'call', method, '--params', JSON.stringify(params), '--json'];
+}
+
 export async function callGateway(cliPath: string, method: string, params: Record<string, unknown>, options: CliRunOptions = {}): Promise<GatewayCallResult> {
   const started = Date.now();
-  const result = await runOpenClawCli(cliPath, ['gateway', 'call', method, '--params', JSON.stringify(params), '--json'], { timeoutMs: 60_000, ...options });
+  const result = await runOpenClawCli(cliPath, gatewayCallArgs(method, params), { timeoutMs: 60_000, ...options });
   const json = parseCliJson(result.stdout) as Record<string, unknown> | undefined;
   const ms = Date.now() - started;
   const failed = result.exitCode !== 0 || !json || typeof json !== 'object' || json.ok === false || json.error !== undefined;

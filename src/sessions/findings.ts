@@ -1,6 +1,7 @@
 // The SQLite era's "what blocks this session", graded: pure, from the facts a scan gathered
 // (rows, leases judged alive or not, the gateway, the era) and the user's {warn, error}
 // thresholds, so the CLI, the view and the badge agree and ages tick without rereading.
+import { gatewayCallArgs } from '../openclaw/cli';
 import type { AgentInfo, Finding, LockThresholds, Remedy, SessionInfo, SessionsSnapshot, Severity } from './types';
 import { DEFAULT_THRESHOLDS } from './types';
 
@@ -13,7 +14,7 @@ export const MAINTENANCE_SCOPE = 'core:agent-database-maintenance';
 export type GradeInput = Pick<SessionsSnapshot, 'agents' | 'gateway' | 'era' | 'sqlite'>;
 
 function gatewayCall(method: string, params: Record<string, unknown>): string[] {
-  return ['openclaw', 'gateway', 'call', method, '--params', JSON.stringify(params), '--json'];
+  return ['openclaw', ...gatewayCallArgs(method, params)];
 }
 
 function sessionParams(session: SessionInfo): Record<string, unknown> {
