@@ -95,6 +95,13 @@ function agentNotes(agent: SessionsSnapshot['agents'][number]): string {
 /** Commands listed under a hint are capped: past this, `status --json` has every path. */
 const LISTED_COMMANDS = 10;
 
+/** Everything on disk that could not be read or understood: the state dir's, each agent's, each session's. */
+function problemLines(snapshot: SessionsSnapshot, palette: Palette, width: number): string[] {
+  const problems = [...snapshot.problems, ...snapshot.agents.flatMap((a) => [...a.problems, ...a.sessions.flatMap((s) => s.problems)])];
+  if (problems.length === 0) return [];
+  return ['', palette.bold('Problems'), ...problems.flatMap((p) => indentedBlock(`  ${p.path}`, [p.message], 4, width))];
+}
+
 export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions): string[] {
   const { palette } = options;
   const width = options.width ?? DEFAULT_WIDTH;
@@ -121,11 +128,7 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   lines.push('');
   if (snapshot.layout === 'sqlite') {
     lines.push(...renderSqliteSessions(snapshot, { now: options.now, all: options.all, thresholds: options.thresholds, palette, width, commandToRun }));
-    const problems = [...snapshot.problems, ...snapshot.agents.flatMap((a) => a.problems)];
-    if (problems.length > 0) {
-      lines.push('', palette.bold('Problems'));
-      for (const p of problems) lines.push(...indentedBlock(`  ${p.path}`, [p.message], 4, width));
-    }
+    lines.push(...problemLines(snapshot, palette, width));
     return lines;
   }
   // A lock with failed messages behind it first: it is what costs the user now.
@@ -155,11 +158,7 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
     const head = ['AGENT', options.all ? 'SESSION' : 'LOCKED SESSION', 'STATE', 'PID', 'AGE', 'VERDICT'].map((h) => palette.bold(h));
     lines.push(...fitTable([head, ...rows], { width, shrinkColumn: 1 }));
   }
-  const problems = [...snapshot.problems, ...snapshot.agents.flatMap((a) => [...a.problems, ...a.sessions.flatMap((s) => s.problems)])];
-  if (problems.length > 0) {
-    lines.push('', palette.bold('Problems'));
-    for (const p of problems) lines.push(...indentedBlock(`  ${p.path}`, [p.message], 4, width));
-  }
+  lines.push(...problemLines(snapshot, palette, width));
   const failing = entries.map((e) => [e, entryFailuresText(tally, e, options.now)] as const).filter(([, text]) => text !== undefined);
   if (failing.length > 0) {
     lines.push('', palette.bold('Failed messages (OpenClaw\'s log)'));
