@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { forceRemoveLock, inspectLock, removeReclaimLeftovers, removeStaleLock, type RemoveResult } from '../lock';
 import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
+import { keptBecause } from '../wording/kept';
+import { pidWords } from '../wording/locks';
 import { containerNote, entryName, reasonsText, unknownAgentsMessage } from './describe';
 import { formatAge, indentedBlock, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { resolutionProblem, resolveSession } from './resolve';
@@ -52,7 +54,7 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
   }
   if (inspection.payload?.pid !== pid) {
     const named = inspection.payload?.pid;
-    ctx.err(`refusing: ${lockPath} names ${named === undefined ? 'no valid pid' : `pid ${String(named)}`}, not pid ${pid}. Look at it again and pass the pid it shows:\n  ${commandLine(['inspect', lockPath])}`);
+    ctx.err(`refusing: ${lockPath} names ${pidWords(named)}, not pid ${pid}. Look at it again and pass the pid it shows:\n  ${commandLine(['inspect', lockPath])}`);
     return EXIT_ERROR;
   }
   const owner = inspection.owner?.alive ? `live owner pid ${pid}${inspection.owner.commandLine ? ` (${inspection.owner.commandLine})` : ''}` : `pid ${pid}`;
@@ -62,7 +64,7 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
   }
   const result = await forceRemoveLock(lockPath, { pid, expected: inspection });
   if (!result.removed) {
-    ctx.err(`kept ${lockPath}: ${result.keptBecause ?? 'not removed'}`);
+    ctx.err(`kept ${lockPath}: ${keptBecause(result)}`);
     return EXIT_ERROR;
   }
   ctx.out(`removed ${lockPath} (${owner}, age ${formatAge(view.ageMs)})`);
@@ -120,7 +122,7 @@ async function decide(ctx: CliContext, entry: LockEntry, dryRun: boolean): Promi
     return { entry, action: 'error', why: [(error as Error).message] };
   }
   if (result.removed) return { entry, action: 'removed', why };
-  return { entry, action: 'kept', kept: 'changed', why: [result.keptBecause ?? 'changed since it was inspected'] };
+  return { entry, action: 'kept', kept: 'changed', why: [keptBecause(result)] };
 }
 
 const VERB: Record<Decision['action'], string> = { removed: 'removed', 'would-remove': 'would remove', kept: 'kept', error: 'error' };
@@ -214,7 +216,7 @@ async function clearInSqliteEra(ctx: CliContext, snapshot: SessionsSnapshot, dry
       continue;
     }
     const removed = await removeStaleLock(view.lockPath, { expected: view.inspection });
-    results.push({ lockPath: view.lockPath, agentId: agent.id, action: removed.removed ? 'removed' : 'kept', ...(removed.keptBecause ? { reason: removed.keptBecause } : {}) });
+    results.push({ lockPath: view.lockPath, agentId: agent.id, action: removed.removed ? 'removed' : 'kept', ...(removed.removed ? {} : { reason: keptBecause(removed) }) });
   }
   const kept = results.filter((r) => r.action === 'kept');
   if (ctx.json) {

@@ -11,7 +11,6 @@ import {
   describeClearAll,
   describeHolder,
   describeRemoval,
-  explainReasons,
   forceReleaseDetail,
   removalLogLine,
   type ClearAllSummary,
@@ -24,6 +23,7 @@ import { createCommand, pathFromArgument } from './commands';
 import { updateUserSetting } from './settings';
 import { openTranscript } from './transcriptEditors';
 import { titleOf, type LockedNode, type SessionNode, type TreeNode } from './treeModel';
+import { notStaleMessage } from '../wording/kept';
 
 /** What a lock command acts on: a tree row, or a lock's path (tests, other commands). */
 export type LockTarget = { lockPath: string; title: string; node?: LockedNode };
@@ -143,22 +143,7 @@ export class LockCommands extends Disposable {
       await this.state.refresh();
       return { action: report.removed ? 'removed' : 'kept', message: report.message, result };
     }
-    let message: string;
-    switch (inspection.state) {
-      case 'initialising':
-        message = vscode.l10n.t('The lock of "{0}" is being written right now (empty or partial and recent). It is not stale; try again in a few seconds.', title);
-        break;
-      case 'unreadable':
-        message = vscode.l10n.t('The lock of "{0}" cannot be judged, so it is not removed: {1}', title, inspection.problem ?? 'unreadable');
-        break;
-      case 'unknown-host':
-        message = vscode.l10n.t('The lock of "{0}" belongs to another host ({1}), so its pid cannot be checked here. Not removed.', title, inspection.problem ?? 'unknown host');
-        break;
-      default:
-        message = inspection.reasons.length > 0
-          ? vscode.l10n.t('The lock of "{0}" is held by a live process: {1}. It is not stale, so it was not removed (reported: {2}).', title, describeHolder(inspection), explainReasons(inspection, vscode.l10n.t))
-          : vscode.l10n.t('The lock of "{0}" is held by a live process: {1}. It is not stale, so it was not removed.', title, describeHolder(inspection));
-    }
+    const message = notStaleMessage(title, inspection, describeHolder(inspection), vscode.l10n.t);
     this.log.info(`clear: refused ${target.lockPath} state=${inspection.state} reasons=${inspection.reasons.join(',') || 'none'}`);
     const canForce = inspection.state !== 'unreadable' && typeof inspection.payload?.pid === 'number';
     const force = vscode.l10n.t('Force Release Lock…');

@@ -1,7 +1,8 @@
 // Words for what the lock core decided: why a lock is stale, why it was kept, what a forced
 // release means. Pure, so the messages are tested with node --test.
 import type { LockInspection, RemoveResult } from '../lock/types';
-import { explainReasons as explainLockReasons, untranslated, type Translate } from '../wording/locks';
+import { keptBecause } from '../wording/kept';
+import { explainReasons as explainLockReasons, inContainer, pidWords, untranslated, type Translate } from '../wording/locks';
 import { describeNestedHolder } from '../lock/nested-holders';
 import { clip, formatDuration } from './lockPresentation';
 
@@ -13,10 +14,10 @@ export function explainReasons(inspection: LockInspection, t: Translate = untran
 /** "pid 4242 (openclaw gateway), alive, held 3m 05s". */
 export function describeHolder(inspection: LockInspection): string {
   const pid = inspection.payload?.pid;
-  const parts = [typeof pid === 'number' ? `pid ${pid}` : 'no valid pid'];
+  const parts = [pidWords(typeof pid === 'number' ? pid : undefined)];
   if (inspection.owner?.commandLine) parts[0] += ` (${clip(inspection.owner.commandLine, 120)})`;
   if (inspection.owner) parts.push(inspection.owner.alive ? 'alive' : 'not running');
-  if (inspection.owner?.nested) parts.push(`in a container (${describeNestedHolder(inspection.owner.nested)})`);
+  if (inspection.owner?.nested) parts.push(inContainer(inspection.owner.nested));
   if (inspection.ageMs !== undefined) parts.push(`held ${formatDuration(inspection.ageMs)}`);
   return parts.join(', ');
 }
@@ -51,7 +52,7 @@ export function describeRemoval(title: string, result: RemoveResult, forced = fa
     const why = forced ? `forced by you; holder ${describeHolder(result.inspection)}` : explainReasons(result.inspection);
     return { removed: true, message: `Removed the lock of "${title}": ${why}.` };
   }
-  return { removed: false, message: `Kept the lock of "${title}": ${result.keptBecause ?? 'it is not provably stale'}.` };
+  return { removed: false, message: `Kept the lock of "${title}": ${keptBecause(result)}.` };
 }
 
 /** One line per removal for the log. */
@@ -66,7 +67,7 @@ export function removalLogLine(result: RemoveResult, how: 'clear' | 'force' | 'a
   ].filter((part) => part !== undefined);
   return result.removed
     ? `${how}: removed ${result.lockPath} ${facts.join(' ')}`
-    : `${how}: kept ${result.lockPath} because ${result.keptBecause ?? 'not provably stale'} ${facts.join(' ')}`;
+    : `${how}: kept ${result.lockPath} because ${keptBecause(result)} ${facts.join(' ')}`;
 }
 
 export interface ClearAllSummary {
@@ -89,7 +90,7 @@ export function describeClearAll(summary: ClearAllSummary, titleOf: (lockPath: s
           .join('; ')}.`,
   );
   if (kept.length > 0) {
-    parts.push(`Kept ${kept.length}: ${kept.map((r) => `${titleOf(r.lockPath)} (${r.keptBecause ?? 'not provably stale'})`).join('; ')}.`);
+    parts.push(`Kept ${kept.length}: ${kept.map((r) => `${titleOf(r.lockPath)} (${keptBecause(r)})`).join('; ')}.`);
   }
   if (failed.length > 0) parts.push(`Failed ${failed.length}: ${failed.map((f) => `${titleOf(f.lockPath)} (${f.error})`).join('; ')}.`);
   const leftovers = summary.leftovers?.length ?? 0;
