@@ -137,7 +137,7 @@ export class LockCommands extends Disposable {
     if (inspection.reclaimable) {
       const result = await removeStaleLock(target.lockPath, { expected: inspection });
       this.log.info(removalLogLine(result, 'clear'));
-      const report = describeRemoval(title, result);
+      const report = describeRemoval(title, result, false, vscode.l10n.t);
       if (report.removed) void vscode.window.showInformationMessage(report.message);
       else void vscode.window.showWarningMessage(report.message);
       await this.state.refresh();
@@ -191,7 +191,7 @@ export class LockCommands extends Disposable {
     }
     const result = await forceRemoveLock(target.lockPath, { pid, expected: inspection });
     this.log.warn(removalLogLine(result, 'force'));
-    const report = describeRemoval(title, result, true);
+    const report = describeRemoval(title, result, true, vscode.l10n.t);
     if (report.removed) void vscode.window.showInformationMessage(report.message);
     else void vscode.window.showWarningMessage(report.message);
     await this.state.refresh();
@@ -230,7 +230,7 @@ export class LockCommands extends Disposable {
       const node = this.state.tree.nodeForLockPath(lockPath);
       return node ? titleOf(node) : lockPath;
     };
-    const message = describeClearAll(summary, titleFor);
+    const message = describeClearAll(summary, titleFor, vscode.l10n.t);
     const showLog = vscode.l10n.t('Show Log');
     const show = summary.failed.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void Promise.resolve(show(message, showLog)).then((choice) => {

@@ -47,12 +47,12 @@ export interface RemovalReport {
   message: string;
 }
 
-export function describeRemoval(title: string, result: RemoveResult, forced = false): RemovalReport {
+export function describeRemoval(title: string, result: RemoveResult, forced = false, t: Translate = untranslated): RemovalReport {
   if (result.removed) {
-    const why = forced ? `forced by you; holder ${describeHolder(result.inspection)}` : explainReasons(result.inspection);
-    return { removed: true, message: `Removed the lock of "${title}": ${why}.` };
+    const why = forced ? t('forced by you; holder {0}', describeHolder(result.inspection)) : explainReasons(result.inspection, t);
+    return { removed: true, message: t('Removed the lock of "{0}": {1}.', title, why) };
   }
-  return { removed: false, message: `Kept the lock of "${title}": ${keptBecause(result)}.` };
+  return { removed: false, message: t('Kept the lock of "{0}": {1}.', title, keptBecause(result, t)) };
 }
 
 /** One line per removal for the log. */
@@ -78,22 +78,21 @@ export interface ClearAllSummary {
   failed: { lockPath: string; error: string }[];
 }
 
-export function describeClearAll(summary: ClearAllSummary, titleOf: (lockPath: string) => string): string {
+export function describeClearAll(summary: ClearAllSummary, titleOf: (lockPath: string) => string, t: Translate = untranslated): string {
   const { removed, kept, failed } = summary;
-  if (removed.length === 0 && kept.length === 0 && failed.length === 0) return 'No lock files to clear.';
+  if (removed.length === 0 && kept.length === 0 && failed.length === 0) return t('No lock files to clear.');
   const parts: string[] = [];
+  const removedList = removed.map((r) => `${titleOf(r.lockPath)} (${r.inspection.reasons.join(', ')})`).join('; ');
   parts.push(
     removed.length === 0
-      ? 'Removed no lock.'
-      : `Removed ${removed.length} stale lock${removed.length === 1 ? '' : 's'}: ${removed
-          .map((r) => `${titleOf(r.lockPath)} (${r.inspection.reasons.join(', ')})`)
-          .join('; ')}.`,
+      ? t('Removed no lock.')
+      : removed.length === 1 ? t('Removed 1 stale lock: {0}.', removedList) : t('Removed {0} stale locks: {1}.', removed.length, removedList),
   );
   if (kept.length > 0) {
-    parts.push(`Kept ${kept.length}: ${kept.map((r) => `${titleOf(r.lockPath)} (${keptBecause(r)})`).join('; ')}.`);
+    parts.push(t('Kept {0}: {1}.', kept.length, kept.map((r) => `${titleOf(r.lockPath)} (${keptBecause(r, t)})`).join('; ')));
   }
-  if (failed.length > 0) parts.push(`Failed ${failed.length}: ${failed.map((f) => `${titleOf(f.lockPath)} (${f.error})`).join('; ')}.`);
+  if (failed.length > 0) parts.push(t('Failed {0}: {1}.', failed.length, failed.map((f) => `${titleOf(f.lockPath)} (${f.error})`).join('; ')));
   const leftovers = summary.leftovers?.length ?? 0;
-  if (leftovers > 0) parts.push(`Also removed ${leftovers === 1 ? 'a file' : `${leftovers} files`} left by an interrupted reclaim.`);
+  if (leftovers > 0) parts.push(leftovers === 1 ? t('Also removed a file left by an interrupted reclaim.') : t('Also removed {0} files left by an interrupted reclaim.', leftovers));
   return parts.join(' ');
 }
