@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { forceRemoveLock, inspectLock, removeReclaimLeftovers, removeStaleLock, type RemoveResult } from '../lock';
 import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
-import { keptBecause } from '../wording/kept';
+import { keptBecause, whyNotStale } from '../wording/kept';
 import { pidWords } from '../wording/locks';
-import { containerNote, entryName, reasonsText, unknownAgentsMessage } from './describe';
+import { entryName, reasonsText, unknownAgentsMessage } from './describe';
 import { formatAge, indentedBlock, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { resolutionProblem, resolveSession } from './resolve';
 import { commandBlock, commandLine } from './shell';
@@ -76,26 +76,24 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
 function keepDecision(ctx: CliContext, entry: LockEntry): Decision {
   const v = entry.view;
   const attention = needsAttention(v.severity);
-  if (v.level === 'initialising') {
-    return { entry, action: 'kept', kept: 'being-written', why: ['being written right now: empty or partial, younger than the grace period'] };
-  }
+  const why = [whyNotStale(v.inspection, undefined, (ms) => unbreakable(formatAge(ms)))];
+  if (v.level === 'initialising') return { entry, action: 'kept', kept: 'being-written', why };
   // Stale by the simple check, but the owner may be alive out of sight (this runs in another pid namespace).
   if (v.inspection.state === 'stale' && v.inspection.problem) {
     return {
-      entry, action: 'kept', kept: 'needs-attention',
-      why: [`${v.reasons.length > 0 ? `${v.reasons.join(', ')}, but ` : ''}${v.inspection.problem}`],
+      entry, action: 'kept', kept: 'needs-attention', why,
       ...(v.pid !== undefined ? { forceCommand: ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)]) } : {}),
     };
   }
   if (v.pid !== undefined && v.inspection.owner?.alive) {
-    const why = [`held by live pid ${v.pid}${containerNote(v)} for ${unbreakable(formatAge(v.ageMs))}${v.reasons.length > 0 ? `; ${reasonsText(v)}` : ''}`];
+    if (v.reasons.length > 0) why[0] += `; ${reasonsText(v)}`;
     if (!attention) return { entry, action: 'kept', kept: 'healthy', why };
     return {
       entry, action: 'kept', kept: 'needs-attention', why,
       forceCommand: ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)]),
     };
   }
-  return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why: [v.inspection.problem ?? `not provably stale: ${v.level}`] };
+  return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why };
 }
 
 /** Removes abandoned reclaim guard/aside files in every sessions folder; returns their paths. */

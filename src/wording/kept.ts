@@ -2,22 +2,31 @@
 // (a `KeptReason` and the inspection it judged), and these are the words for them, one place
 // for `openclaw-locks clear-stale` and VS Code's lock commands. Pure; `t` as in ./locks.
 import type { AbandonedBecause, LockInspection, RemoveResult } from '../lock/types';
-import { explainReasons, pidWords, untranslated, type Translate } from './locks';
+import { formatDuration } from './format';
+import { explainReasons, inContainer, pidWords, untranslated, type Translate } from './locks';
 
-/** Why the core would not remove a lock that is there: it is not provably stale. */
-function notStale(inspection: LockInspection, t: Translate): string {
+/**
+ * Why a lock that is there is not provably stale, as a clause: the one wording for
+ * clear-stale's "kept" lines, VS Code's removal reports and Clear Stale Lock's refusal.
+ * `age` formats the holder's age (the CLI keeps it from wrapping).
+ */
+export function whyNotStale(inspection: LockInspection, t: Translate = untranslated, age: (ms: number) => string = formatDuration): string {
   switch (inspection.state) {
     case 'initialising':
-      return t('the lock file is being written (empty or partial and younger than the grace period)');
+      return t('the lock file is being written right now (empty or partial, younger than the grace period)');
     case 'unknown-host':
       return inspection.problem ?? t('the lock belongs to another host');
     case 'unreadable':
       return inspection.problem ?? t('the lock file cannot be judged');
     case 'stale':
       return t('not provably stale ({0}): {1}', inspection.reasons.join(', '), inspection.problem ?? t('the owner may be alive out of sight'));
-    default:
-      return t('the owner (pid {0}) is alive', inspection.owner?.pid ?? t('unknown'));
   }
+  const owner = inspection.owner;
+  if (!owner?.alive) return inspection.problem ?? t('not provably stale ({0})', inspection.state);
+  const where = owner.nested ? `; ${inContainer(owner.nested, t)}` : '';
+  return inspection.ageMs === undefined
+    ? t('held by live pid {0}{1}', owner.pid, where)
+    : t('held by live pid {0}{1} for {2}', owner.pid, where, age(inspection.ageMs));
 }
 
 function abandoned(why: AbandonedBecause, t: Translate): string {
@@ -44,7 +53,7 @@ export function keptBecause(result: Pick<RemoveResult, 'kept' | 'inspection'>, t
     case 'changed-since-inspected':
       return t('the lock file changed since it was inspected');
     case 'not-stale':
-      return notStale(result.inspection, t);
+      return whyNotStale(result.inspection, t);
     case 'names-another-pid':
       return t('the lock now names {0}, not pid {1}', pidWords(kept.named, t), kept.pid);
     case 'unreadable':
@@ -84,7 +93,7 @@ export function keptBecause(result: Pick<RemoveResult, 'kept' | 'inspection'>, t
 export function notStaleMessage(title: string, inspection: LockInspection, holder: string, t: Translate = untranslated): string {
   switch (inspection.state) {
     case 'initialising':
-      return t('The lock of "{0}" is being written right now (empty or partial and recent). It is not stale; try again in a few seconds.', title);
+      return t('The lock of "{0}" is not stale: {1}. Try again in a few seconds.', title, whyNotStale(inspection, t));
     case 'unreadable':
       return t('The lock of "{0}" cannot be judged, so it is not removed: {1}', title, inspection.problem ?? 'unreadable');
     case 'unknown-host':

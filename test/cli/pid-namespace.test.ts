@@ -85,7 +85,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
       assert.equal(status.code, 1, 'a suspect lock needs attention');
 
       const clear = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(flat(clear.stdout), new RegExp(`kept main agent:main:main dead-pid, but this runs inside a container; the holder may be outside it.*--force ${fx.lockPath.replace(/[.]/g, '\\.')} --pid ${holder.pid}`));
+      assert.match(flat(clear.stdout), new RegExp(`kept main agent:main:main not provably stale \\(dead-pid\\): this runs inside a container; the holder may be outside it.*--force ${fx.lockPath.replace(/[.]/g, '\\.')} --pid ${holder.pid}`));
       assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
       assert.equal(clear.code, 1);
     } finally {
@@ -100,7 +100,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
     const holder = await startHolderInNewPidNamespace([{ sessionFile: fx.transcript }]);
     try {
       const clear = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(flat(clear.stdout), /kept main agent:main:main recycled-pid, but this runs inside a container; the holder may be outside it/);
+      assert.match(flat(clear.stdout), /kept main agent:main:main not provably stale \(recycled-pid\): this runs inside a container; the holder may be outside it/);
       assert.doesNotMatch(clear.stdout, /orphan-self-pid|removed/);
       assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
     } finally {
@@ -116,7 +116,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
       const holder = await startHolder([{ sessionFile: fx.transcript }]);
       await holder.kill();
       const inside = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(flat(inside.stdout), /kept main agent:main:main dead-pid, but this runs inside a container/);
+      assert.match(flat(inside.stdout), /kept main agent:main:main not provably stale \(dead-pid\): this runs inside a container/);
       assert.ok(existsSync(fx.lockPath));
       const host = await nodeHere([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
       assert.match(flat(host.stdout), /removed main agent:main:main dead-pid/);

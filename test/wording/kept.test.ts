@@ -23,13 +23,14 @@ test('every reason the core gives reads as a clause', () => {
 
 test('a lock that is not provably stale says what the inspection saw', () => {
   const notStale: KeptReason = { code: 'not-stale' };
-  assert.equal(words(notStale, { state: 'initialising' }), 'the lock file is being written (empty or partial and younger than the grace period)');
+  assert.equal(words(notStale, { state: 'initialising' }), 'the lock file is being written right now (empty or partial, younger than the grace period)');
   assert.equal(words(notStale, { state: 'unknown-host' }), 'the lock belongs to another host');
   assert.equal(words(notStale, { state: 'unknown-host', problem: 'written on box-2' }), 'written on box-2');
   assert.equal(words(notStale, { state: 'unreadable' }), 'the lock file cannot be judged');
   assert.equal(words(notStale, { state: 'stale', reasons: ['dead-pid'] }), 'not provably stale (dead-pid): the owner may be alive out of sight');
-  assert.equal(words(notStale, { owner: { pid: 42, alive: true } as LockInspection['owner'] }), 'the owner (pid 42) is alive');
-  assert.equal(words(notStale), 'the owner (pid unknown) is alive');
+  assert.equal(words(notStale, { owner: { pid: 42, alive: true } as LockInspection['owner'] }), 'held by live pid 42');
+  assert.equal(words(notStale, { owner: { pid: 42, alive: true } as LockInspection['owner'], ageMs: 125_000 }), 'held by live pid 42 for 2m 05s');
+  assert.equal(words(notStale), 'not provably stale (held)');
 });
 
 test('reclaim leftovers kept, and why one was judged abandoned', () => {
@@ -55,7 +56,7 @@ test('a result the core did not judge, a pid, and the translation hook', () => {
 });
 
 test('Clear Stale Lock names the session when a lock is there but not stale', () => {
-  assert.equal(notStaleMessage('main', inspection({ state: 'initialising' }), 'x'), 'The lock of "main" is being written right now (empty or partial and recent). It is not stale; try again in a few seconds.');
+  assert.equal(notStaleMessage('main', inspection({ state: 'initialising' }), 'x'), 'The lock of "main" is not stale: the lock file is being written right now (empty or partial, younger than the grace period). Try again in a few seconds.');
   assert.equal(notStaleMessage('main', inspection({ state: 'unreadable' }), 'x'), 'The lock of "main" cannot be judged, so it is not removed: unreadable');
   assert.equal(notStaleMessage('main', inspection({ state: 'unknown-host' }), 'x'), 'The lock of "main" belongs to another host (unknown host), so its pid cannot be checked here. Not removed.');
   assert.equal(notStaleMessage('main', inspection(), 'pid 1, alive'), 'The lock of "main" is held by a live process: pid 1, alive. It is not stale, so it was not removed.');
