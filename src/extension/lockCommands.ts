@@ -182,7 +182,7 @@ export class LockCommands extends Disposable {
     const confirm = vscode.l10n.t('Force Release Lock');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Force release the lock of "{0}" held by pid {1}?', title, pid),
-      { modal: true, detail: forceReleaseDetail(inspection) },
+      { modal: true, detail: forceReleaseDetail(inspection, vscode.l10n.t) },
       confirm,
     );
     if (choice !== confirm) {

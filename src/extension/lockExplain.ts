@@ -23,22 +23,23 @@ export function describeHolder(inspection: LockInspection): string {
 }
 
 /** The lines of the modal confirmation before a forced release. */
-export function forceReleaseDetail(inspection: LockInspection): string {
+export function forceReleaseDetail(inspection: LockInspection, t: Translate = untranslated): string {
   const owner = inspection.owner;
+  const pid = String(inspection.payload?.pid ?? t('unknown'));
   return [
-    `Holder pid: ${String(inspection.payload?.pid ?? 'unknown')}`,
-    `Command line: ${owner?.commandLine ? clip(owner.commandLine, 300) : 'unknown'}`,
-    `Running: ${owner ? (owner.alive ? 'yes' : 'no') : 'unknown'}`,
-    ...(owner?.nested ? [`Container: ${describeNestedHolder(owner.nested)}`] : []),
-    ...(inspection.problem ? [`Note: ${inspection.problem}`] : []),
-    `Age: ${inspection.ageMs === undefined ? 'unknown' : formatDuration(inspection.ageMs)}`,
-    `Created at: ${typeof inspection.payload?.createdAt === 'string' ? clip(inspection.payload.createdAt, 60) : 'unknown'}`,
-    `maxHoldMs: ${inspection.maxHoldMs ?? 'not set'}`,
-    `Stale reasons: ${inspection.reasons.length > 0 ? inspection.reasons.join(', ') : 'none'}`,
+    t('Holder pid: {0}', pid),
+    t('Command line: {0}', owner?.commandLine ? clip(owner.commandLine, 300) : t('unknown')),
+    t('Running: {0}', owner ? (owner.alive ? t('yes') : t('no')) : t('unknown')),
+    ...(owner?.nested ? [t('Container: {0}', describeNestedHolder(owner.nested))] : []),
+    ...(inspection.problem ? [t('Note: {0}', inspection.problem)] : []),
+    t('Age: {0}', inspection.ageMs === undefined ? t('unknown') : formatDuration(inspection.ageMs)),
+    t('Created at: {0}', typeof inspection.payload?.createdAt === 'string' ? clip(inspection.payload.createdAt, 60) : t('unknown')),
+    t('maxHoldMs: {0}', inspection.maxHoldMs ?? t('not set')),
+    t('Stale reasons: {0}', inspection.reasons.length > 0 ? inspection.reasons.join(', ') : t('none')),
     '',
-    'If this process is still writing the session, releasing its lock lets another writer in at the same time, ' +
-      'and a transcript written by two processes can lose messages. Release only a lock you know is stuck.',
-    `The lock is removed only if it still names pid ${String(inspection.payload?.pid ?? 'unknown')} and is byte-for-byte the file inspected now.`,
+    t('If this process is still writing the session, releasing its lock lets another writer in at the same time, ' +
+      'and a transcript written by two processes can lose messages. Release only a lock you know is stuck.'),
+    t('The lock is removed only if it still names pid {0} and is byte-for-byte the file inspected now.', pid),
   ].join('\n');
 }
 
