@@ -14,7 +14,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { watch as chokidarWatch } from 'chokidar';
 import { SessionModel, scanStateDir, type SessionsSnapshot } from '../src/sessions';
-import { buildLargeFixture, deadPid, lockBytes, makeTempRoot } from '../test/fixtures/sessions-fixture';
+import { deadPid } from '../test/fixtures/live-holder';
+import { buildLargeFixture, lockBytes, makeTempRoot } from '../test/fixtures/state-dir';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

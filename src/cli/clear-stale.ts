@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { forceRemoveLock, inspectLock, removeReclaimLeftovers, removeStaleLock, type RemoveResult } from '../lock';
 import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
-import { containerNote, entryName, reasonsText, unknownAgentsMessage } from './describe';
+import { keptBecause, whyNotStale } from '../wording/kept';
+import { pidWords } from '../wording/locks';
+import { entryName, reasonsText, unknownAgentsMessage } from './describe';
 import { formatAge, indentedBlock, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { resolutionProblem, resolveSession } from './resolve';
 import { commandBlock, commandLine } from './shell';
@@ -52,7 +54,7 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
   }
   if (inspection.payload?.pid !== pid) {
     const named = inspection.payload?.pid;
-    ctx.err(`refusing: ${lockPath} names ${named === undefined ? 'no valid pid' : `pid ${String(named)}`}, not pid ${pid}. Look at it again and pass the pid it shows:\n  ${commandLine(['inspect', lockPath])}`);
+    ctx.err(`refusing: ${lockPath} names ${pidWords(named)}, not pid ${pid}. Look at it again and pass the pid it shows:\n  ${commandLine(['inspect', lockPath])}`);
     return EXIT_ERROR;
   }
   const owner = inspection.owner?.alive ? `live owner pid ${pid}${inspection.owner.commandLine ? ` (${inspection.owner.commandLine})` : ''}` : `pid ${pid}`;
@@ -62,7 +64,7 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
   }
   const result = await forceRemoveLock(lockPath, { pid, expected: inspection });
   if (!result.removed) {
-    ctx.err(`kept ${lockPath}: ${result.keptBecause ?? 'not removed'}`);
+    ctx.err(`kept ${lockPath}: ${keptBecause(result)}`);
     return EXIT_ERROR;
   }
   ctx.out(`removed ${lockPath} (${owner}, age ${formatAge(view.ageMs)})`);
@@ -74,26 +76,24 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
 function keepDecision(ctx: CliContext, entry: LockEntry): Decision {
   const v = entry.view;
   const attention = needsAttention(v.severity);
-  if (v.level === 'initialising') {
-    return { entry, action: 'kept', kept: 'being-written', why: ['being written right now: empty or partial, younger than the grace period'] };
-  }
+  const why = [whyNotStale(v.inspection, undefined, (ms) => unbreakable(formatAge(ms)))];
+  if (v.level === 'initialising') return { entry, action: 'kept', kept: 'being-written', why };
   // Stale by the simple check, but the owner may be alive out of sight (this runs in another pid namespace).
   if (v.inspection.state === 'stale' && v.inspection.problem) {
     return {
-      entry, action: 'kept', kept: 'needs-attention',
-      why: [`${v.reasons.length > 0 ? `${v.reasons.join(', ')}, but ` : ''}${v.inspection.problem}`],
+      entry, action: 'kept', kept: 'needs-attention', why,
       ...(v.pid !== undefined ? { forceCommand: ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)]) } : {}),
     };
   }
   if (v.pid !== undefined && v.inspection.owner?.alive) {
-    const why = [`held by live pid ${v.pid}${containerNote(v)} for ${unbreakable(formatAge(v.ageMs))}${v.reasons.length > 0 ? `; ${reasonsText(v)}` : ''}`];
+    if (v.reasons.length > 0) why[0] += `; ${reasonsText(v)}`;
     if (!attention) return { entry, action: 'kept', kept: 'healthy', why };
     return {
       entry, action: 'kept', kept: 'needs-attention', why,
       forceCommand: ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)]),
     };
   }
-  return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why: [v.inspection.problem ?? `not provably stale: ${v.level}`] };
+  return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why };
 }
 
 /** Removes abandoned reclaim guard/aside files in every sessions folder; returns their paths. */
@@ -120,7 +120,7 @@ async function decide(ctx: CliContext, entry: LockEntry, dryRun: boolean): Promi
     return { entry, action: 'error', why: [(error as Error).message] };
   }
   if (result.removed) return { entry, action: 'removed', why };
-  return { entry, action: 'kept', kept: 'changed', why: [result.keptBecause ?? 'changed since it was inspected'] };
+  return { entry, action: 'kept', kept: 'changed', why: [keptBecause(result)] };
 }
 
 const VERB: Record<Decision['action'], string> = { removed: 'removed', 'would-remove': 'would remove', kept: 'kept', error: 'error' };
@@ -214,7 +214,7 @@ async function clearInSqliteEra(ctx: CliContext, snapshot: SessionsSnapshot, dry
       continue;
     }
     const removed = await removeStaleLock(view.lockPath, { expected: view.inspection });
-    results.push({ lockPath: view.lockPath, agentId: agent.id, action: removed.removed ? 'removed' : 'kept', ...(removed.keptBecause ? { reason: removed.keptBecause } : {}) });
+    results.push({ lockPath: view.lockPath, agentId: agent.id, action: removed.removed ? 'removed' : 'kept', ...(removed.removed ? {} : { reason: keptBecause(removed) }) });
   }
   const kept = results.filter((r) => r.action === 'kept');
   if (ctx.json) {

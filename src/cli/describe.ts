@@ -1,9 +1,9 @@
 // Words for locks, shared by status, clear-stale, watch and inspect, and their JSON shape.
 import * as path from 'node:path';
-import { describeNestedHolder, type StaleReason } from '../lock';
+import type { StaleReason } from '../lock';
 import type { LockEntry, LockThresholds, LockView, SessionsSnapshot } from '../sessions';
 import { allLocks, gradeFindings, needsAttention } from '../sessions';
-import { explainReason as explainLockReason } from '../wording/locks';
+import { explainReason as explainLockReason, inContainer } from '../wording/locks';
 import { unbreakable } from './format';
 import { sessionName } from './resolve';
 
@@ -23,7 +23,7 @@ export function reasonsText(view: LockView): string {
 /** `; in a container (docker 1a2b3c4d5e6f, host pid 4242)` when the owner lives in a child pid namespace. */
 export function containerNote(view: LockView): string {
   const nested = view.inspection.owner?.nested;
-  return nested ? `; in a container (${describeNestedHolder(nested)})` : '';
+  return nested ? `; ${inContainer(nested)}` : '';
 }
 
 /** One short verdict for a table cell. */

@@ -180,10 +180,10 @@ export class CompactCommand extends Disposable {
         void vscode.window.showInformationMessage(message);
         return { outcome: 'unchanged', method: 'trim', message, session, trim };
       }
-      const message =
-        `Compacted "${session.title}": ${formatCount(trim.linesBefore)} → ${formatCount(trim.linesAfter)} lines, ` +
-        `${formatBytes(trim.bytesBefore)} → ${formatBytes(trim.bytesAfter)}. Original kept as ${path.basename(trim.archivePath!)}.` +
-        (trim.droppedTornLine ? ' Its cut-off last line is only in the archive.' : '');
+      const facts = [session.title, formatCount(trim.linesBefore), formatCount(trim.linesAfter), formatBytes(trim.bytesBefore), formatBytes(trim.bytesAfter), path.basename(trim.archivePath!)];
+      const message = trim.droppedTornLine
+        ? vscode.l10n.t('Compacted "{0}": {1} → {2} lines, {3} → {4}. Original kept as {5}. Its cut-off last line is only in the archive.', ...facts)
+        : vscode.l10n.t('Compacted "{0}": {1} → {2} lines, {3} → {4}. Original kept as {5}.', ...facts);
       this.log.info(`${message} (${trim.archivePath})`);
       void vscode.window.showInformationMessage(message);
       return { outcome: 'compacted', method: 'trim', message, session, trim };

@@ -11,7 +11,6 @@ import {
   describeClearAll,
   describeHolder,
   describeRemoval,
-  explainReasons,
   forceReleaseDetail,
   removalLogLine,
   type ClearAllSummary,
@@ -24,6 +23,7 @@ import { createCommand, pathFromArgument } from './commands';
 import { updateUserSetting } from './settings';
 import { openTranscript } from './transcriptEditors';
 import { titleOf, type LockedNode, type SessionNode, type TreeNode } from './treeModel';
+import { notStaleMessage } from '../wording/kept';
 
 /** What a lock command acts on: a tree row, or a lock's path (tests, other commands). */
 export type LockTarget = { lockPath: string; title: string; node?: LockedNode };
@@ -137,28 +137,13 @@ export class LockCommands extends Disposable {
     if (inspection.reclaimable) {
       const result = await removeStaleLock(target.lockPath, { expected: inspection });
       this.log.info(removalLogLine(result, 'clear'));
-      const report = describeRemoval(title, result);
+      const report = describeRemoval(title, result, false, vscode.l10n.t);
       if (report.removed) void vscode.window.showInformationMessage(report.message);
       else void vscode.window.showWarningMessage(report.message);
       await this.state.refresh();
       return { action: report.removed ? 'removed' : 'kept', message: report.message, result };
     }
-    let message: string;
-    switch (inspection.state) {
-      case 'initialising':
-        message = vscode.l10n.t('The lock of "{0}" is being written right now (empty or partial and recent). It is not stale; try again in a few seconds.', title);
-        break;
-      case 'unreadable':
-        message = vscode.l10n.t('The lock of "{0}" cannot be judged, so it is not removed: {1}', title, inspection.problem ?? 'unreadable');
-        break;
-      case 'unknown-host':
-        message = vscode.l10n.t('The lock of "{0}" belongs to another host ({1}), so its pid cannot be checked here. Not removed.', title, inspection.problem ?? 'unknown host');
-        break;
-      default:
-        message = inspection.reasons.length > 0
-          ? vscode.l10n.t('The lock of "{0}" is held by a live process: {1}. It is not stale, so it was not removed (reported: {2}).', title, describeHolder(inspection), explainReasons(inspection, vscode.l10n.t))
-          : vscode.l10n.t('The lock of "{0}" is held by a live process: {1}. It is not stale, so it was not removed.', title, describeHolder(inspection));
-    }
+    const message = notStaleMessage(title, inspection, describeHolder(inspection), vscode.l10n.t);
     this.log.info(`clear: refused ${target.lockPath} state=${inspection.state} reasons=${inspection.reasons.join(',') || 'none'}`);
     const canForce = inspection.state !== 'unreadable' && typeof inspection.payload?.pid === 'number';
     const force = vscode.l10n.t('Force Release Lock…');
@@ -197,7 +182,7 @@ export class LockCommands extends Disposable {
     const confirm = vscode.l10n.t('Force Release Lock');
     const choice = await vscode.window.showWarningMessage(
       vscode.l10n.t('Force release the lock of "{0}" held by pid {1}?', title, pid),
-      { modal: true, detail: forceReleaseDetail(inspection) },
+      { modal: true, detail: forceReleaseDetail(inspection, vscode.l10n.t) },
       confirm,
     );
     if (choice !== confirm) {
@@ -206,7 +191,7 @@ export class LockCommands extends Disposable {
     }
     const result = await forceRemoveLock(target.lockPath, { pid, expected: inspection });
     this.log.warn(removalLogLine(result, 'force'));
-    const report = describeRemoval(title, result, true);
+    const report = describeRemoval(title, result, true, vscode.l10n.t);
     if (report.removed) void vscode.window.showInformationMessage(report.message);
     else void vscode.window.showWarningMessage(report.message);
     await this.state.refresh();
@@ -245,7 +230,7 @@ export class LockCommands extends Disposable {
       const node = this.state.tree.nodeForLockPath(lockPath);
       return node ? titleOf(node) : lockPath;
     };
-    const message = describeClearAll(summary, titleFor);
+    const message = describeClearAll(summary, titleFor, vscode.l10n.t);
     const showLog = vscode.l10n.t('Show Log');
     const show = summary.failed.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     void Promise.resolve(show(message, showLog)).then((choice) => {

@@ -10,6 +10,7 @@ import { abortRemedy, compactRemedy, findingsOf, recoverRemedy } from '../sessio
 import type { Finding, Remedy, SessionInfo } from '../sessions/types';
 import { readSqliteTranscript } from '../sqlite-store/read-store';
 import { remedyLabel } from '../wording/findings';
+import { keptBecause } from '../wording/kept';
 import { createCommand } from './commands';
 import { Disposable } from './dispose';
 import { withCancellableProgress } from './progress';
@@ -351,8 +352,8 @@ export class SqliteCommands extends Disposable {
       try {
         const result = await removeStaleLock(view.lockPath, { expected: view.inspection });
         if (result.removed) removed.push(view.lockPath);
-        else kept.push({ lockPath: view.lockPath, reason: result.keptBecause ?? 'not provably stale' });
-        this.log.info(`leftovers: ${result.removed ? 'removed' : `kept (${result.keptBecause})`} ${view.lockPath}`);
+        else kept.push({ lockPath: view.lockPath, reason: keptBecause(result) });
+        this.log.info(`leftovers: ${result.removed ? 'removed' : `kept (${keptBecause(result)})`} ${view.lockPath}`);
       } catch (error) {
         kept.push({ lockPath: view.lockPath, reason: error instanceof Error ? error.message : String(error) });
       }

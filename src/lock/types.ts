@@ -182,9 +182,38 @@ export interface RemoveResult {
   removed: boolean;
   /** What was judged right before acting. */
   inspection: LockInspection;
-  /** Why nothing was removed, in words for a person. */
-  keptBecause?: string;
+  /** Why nothing was removed (set whenever `removed` is false), as facts; src/wording/kept.ts words it. */
+  kept?: KeptReason;
 }
+
+/** Why a reclaim leftover was judged abandoned. */
+export type AbandonedBecause =
+  | { code: 'reclaimer-dead'; pid: number }
+  | { code: 'names-this-process' }
+  | { code: 'guard-old'; staleMs: number }
+  | { code: 'maker-dead'; pid: number };
+
+/**
+ * Why a removal left the file in place. `not-stale`: the inspection itself says why (being
+ * written, another host, unreadable, stale only by a check that cannot see the owner, alive).
+ */
+export type KeptReason =
+  | { code: 'no-lock-file' }
+  | { code: 'changed-since-inspected' }
+  | { code: 'not-stale' }
+  | { code: 'names-another-pid'; pid: number; named?: number }
+  | { code: 'unreadable' }
+  | { code: 'already-gone' }
+  | { code: 'reclaim-busy' }
+  | { code: 'replaced' }
+  | { code: 'displaced'; asidePath?: string }
+  | { code: 'leftover-unjudgeable' }
+  | { code: 'guard-in-use' }
+  | { code: 'maker-alive'; pid: number }
+  | { code: 'leftover-changed' }
+  | { code: 'maker-young'; pid: number; youngerThanMs: number }
+  | { code: 'leftover-gone' }
+  | { code: 'leftover-replaced'; abandoned: AbandonedBecause };
 
 export interface RemoveOptions extends InspectOptions {
   /** Remove only if the file still matches this earlier inspection (inode and bytes). */

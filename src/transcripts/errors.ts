@@ -58,3 +58,8 @@ export function fromFsError(error: unknown, path: string, doing: string): Transc
   }
   return new TranscriptError('IO', `Cannot ${doing} ${path}: ${reason}`, path, { cause: error });
 }
+
+/** Compaction's cancel points: nothing has been changed yet when this throws. */
+export function checkAborted(signal: AbortSignal | undefined, path: string): void {
+  if (signal?.aborted) throw new TranscriptError('ABORTED', 'Compaction cancelled; the transcript was not changed.', path);
+}

@@ -98,3 +98,21 @@ export async function removeLeftoverTemps(transcriptPath: string): Promise<strin
   }
   return removed;
 }
+
+/**
+ * Copies bytes [start, end) of `from` to where `to` stands; `doing` names the copy in the
+ * error when the source shrinks under it. Returns the bytes written.
+ */
+export async function copyBytes(
+  from: fsp.FileHandle, to: fsp.FileHandle, start: number, end: number, buffer: Buffer, doing: string, onBytes?: (done: number) => void,
+): Promise<number> {
+  let offset = start;
+  while (offset < end) {
+    const { bytesRead } = await from.read(buffer, 0, Math.min(buffer.length, end - offset), offset);
+    if (bytesRead === 0) throw Object.assign(new Error(`transcript shrank while it was ${doing}`), { code: 'EIO' });
+    await to.write(buffer, 0, bytesRead);
+    offset += bytesRead;
+    onBytes?.(offset - start);
+  }
+  return offset - start;
+}

@@ -2,6 +2,7 @@
 // Pure (no vscode, no disk). Each function takes a `t` (VS Code's l10n.t in the extension,
 // `untranslated` in the CLI), with `{0}`-style placeholders, so the words are translatable
 // and say the same thing everywhere.
+import { describeNestedHolder } from '../lock/nested-holders';
 import type { LockInspection, StaleReason } from '../lock/types';
 import { formatDuration } from './format';
 
@@ -44,6 +45,16 @@ export function explainReason(reason: StaleReason, inspection: LockInspection, t
 /** `dead-pid: pid 4242 is not running; too-old: …`, every reason explained. */
 export function explainReasons(inspection: LockInspection, t: Translate = untranslated): string {
   return inspection.reasons.length === 0 ? t('no stale reason') : inspection.reasons.map((r) => `${r}: ${explainReason(r, inspection, t)}`).join('; ');
+}
+
+/** `pid 4242`, or `no valid pid` when the lock names none. */
+export function pidWords(pid: number | undefined, t: Translate = untranslated): string {
+  return pid === undefined ? t('no valid pid') : t('pid {0}', pid);
+}
+
+/** `in a container (docker 1a2b3c4d5e6f, host pid 4242)`: an owner in a child pid namespace. */
+export function inContainer(nested: NonNullable<NonNullable<LockInspection['owner']>['nested']>, t: Translate = untranslated): string {
+  return t('in a container ({0})', describeNestedHolder(nested));
 }
 
 /** "pid 4242 (openclaw gateway)", "pid 9 (openclaw gateway, not running)", or what is known without a pid. */

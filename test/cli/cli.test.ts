@@ -5,21 +5,18 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { deadPid, startHolder, type LiveHolder } from '../fixtures/live-holder';
 import {
   buildRichFixture,
-  deadPid,
   isoAgo,
   lockBytes,
   makeSessionsDir,
   makeTempRoot,
-  spawnLockHolder,
-  waitForExit,
   writeLock,
   writeStore,
   writeTranscript,
-  type LockHolder,
   type RichFixture,
-} from '../fixtures/sessions-fixture';
+} from '../fixtures/state-dir';
 import { CLI, ROOT, cli, cliShimDir, decisionBlocks, gatewayTmp, pasteIntoShell } from './run-cli';
 
 const ANSI = /\x1b\[/;
@@ -361,11 +358,10 @@ describe('openclaw-locks clear-stale', () => {
 
 describe('openclaw-locks exit codes and layouts', () => {
   const { root, cleanup } = makeTempRoot('oc-cli-codes-');
-  let holder: LockHolder | undefined;
+  let holder: LiveHolder | undefined;
   after(async () => {
     if (holder) {
-      holder.kill();
-      await waitForExit(holder.child);
+      await holder.kill();
     }
     cleanup();
   });
@@ -375,7 +371,7 @@ describe('openclaw-locks exit codes and layouts', () => {
     const dir = makeSessionsDir(stateDir, 'main');
     writeStore(dir, { 'agent:main:main': { sessionId: 'a', updatedAt: Date.now() } });
     writeTranscript(dir, 'a.jsonl');
-    holder = await spawnLockHolder([{ lockPath: path.join(dir, 'a.jsonl.lock'), createdAt: isoAgo(120_000), maxHoldMs: 3_600_000 }]);
+    holder = await startHolder([{ sessionFile: path.join(dir, 'a.jsonl'), createdAt: isoAgo(120_000), maxHoldMs: 3_600_000 }]);
     const env = { TMPDIR: gatewayTmp(root) };
     const relaxed = await cli(['--state-dir', stateDir, '--warn', '600', '--error', '1200'], env);
     assert.equal(relaxed.code, 0, relaxed.stdout);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { deadPid, isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { deadPid } from '../fixtures/live-holder';
+import { isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeStore, writeTranscript } from '../fixtures/state-dir';
 import { fieldsLine, laneFailure, subsystemLine, timeoutError } from '../logs/helpers';
 import { cli } from './run-cli';
 

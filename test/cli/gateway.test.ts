@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { deadPid, makeSessionsDir, makeTempRoot, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { deadPid } from '../fixtures/live-holder';
+import { makeSessionsDir, makeTempRoot, writeStore, writeTranscript } from '../fixtures/state-dir';
 import { startHealthStandin, type HealthStandin } from '../fixtures/gateway-health-standin';
 import { cli, gatewayTmp } from './run-cli';
 

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
 import { renderMetrics } from '../../src/cli/metrics';
 import { DEFAULT_THRESHOLDS, nextGatewayHealth, scanStateDir } from '../../src/sessions';
-import { deadPid, isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { deadPid } from '../fixtures/live-holder';
+import { isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeStore, writeTranscript } from '../fixtures/state-dir';
 import { startHealthStandin, type HealthStandin } from '../fixtures/gateway-health-standin';
 import { cli, gatewayTmp } from './run-cli';
 

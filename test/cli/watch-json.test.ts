@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { deadPid, isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { deadPid } from '../fixtures/live-holder';
+import { isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeStore, writeTranscript } from '../fixtures/state-dir';
 import { startHealthStandin } from '../fixtures/gateway-health-standin';
 import { CLI, cliEnv, gatewayTmp } from './run-cli';
 

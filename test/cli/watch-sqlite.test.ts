@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { node24Binary } from '../fixtures/real-openclaw';
 import { runNode24, writeSqliteStateDir } from '../fixtures/sqlite-state-dir';
-import { makeTempRoot } from '../fixtures/sessions-fixture';
+import { makeTempRoot } from '../fixtures/state-dir';
 import { CLI, cliEnv } from './run-cli';
 
 function watch(args: string[], env: NodeJS.ProcessEnv) {

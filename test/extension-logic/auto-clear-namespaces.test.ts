@@ -7,17 +7,18 @@ import * as path from 'node:path';
 import { allLockViews, isAutoClearable } from '../../src/extension/lockStatus';
 import { scanStateDir } from '../../src/sessions';
 import { nodeInNewPidNamespace, pidNamespaceUnsupported, startHolderInNewPidNamespace } from '../fixtures/pid-namespace';
-import { makeSessionsDir, makeTempRoot, spawnLockHolder, waitForExit, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { startHolder } from '../fixtures/live-holder';
+import { makeSessionsDir, makeTempRoot, writeStore, writeTranscript } from '../fixtures/state-dir';
 
 const skip = pidNamespaceUnsupported();
 const PROBE = path.join(__dirname, 'fixtures', 'auto-clear-probe.js');
 
-function fixture(root: string): { stateDir: string; lockPath: string; gatewayLockDir: string } {
+function fixture(root: string): { stateDir: string; transcript: string; gatewayLockDir: string } {
   const stateDir = path.join(root, 'state');
   const dir = makeSessionsDir(stateDir, 'main');
-  writeTranscript(dir, 'abc.jsonl');
+  const transcript = writeTranscript(dir, 'abc.jsonl');
   writeStore(dir, { 'agent:main:main': { sessionId: 'abc', updatedAt: Date.now() } });
-  return { stateDir, lockPath: path.join(dir, 'abc.jsonl.lock'), gatewayLockDir: path.join(root, 'no-gateway') };
+  return { stateDir, transcript, gatewayLockDir: path.join(root, 'no-gateway') };
 }
 
 async function decisionsHere(fx: ReturnType<typeof fixture>): Promise<{ level: string; reasons: string[]; autoClearable: boolean }[]> {
@@ -35,7 +36,7 @@ test('auto-clear leaves a container gateway\'s live lock (pid 1, real starttime)
   const { root, cleanup } = makeTempRoot('oc-autoclear-pidns-');
   try {
     const fx = fixture(root);
-    const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
+    const holder = await startHolderInNewPidNamespace([{ sessionFile: fx.transcript }]);
     try {
       assert.deepEqual(await decisionsHere(fx), [{ level: 'held', reasons: [], autoClearable: false }]);
     } finally {
@@ -51,12 +52,11 @@ test('auto-clear inside a container never takes a host holder\'s lock, live or d
   const { root, cleanup } = makeTempRoot('oc-autoclear-pidns-');
   try {
     const fx = fixture(root);
-    const holder = await spawnLockHolder([{ lockPath: fx.lockPath }]);
+    const holder = await startHolder([{ sessionFile: fx.transcript }]);
     try {
       assert.deepEqual(await decisionsInNewNamespace(fx), [{ level: 'suspect', reasons: ['dead-pid'], autoClearable: false }]);
     } finally {
-      holder.kill();
-      await waitForExit(holder.child);
+      await holder.kill();
     }
     assert.deepEqual(await decisionsInNewNamespace(fx), [{ level: 'suspect', reasons: ['dead-pid'], autoClearable: false }]);
     assert.deepEqual(await decisionsHere(fx), [{ level: 'stale', reasons: ['dead-pid'], autoClearable: true }]);

@@ -157,7 +157,7 @@ suite('Lock commands (real VS Code)', function () {
     assert.equal(summary.kept.length, 1);
     assert.equal(fs.existsSync(dead.lockPath), false);
     assert.ok(fs.existsSync(live.lockPath));
-    assert.match(summary.message, /^Removed 1 stale lock: Dead holder \(dead-pid\)\. Kept 1: Live holder \(the owner \(pid \d+\) is alive\)\.$/);
+    assert.match(summary.message, /^Removed 1 stale lock: Dead holder \(dead-pid\)\. Kept 1: Live holder \(held by live pid \d+ for \d+s\)\.$/);
     assert.deepEqual(info.messages, [summary.message]);
   });
 

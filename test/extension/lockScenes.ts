@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenClawSessionsApi } from '../../src/extension/extension';
-import { buildStateDir, leaveDeadHolderLock, startLiveHolder, type AgentSpec, type BuiltSession, type LiveHolder } from '../fixtures';
+import { buildStateDir, leaveDeadHolderLock, startLiveHolder, type AgentSpec, type BuiltSession, type LiveHolder, type OneLockHolder } from '../fixtures';
 
 export const EXTENSION_ID = 'openclaw-session-locks.openclaw-session-locks';
 
@@ -60,7 +60,7 @@ export class Scene {
     return found;
   }
 
-  async holdLive(key: string, options: { createdAt?: string; maxHoldMs?: number } = {}): Promise<LiveHolder> {
+  async holdLive(key: string, options: { createdAt?: string; maxHoldMs?: number } = {}): Promise<OneLockHolder> {
     const holder = await startLiveHolder({ sessionFile: this.session(key).transcriptPath, ...options });
     this.holders.push(holder);
     return holder;

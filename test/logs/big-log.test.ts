@@ -7,14 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_FIRST_WINDOW_BYTES } from '../../src/logs/follow';
-import { fillerLine, laneFailure, tempDir, timeoutError } from './helpers';
+import { makeTempDir } from '../fixtures/temp-dir';
+import { fillerLine, laneFailure, timeoutError } from './helpers';
 
 const TARGET_BYTES = 200 * 1024 * 1024;
 const FAILURES = 1000;
 
 test('a 200 MB log: every failure counted once, peak RSS far below the file, within seconds', { timeout: 300_000 }, () => {
-  const shm = fs.existsSync('/dev/shm') ? fs.mkdtempSync('/dev/shm/oc-logs-') : undefined;
-  const { dir, cleanup } = shm ? { dir: shm, cleanup: () => fs.rmSync(shm, { recursive: true, force: true }) } : tempDir();
+  const { dir, cleanup } = makeTempDir('oc-logs-', { tmpfs: true });
   try {
     const file = path.join(dir, 'openclaw-2026-12-01.log');
     const fd = fs.openSync(file, 'w');

@@ -1,8 +1,8 @@
 // Shared by the log-reader tests (not a test file): real recorded logs and lines in OpenClaw's
 // exact shape for what the real gateways cannot be made to write in a test's time.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeTempDir } from '../fixtures/temp-dir';
 
 /** The recorded logs live beside the sources; the built tests run from out/test/logs. */
 export function fixture(name: string): string {
@@ -12,8 +12,7 @@ export function fixture(name: string): string {
 }
 
 export function tempDir(prefix = 'oc-logs-'): { dir: string; cleanup(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return makeTempDir(prefix);
 }
 
 const META = (level: 'INFO' | 'WARN' | 'ERROR', name: string, at: Date) => ({

@@ -3,7 +3,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it, after } from 'node:test';
 import { detectEra, eraOfVersion, parseVersionLine, readInstalledVersion } from '../../src/openclaw/era';
-import { makeTempRoot } from '../fixtures/sessions-fixture';
+import { makeTempRoot } from '../fixtures/state-dir';
 
 const agent = (agentId: string, hasDatabase: boolean, hasLegacyStore: boolean) => ({ agentId, hasDatabase, hasLegacyStore });
 

@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it, after } from 'node:test';
 import { readGatewayInfo, STATE_LOCK } from '../../src/openclaw/gateway';
-import { deadPid, makeTempRoot } from '../fixtures/sessions-fixture';
+import { deadPid } from '../fixtures/live-holder';
+import { makeTempRoot } from '../fixtures/state-dir';
 import { readProcessStartTime } from '../../src/lock';
 
 const TOKEN_LINE = '\t\t\t\t\t\t\t\t\t \t \t\t\t\t \t \t\t     \t    \t  \t      \t\t\t     \t        \t\t \t \t\t\t\t\t \t \t     \t  ';

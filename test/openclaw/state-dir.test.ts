@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expandTilde, resolveHome, resolveStateDir } from '../../src/sessions';
-import { makeTempRoot } from '../fixtures/sessions-fixture';
+import { makeTempRoot } from '../fixtures/state-dir';
 
 describe('resolveStateDir', () => {
   const { root, cleanup } = makeTempRoot('oc-statedir-');

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SessionModel, type GatewayProbe, type SessionsSnapshot } from '../../src/sessions';
-import { makeSessionsDir, makeTempRoot, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { makeSessionsDir, makeTempRoot, writeStore, writeTranscript } from '../fixtures/state-dir';
 
 describe('SessionModel: gateway health', () => {
   const { root, cleanup } = makeTempRoot('oc-model-health-');

@@ -3,7 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanStateDir, SessionModel, snapshotChanged, snapshotSignature, type SessionsSnapshot } from '../../src/sessions';
-import { deadPid, isoAgo, lockBytes, makeSessionsDir, makeTempRoot, spawnLockHolder, waitForExit, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { deadPid, startHolder } from '../fixtures/live-holder';
+import { isoAgo, lockBytes, makeSessionsDir, makeTempRoot, writeStore, writeTranscript } from '../fixtures/state-dir';
 
 /** Resolves with the first snapshot delivered to subscribers that satisfies `accept`. */
 function nextSnapshot(model: SessionModel, accept: (s: SessionsSnapshot) => boolean, timeoutMs = 15_000): Promise<SessionsSnapshot> {
@@ -73,18 +74,17 @@ describe('SessionModel (real files, real watchers)', () => {
     const m = model({ stateDir });
     await m.start();
     const held = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'held');
-    const holder = await spawnLockHolder([{ lockPath: path.join(main, 'one.jsonl.lock') }]);
+    const holder = await startHolder([{ sessionFile: path.join(main, 'one.jsonl') }]);
     try {
       const s = await held;
       assert.equal(lockOf(s, 'main', 'one')?.pid, holder.pid);
       // SIGKILL leaves the file behind; the periodic/forced rescan then calls it dead.
-      holder.kill();
-      await waitForExit(holder.child);
+      await holder.kill();
       const after = await m.refresh();
       assert.equal(lockOf(after, 'main', 'one')?.level, 'stale');
       assert.deepEqual(lockOf(after, 'main', 'one')?.reasons, ['dead-pid']);
     } finally {
-      holder.kill();
+      await holder.kill();
     }
   });
 
@@ -93,18 +93,17 @@ describe('SessionModel (real files, real watchers)', () => {
     const m = model({ stateDir, rescanMs: 600_000 });
     await m.start();
     const held = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'held');
-    const holder = await spawnLockHolder([{ lockPath: path.join(main, 'one.jsonl.lock') }]);
+    const holder = await startHolder([{ sessionFile: path.join(main, 'one.jsonl') }]);
     try {
       await held;
       const stale = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'stale', 5000);
       const killedAt = Date.now();
-      holder.kill();
-      await waitForExit(holder.child);
+      await holder.kill();
       const s = await stale;
       assert.deepEqual(lockOf(s, 'main', 'one')?.reasons, ['dead-pid']);
       assert.ok(Date.now() - killedAt < 3000, `noticed ${Date.now() - killedAt} ms after the kill`);
     } finally {
-      holder.kill();
+      await holder.kill();
     }
   });
 
@@ -213,7 +212,7 @@ describe('SessionModel (real files, real watchers)', () => {
     const s = await moved;
     assert.deepEqual(s.agents.map((x) => x.id), ['extra', 'main', 'other']);
     assert.equal(m.findSession('agent:main:main')?.transcriptPath, path.join(b.main, 'one.jsonl'));
-    const holder = await spawnLockHolder([{ lockPath: path.join(b.main, 'one.jsonl.lock'), createdAt: isoAgo(5_000) }]);
+    const holder = await startHolder([{ sessionFile: path.join(b.main, 'one.jsonl'), createdAt: isoAgo(5_000) }]);
     try {
       const heldNow = await m.refresh();
       assert.equal(lockOf(heldNow, 'main', 'one')?.level, 'held');
@@ -221,8 +220,7 @@ describe('SessionModel (real files, real watchers)', () => {
       m.updateOptions({ thresholds: { warnMs: 1_000, errorMs: 2_000 } });
       await stricter;
     } finally {
-      holder.kill();
-      await waitForExit(holder.child);
+      await holder.kill();
     }
   });
 

@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { allLocks, CommandLineLookup, findLock, findSession, readGatewayInfo, scanStateDir, type AgentInfo, type SessionsSnapshot } from '../../src/sessions';
 import { reageAgent } from '../../src/sessions/scan';
 import { readCommandLine } from '../../src/lock';
+import { deadPid } from '../fixtures/live-holder';
 import {
   buildRichFixture,
-  deadPid,
   isoAgo,
   makeSessionsDir,
   makeTempRoot,
@@ -16,7 +16,7 @@ import {
   writeStore,
   writeTranscript,
   type RichFixture,
-} from '../fixtures/sessions-fixture';
+} from '../fixtures/state-dir';
 
 const noProcessListing = () => new CommandLineLookup(0, async () => new Map());
 

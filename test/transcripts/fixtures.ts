@@ -1,14 +1,13 @@
 // Helpers for the transcript (save/compaction) tests: temp dirs, generated transcripts and
 // a real lock-holding child process. Not a test file itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { makeTempDir as makeDir, type TempDir } from '../fixtures/temp-dir';
 
-export function makeTempDir(prefix = 'oc-transcript-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+export function makeTempDir(prefix = 'oc-transcript-'): TempDir {
+  return makeDir(prefix);
 }
 
 export function headerLine(id = '0b9b6f52-7a43-4d43-9a0e-6f1f3c2a7d10'): string {

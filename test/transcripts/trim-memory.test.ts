@@ -5,18 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { entryLine, headerLine, makeTempDir } from './fixtures';
+import { makeTempDir } from '../fixtures/temp-dir';
+import { entryLine, headerLine } from './fixtures';
 
 const TARGET_BYTES = 384 << 20;
 const MAX_LINES = 400;
 
 test('compacting a 384 MB transcript keeps memory bounded and the result exact', { timeout: 600_000 }, () => {
-  const base = existsSync('/dev/shm') ? '/dev/shm' : undefined;
   // tmpfs when available: the test is about memory, not about disk speed.
-  const dir = base ? mkdtempSync(join(base, 'oc-memory-')) : makeTempDir('oc-memory-').dir;
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const { dir, cleanup } = makeTempDir('oc-memory-', { tmpfs: true });
   try {
     const path = join(dir, 'huge.jsonl');
     const fd = openSync(path, 'w');
