@@ -1,7 +1,6 @@
 // Looks a session or lock up the way a person names it: session key, session id, transcript
 // path or lock path.
 import * as path from 'node:path';
-import { agentLocks } from './scan';
 import type { AgentInfo, LockView, SessionInfo, SessionsSnapshot } from './types';
 
 export function findSession(snapshot: SessionsSnapshot, query: string): SessionInfo | undefined {
@@ -61,4 +60,17 @@ export function allLocks(snapshot: SessionsSnapshot): LockEntry[] {
   return entries;
 }
 
-export { agentLocks };
+/**
+ * An agent's lock files (any level but free), once each: a lock two sessions share (a session
+ * and its topic) is one lock; then orphan locks and `sessions.json.lock`.
+ */
+export function agentLocks(agent: AgentInfo): LockView[] {
+  const seen = new Set<string>();
+  const locks: LockView[] = [];
+  for (const view of [...agent.sessions.map((s) => s.lock), ...agent.orphanLocks, ...(agent.storeLock ? [agent.storeLock] : [])]) {
+    if (view.level === 'free' || seen.has(view.lockPath)) continue;
+    seen.add(view.lockPath);
+    locks.push(view);
+  }
+  return locks;
+}

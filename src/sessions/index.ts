@@ -15,9 +15,11 @@ export {
   maxSeverity,
   severityRank,
 } from './levels';
-export { scanStateDir, scanAgent, agentLocks, describeFsError } from './scan';
+export { scanStateDir } from './scan';
+export { scanAgent } from './jsonl/scan-agent';
+export { describeFsError } from './fs-errors';
 export { readGatewayInfo, defaultGatewayLockDir } from '../openclaw/gateway';
-export { findSession, findLock, allLocks, type FoundLock, type LockEntry } from './find';
+export { findSession, findLock, allLocks, agentLocks, type FoundLock, type LockEntry } from './find';
 export { SessionModel, snapshotSignature, snapshotChanged, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS, DEFAULT_HEALTH_POLL_MS } from './model';
 export { observeGatewayHealth, withGatewayHealth, gatewayWorthProbing } from './gateway-health';
 export { nextGatewayHealth, gatewayHealthKey, STARTUP_GRACE_MS } from '../openclaw/gateway-health';

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } fro
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { allLocks, CommandLineLookup, findLock, findSession, readGatewayInfo, scanStateDir, type AgentInfo, type SessionsSnapshot } from '../../src/sessions';
-import { reageAgent } from '../../src/sessions/scan';
+import { reageAgent } from '../../src/sessions/jsonl/update';
 import { readCommandLine } from '../../src/lock';
 import {
   buildRichFixture,

@@ -2,12 +2,15 @@
 // backend, laid into the same AgentInfo/SessionInfo shapes the JSONL era fills, so one model
 // and one view serve both. The sessions folder's `.jsonl.lock` files are kept as leftovers.
 import * as path from 'node:path';
-import { judgeOwner } from '../lock';
-import { readSqliteStore } from '../sqlite-store/read-store';
-import { agentDatabasePath, stateDatabasePath } from '../sqlite-store/request';
-import type { AgentDatabaseFacts, SqliteSessionRow, SqliteStoreFacts } from '../sqlite-store/facts';
-import { freeLockView } from './levels';
-import type { AgentInfo, JudgedLease, SessionInfo } from './types';
+import { judgeOwner } from '../../lock';
+import { readSqliteStore } from '../../sqlite-store/read-store';
+import { agentDatabasePath, stateDatabasePath } from '../../sqlite-store/request';
+import type { AgentDatabaseFacts, SqliteSessionRow, SqliteStoreFacts } from '../../sqlite-store/facts';
+import { mapLimit } from '../concurrency';
+import { agentLocks } from '../find';
+import { freeLockView } from '../levels';
+import { scanAgent, type ScanContext } from '../jsonl/scan-agent';
+import type { AgentInfo, JudgedLease, SessionInfo, SessionsSnapshot } from '../types';
 
 export interface SqliteReadOptions {
   nodePath?: string;
@@ -76,4 +79,26 @@ export function judgeLeases(facts: SqliteStoreFacts): JudgedLease[] {
     const judged = judgeOwner({ pid: lease.pid, ...(starttime !== undefined ? { starttime } : {}) });
     return { ...lease, path: path.resolve(lease.path), alive: judged.gone === undefined || judged.unprovable !== undefined };
   });
+}
+
+/**
+ * Every agent of a SQLite-era state dir: its sessions folder scanned as the JSONL era would
+ * (its lock files become leftovers), its database read beside it. Every read is whole: one
+ * database read costs milliseconds, and a partial update's bookkeeping is the JSONL era's
+ * answer to 10,000 stat calls.
+ */
+export async function scanSqliteAgents(
+  stateDir: string,
+  ids: string[],
+  withDatabase: string[],
+  options: Omit<SqliteReadOptions, 'now'>,
+  ctx: ScanContext,
+): Promise<{ agents: AgentInfo[]; sqlite: NonNullable<SessionsSnapshot['sqlite']> }> {
+  const [scanned, facts] = await Promise.all([
+    mapLimit(ids, 4, (id) => scanAgent(stateDir, id, ctx)),
+    readSqliteAgents(stateDir, withDatabase, { ...options, now: ctx.now }),
+  ]);
+  const byAgent = new Map(facts.agents.map((a) => [a.agentId, a]));
+  const agents = scanned.map((agent) => sqliteAgent(agent, byAgent.get(agent.id), agentLocks(agent)));
+  return { agents, sqlite: { reader: facts.reader, leases: judgeLeases(facts), ...(facts.state ? { state: facts.state } : {}) } };
 }
