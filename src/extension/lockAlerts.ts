@@ -13,19 +13,10 @@ import { Disposable, toDisposable } from './dispose';
 import { removalLogLine } from './lockExplain';
 import { createdAtMs, formatClockTime } from './clockTime';
 import { findingAlertMessage } from './sqlitePresentation';
-import {
-  AlertTracker,
-  FindingAlertTracker,
-  findingEntries,
-  type FindingAlert,
-  VerdictTracker,
-  allLockViews,
-  describeVerdictChange,
-  isAutoClearable,
-  lockEntries,
-  lockIdentity,
-  type LockAlert,
-} from './lockStatus';
+import { AlertTracker, FindingAlertTracker, type FindingAlert, type LockAlert } from './alertTracking';
+import { isAutoClearable } from './autoClear';
+import { findingEntries, lockEntries } from './gradedEntries';
+import { VerdictTracker, allLockViews, describeVerdictChange, lockIdentity } from './lockVerdicts';
 import type { SessionsState } from './sessionsState';
 import type { LockCommands } from './lockCommands';
 import { failingMessagesNotice } from '../wording/failures';

@@ -17,7 +17,8 @@ import {
   type ClearAllSummary,
 } from './lockExplain';
 import { describeLock, lockDetailsText, lockMoment } from './lockPresentation';
-import { allLockViews, findingEntries, lockEntries } from './lockStatus';
+import { findingEntries, lockEntries } from './gradedEntries';
+import { allLockViews } from './lockVerdicts';
 import type { SessionsState } from './sessionsState';
 import type { SessionsView } from './sessionsView';
 import { createCommand, pathFromArgument } from './commands';

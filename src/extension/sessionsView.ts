@@ -16,7 +16,7 @@ import type { SessionsState } from './sessionsState';
 import { findingsOf } from '../sessions/findings';
 import type { Finding } from '../sessions/types';
 import { eraDescription, eraRowDescription, eraTooltip, findingPresentation, findingRowDescription, findingRowLabel, findingTooltip, leftoversLabel, sqliteSessionContextValue, sqliteSessionDescription, sqliteSessionTooltip } from './sqlitePresentation';
-import { findingEntries } from './lockStatus';
+import { findingEntries } from './gradedEntries';
 import { lockFailuresText, sessionFailuresText, stuckText } from '../wording/failures';
 import { contextValueFor, titleOf, type FindingNode, type LockedNode, type SessionNode, type SessionsTreeModel, type TreeNode } from './treeModel';
 

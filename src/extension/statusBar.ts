@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { gatewayBadge } from './gatewayPresentation';
-import { findingEntries, lockEntries, summarizeFindingStatus, summarizeStatus, type StatusSummary } from './lockStatus';
+import { findingEntries, lockEntries } from './gradedEntries';
+import { summarizeFindingStatus, summarizeStatus, type StatusSummary } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 import { failuresSummaryText } from '../wording/failures';
 

@@ -1,14 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  AlertTracker,
-  VerdictTracker,
-  allLockViews,
-  describeVerdictChange,
-  isAutoClearable,
-  lockEntries,
-  summarizeStatus,
-} from '../../src/extension/lockStatus';
+import { AlertTracker } from '../../src/extension/alertTracking';
+import { isAutoClearable } from '../../src/extension/autoClear';
+import { lockEntries } from '../../src/extension/gradedEntries';
+import { summarizeStatus } from '../../src/extension/lockStatus';
+import { VerdictTracker, allLockViews, describeVerdictChange } from '../../src/extension/lockVerdicts';
 import { SessionsTreeModel } from '../../src/extension/treeModel';
 import { agent, lockView, session, snapshot } from './snapshots';
 
