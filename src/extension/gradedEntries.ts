@@ -1,7 +1,9 @@
-// What the status bar, the alerts and the commands list: every lock file once with its level
-// right now, and the SQLite era's findings that need attention, worst first. Pure (no
-// `vscode`, no disk), so node --test covers the order and the once-each rules.
-import type { Finding, LockThresholds } from '../sessions/types';
+// What the status bar, the alerts, the decorations, the view and the commands show: every lock
+// file once with its level right now, and the SQLite era's findings that need attention, worst
+// first, graded once per tick. Pure (no `vscode`, no disk), so node --test covers the order,
+// the once-each rules and the once-per-tick grading.
+import { gradeFindings } from '../sessions/findings';
+import type { Finding, LockThresholds, LockView } from '../sessions/types';
 import { countsAsAttention } from './sqlitePresentation';
 import { levelRank, lockMoment, type LockMoment } from './lockPresentation';
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
@@ -63,4 +65,53 @@ export function findingEntries(model: SessionsTreeModel, findings: readonly Find
 export function findingSubject(model: SessionsTreeModel, f: Pick<Finding, 'agentId' | 'sessionKey'>): string {
   if (f.agentId !== undefined && f.sessionKey !== undefined) return model.nodeForSessionKey(f.agentId, f.sessionKey)?.session.title ?? f.sessionKey;
   return f.agentId !== undefined ? `agent ${f.agentId}` : 'state dir';
+}
+
+/** Everything that moves with the clock, graded once for one tree model at one second. */
+export interface GradedEntries {
+  model: SessionsTreeModel;
+  thresholds: LockThresholds;
+  /** The second graded (epoch ms, floored). */
+  second: number;
+  /** Every lock once with its level right now, worst first. */
+  locks: readonly LockEntry[];
+  /** SQLite era: every finding re-graded now (a run crosses the thresholds with no file changing). */
+  findings: readonly Finding[];
+  /** SQLite era: the findings that count, one per session, worst first. */
+  attention: readonly FindingEntry[];
+  /** A row's lock right now: from `locks`, or (a free or leftover lock) graded alone. */
+  momentOf(view: LockView): LockMoment;
+}
+
+export function gradeEntries(model: SessionsTreeModel, thresholds: LockThresholds, now: number): GradedEntries {
+  const snapshot = model.snapshot;
+  const scannedAt = snapshot?.scannedAt ?? now;
+  const locks = lockEntries(model, thresholds, now);
+  const findings = snapshot?.layout === 'sqlite' ? gradeFindings(snapshot, thresholds, now) : [];
+  const graded = new Map(locks.map((entry) => [entry.node.lock, entry.moment]));
+  return {
+    model,
+    thresholds,
+    second: Math.floor(now / 1000) * 1000,
+    locks,
+    findings,
+    attention: findingEntries(model, findings),
+    momentOf: (view) => graded.get(view) ?? lockMoment(view, thresholds, scannedAt, now),
+  };
+}
+
+/**
+ * The one graded list per tree model and second: the view, the badge, the decorations, the
+ * alerts and the commands all read the same verdicts within a tick, and new thresholds grade
+ * it again without a scan.
+ */
+export class GradedEntriesClock {
+  private last: GradedEntries | undefined;
+
+  at(model: SessionsTreeModel, thresholds: LockThresholds, now: number): GradedEntries {
+    const second = Math.floor(now / 1000) * 1000;
+    const last = this.last;
+    if (last && last.model === model && last.second === second && last.thresholds.warnMs === thresholds.warnMs && last.thresholds.errorMs === thresholds.errorMs) return last;
+    return (this.last = gradeEntries(model, thresholds, now));
+  }
 }

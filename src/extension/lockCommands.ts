@@ -16,8 +16,7 @@ import {
   removalLogLine,
   type ClearAllSummary,
 } from './lockExplain';
-import { describeLock, lockDetailsText, lockMoment } from './lockPresentation';
-import { findingEntries, lockEntries } from './gradedEntries';
+import { describeLock, lockDetailsText } from './lockPresentation';
 import { allLockViews } from './lockVerdicts';
 import type { SessionsState } from './sessionsState';
 import type { SessionsView } from './sessionsView';
@@ -100,7 +99,7 @@ export class LockCommands extends Disposable {
 
   /** From the palette: pick one of the current locks. */
   private async pickLock(placeHolder: string): Promise<LockTarget | undefined> {
-    const entries = lockEntries(this.state.tree, this.state.settings.thresholds, Date.now());
+    const entries = this.state.gradedAt(Date.now()).locks;
     if (entries.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No OpenClaw session is locked.'));
       return undefined;
@@ -312,8 +311,7 @@ export class LockCommands extends Disposable {
     const node = target.node ?? this.state.tree.nodeForLockPath(target.lockPath);
     let text: string;
     if (node) {
-      const now = Date.now();
-      text = lockDetailsText(target.title, node.lock, lockMoment(node.lock, this.state.settings.thresholds, this.state.snapshot?.scannedAt ?? now, now));
+      text = lockDetailsText(target.title, node.lock, this.state.gradedAt(Date.now()).momentOf(node.lock));
     } else {
       const inspection = await inspectLock(target.lockPath);
       text = [`Session: ${target.title}`, `Lock file: ${target.lockPath}`, `State: ${inspection.state}`, `Holder: ${describeHolder(inspection)}`].join('\n');
@@ -332,7 +330,7 @@ export class LockCommands extends Disposable {
   async revealWorstLock(): Promise<TreeNode | undefined> {
     if (this.state.snapshot?.layout === 'sqlite') {
       // The SQLite era's worst is a finding: its session's row, or its own.
-      const worstFinding = findingEntries(this.state.tree, this.state.findingsAt(Date.now()))[0];
+      const worstFinding = this.state.gradedAt(Date.now()).attention[0];
       const node = worstFinding ? this.state.tree.nodeForFinding(worstFinding.finding.id) : undefined;
       if (!node) {
         await vscode.commands.executeCommand('workbench.view.extension.openclaw');
@@ -341,7 +339,7 @@ export class LockCommands extends Disposable {
       await this.view.reveal(node);
       return node;
     }
-    const worst = lockEntries(this.state.tree, this.state.settings.thresholds, Date.now())[0];
+    const worst = this.state.gradedAt(Date.now()).locks[0];
     if (!worst) {
       await vscode.commands.executeCommand('workbench.view.extension.openclaw');
       return undefined;

@@ -69,7 +69,7 @@ export class SqliteCommands extends Disposable {
       return undefined;
     }
     if (arg !== undefined) return undefined;
-    const findings = this.state.findingsAt(Date.now());
+    const findings = this.state.gradedAt(Date.now()).findings;
     const sessions = (this.state.snapshot?.agents ?? []).flatMap((a) => a.sessions).filter((s) => s.sqlite && filter(s, findingsOf(findings, s)));
     if (sessions.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No OpenClaw session needs this now.'));

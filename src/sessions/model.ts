@@ -16,9 +16,10 @@ import { observeGatewayHealth } from './gateway-health';
 import { allLocks, findSession } from './find';
 import { CommandLineLookup } from './command-lines';
 import { scanStateDir } from './scan';
+import { regradeSnapshot } from './grade';
 import { databaseFiles, filesSignature } from '../sqlite-store/files';
 import { stateDatabasePath } from '../sqlite-store/request';
-import type { AgentInfo, Disposable, Problem, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
+import { DEFAULT_THRESHOLDS, type AgentInfo, type Disposable, type LockThresholds, type Problem, type SessionInfo, type SessionModelOptions, type SessionsSnapshot } from './types';
 
 export const DEFAULT_DEBOUNCE_MS = 50;
 export const DEFAULT_RESCAN_MS = 30_000;
@@ -35,6 +36,20 @@ export function lockNameOf(name: string): string | undefined {
   if (name.endsWith('.lock')) return name;
   const at = name.indexOf('.jsonl.lock.');
   return at > 0 ? name.slice(0, at + '.jsonl.lock'.length) : undefined;
+}
+
+const sameThresholds = (a: LockThresholds | undefined, b: LockThresholds | undefined) =>
+  (a ?? DEFAULT_THRESHOLDS).warnMs === (b ?? DEFAULT_THRESHOLDS).warnMs && (a ?? DEFAULT_THRESHOLDS).errorMs === (b ?? DEFAULT_THRESHOLDS).errorMs;
+
+/** Whether `partial` changes the thresholds and nothing a scan reads (an agent list by its ids). */
+function onlyThresholdsChanged(before: SessionModelOptions, partial: Partial<SessionModelOptions>): boolean {
+  if (!('thresholds' in partial) || sameThresholds(before.thresholds, partial.thresholds)) return false;
+  return Object.entries(partial).every(([key, value]) => {
+    if (key === 'thresholds') return true;
+    const was: unknown = before[key as keyof SessionModelOptions];
+    if (Array.isArray(value) && Array.isArray(was)) return value.join('\0') === was.join('\0');
+    return value === was;
+  });
 }
 
 interface ScanPlan {
@@ -179,14 +194,16 @@ export class SessionModel implements Disposable {
   }
 
   /**
-   * A changed state dir, agent filter or thresholds: rewatch as needed and rescan. Resolves
-   * with that rescan's snapshot, so a caller waits on it instead of scanning a second time.
+   * A changed state dir or agent filter: rewatch as needed and rescan. Resolves with that
+   * rescan's snapshot, so a caller waits on it instead of scanning a second time. New
+   * thresholds alone re-grade the snapshot at hand: the facts on disk did not change.
    */
   updateOptions(partial: Partial<SessionModelOptions>): Promise<SessionsSnapshot> {
     const before = this.options;
     this.options = { ...before, ...partial };
     // Once disposed, refresh() answers with the last snapshot without scanning.
     if (!this.disposed && partial.rescanMs !== undefined && partial.rescanMs !== before.rescanMs && this.started) this.restartPeriodic();
+    if (this.current && !this.disposed && onlyThresholdsChanged(before, partial)) return this.serialize(async () => this.regrade());
     const rescan = this.refresh();
     // Handled here so that callers who ignore the result cannot leave a rejection unhandled.
     rescan.catch(() => undefined);
@@ -304,6 +321,15 @@ export class SessionModel implements Disposable {
       void this.refresh().catch(() => undefined);
     }, every);
     this.databaseTimer.unref();
+  }
+
+  /** The current snapshot judged against the thresholds now set, announced like a scan's. */
+  private regrade(): SessionsSnapshot {
+    const current = this.current!;
+    if (this.disposed) return current;
+    this.current = regradeSnapshot(current, this.options.thresholds ?? DEFAULT_THRESHOLDS);
+    this.announce(this.current);
+    return this.current;
   }
 
   private enqueue(plan: ScanPlan | undefined): Promise<SessionsSnapshot> {

@@ -51,25 +51,34 @@ export async function updateAgentLocks(agent: AgentInfo, lockNames: ReadonlySet<
 }
 
 /**
- * An agent reused from an earlier scan: its locks are `delta` ms older now, which may move
- * them past a threshold. The earlier snapshot is left untouched (subscribers may hold it).
+ * An agent with each of its lock views replaced by `redo(view)` (a lock two sessions share is
+ * redone once), its lock base kept. The agent itself is left untouched (subscribers may hold it).
  */
-export function reageAgent(agent: AgentInfo, delta: number, thresholds: LockThresholds): AgentInfo {
-  if (delta <= 0 || agentLocks(agent).length === 0) return agent;
+export function mapAgentLocks(agent: AgentInfo, redo: (view: LockView) => LockView): AgentInfo {
   const redone = new Map<LockView, LockView>();
-  const reage = (view: LockView): LockView => {
+  const map = (view: LockView): LockView => {
     let fresh = redone.get(view);
-    if (!fresh) redone.set(view, (fresh = ageLockView(view, delta, thresholds)));
+    if (!fresh) redone.set(view, (fresh = redo(view)));
     return fresh;
   };
   const copy: AgentInfo = {
     ...agent,
-    sessions: agent.sessions.map((s) => (s.lock.level === 'free' ? s : { ...s, lock: reage(s.lock) })),
-    orphanLocks: agent.orphanLocks.map(reage),
+    sessions: agent.sessions.map((s) => (s.lock.level === 'free' ? s : { ...s, lock: map(s.lock) })),
+    orphanLocks: agent.orphanLocks.map(map),
   };
-  if (agent.storeLock) copy.storeLock = reage(agent.storeLock);
+  if (agent.storeLock) copy.storeLock = map(agent.storeLock);
+  if (agent.leftoverLocks) copy.leftoverLocks = agent.leftoverLocks.map(map);
   keepLockBase(copy, lockBaseOf(agent));
   return copy;
+}
+
+/**
+ * An agent reused from an earlier scan: its locks are `delta` ms older now, which may move
+ * them past a threshold.
+ */
+export function reageAgent(agent: AgentInfo, delta: number, thresholds: LockThresholds): AgentInfo {
+  if (delta <= 0 || agentLocks(agent).length === 0) return agent;
+  return mapAgentLocks(agent, (view) => ageLockView(view, delta, thresholds));
 }
 
 /** Fills command lines the inspections could not read, with one process listing per scan. */
