@@ -1,6 +1,6 @@
 // `openclaw-locks status`: agents, every lock with owner, age and verdict, the gateway.
 import { describeNestedHolder } from '../lock';
-import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, withGatewayHealth, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
+import { describeStateDirSource, allLocks, ageLockView, gradeLocks, scanStateDir, needsAttention, withGatewayHealth, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
 import { gatewayHealthPhrase } from '../wording/gateway';
 import { PROBE_OPTIONS, gatewayJson, gatewayNeedsAttention, healthOptions } from './gateway';
@@ -80,8 +80,7 @@ export interface RenderOptions {
 
 /** Lock entries as they are at `now` (ages tick from the scan time without rereading disk). */
 export function entriesAt(snapshot: SessionsSnapshot, now: number, thresholds: LockThresholds): LockEntry[] {
-  const delta = now - snapshot.scannedAt;
-  return allLocks(snapshot).map((e) => ({ ...e, view: ageLockView(e.view, delta, thresholds) }));
+  return gradeLocks(snapshot, thresholds, now);
 }
 
 function agentNotes(agent: SessionsSnapshot['agents'][number]): string {

@@ -20,14 +20,13 @@ export interface GradedSnapshot {
 }
 
 export function gradeSnapshot(snapshot: SessionsSnapshot, thresholds: LockThresholds, at = snapshot.scannedAt): GradedSnapshot {
+  return { snapshot, at, thresholds, locks: gradeLocks(snapshot, thresholds, at), findings: gradeFindings(snapshot, thresholds, at) };
+}
+
+/** Every lock file (any level but free), once each, as it is at `at`: ages tick from the scan without rereading the disk. */
+export function gradeLocks(snapshot: SessionsSnapshot, thresholds: LockThresholds, at = snapshot.scannedAt): LockEntry[] {
   const delta = at - snapshot.scannedAt;
-  return {
-    snapshot,
-    at,
-    thresholds,
-    locks: allLocks(snapshot).map((entry) => ({ ...entry, view: ageLockView(entry.view, delta, thresholds) })),
-    findings: gradeFindings(snapshot, thresholds, at),
-  };
+  return allLocks(snapshot).map((entry) => ({ ...entry, view: ageLockView(entry.view, delta, thresholds) }));
 }
 
 /**

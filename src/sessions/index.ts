@@ -28,5 +28,6 @@ export { observeGatewayHealth, withGatewayHealth, gatewayWorthProbing } from './
 export { nextGatewayHealth, gatewayHealthKey, STARTUP_GRACE_MS } from '../openclaw/gateway-health';
 export { probeGateway, PROBE_HOST, DEFAULT_PROBE_TIMEOUT_MS } from '../openclaw/health';
 export { CommandLineLookup } from './command-lines';
+export { gradeSnapshot, gradeLocks, regradeSnapshot, type GradedSnapshot } from './grade';
 export { gradeFindings, findingsOf, abortRemedy, recoverRemedy, compactRemedy, WAL_TARGET_BYTES, MAINTENANCE_SCOPE } from './findings';
 export { detectEra, parseVersionLine, eraOfVersion, readInstalledVersion } from '../openclaw/era';
