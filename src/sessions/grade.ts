@@ -1,7 +1,8 @@
-// Grading in one place: a snapshot's facts (lock inspections and their ages at `scannedAt`, a
-// SQLite era's rows and leases) judged against the {warn, error} thresholds at a moment. The
-// CLI grades each snapshot it prints through here, the extension once per tick, and a changed
-// setting re-grades the snapshot it has instead of reading the disk again.
+// Grading a whole snapshot. A snapshot keeps the facts (lock inspections with their ages at
+// `scannedAt`, a SQLite era's rows and leases) beside its verdicts at the thresholds it was
+// scanned with; here they are judged at another moment (what the CLI prints, the extension's
+// tick) or against other thresholds: a changed setting re-grades the snapshot at hand instead
+// of reading the disk again. The rules themselves are levels.ts's and findings.ts's.
 import { allLocks, type LockEntry } from './find';
 import { gradeFindings } from './findings';
 import { ageLockView, regradeLockView } from './levels';

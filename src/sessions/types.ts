@@ -191,7 +191,7 @@ export interface SessionsSnapshot {
   era: EraInfo;
   /** SQLite era: how the databases were read, the shared state database, its leases judged. */
   sqlite?: { reader: SqliteStoreFacts['reader']; state?: StateDatabaseFacts; leases: JudgedLease[] };
-  /** SQLite era: what blocks sessions, graded at `scannedAt` (`gradeFindings` re-grades at another time). */
+  /** SQLite era: what blocks sessions, graded at `scannedAt` (`gradeSnapshot` grades at another time, `regradeSnapshot` against other thresholds). */
   findings: Finding[];
 }
 
@@ -249,7 +249,7 @@ export interface SessionModelOptions extends ScanOptions, HealthOptions {
  *   refresh(): Promise<SessionsSnapshot> rescan now
  *   get snapshot(): SessionsSnapshot | undefined
  *   onDidChange(listener: (s: SessionsSnapshot) => void): Disposable
- *   updateOptions(partial: Partial<SessionModelOptions>): Promise<snapshot>   rescans once (state dir / thresholds changed)
+ *   updateOptions(partial: Partial<SessionModelOptions>): Promise<snapshot>   rescans once (state dir changed); new thresholds alone re-grade
  *   findSession(keyOrIdOrPath: string): SessionInfo | undefined
  *   dispose(): void
  * and the pure function `scanStateDir(options): Promise<SessionsSnapshot>`.
