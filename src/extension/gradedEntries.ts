@@ -5,7 +5,8 @@
 import { gradeFindings } from '../sessions/findings';
 import type { Finding, LockThresholds, LockView } from '../sessions/types';
 import { countsAsAttention } from './sqlitePresentation';
-import { levelRank, lockMoment, type LockMoment } from './lockPresentation';
+import { levelRank } from '../sessions/levels';
+import { lockMoment, type LockMoment } from './lockPresentation';
 import { titleOf, type LockedNode, type SessionsTreeModel } from './treeModel';
 
 export interface LockEntry {

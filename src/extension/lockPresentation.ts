@@ -2,7 +2,7 @@
 // no disk): the tree, the status bar and the notifications share it, and node --test
 // covers it.
 import type { LockLevel, LockThresholds, LockView, SessionInfo, Severity } from '../sessions/types';
-import { ageLockView, isLiveLevel, levelRank } from '../sessions/levels';
+import { ageLockView } from '../sessions/levels';
 import * as wording from '../wording/format';
 import { failedCell } from '../wording/failures';
 import { untranslated, type Translate } from '../wording/locks';
@@ -26,8 +26,6 @@ export const LEVEL_PRESENTATION: Readonly<Record<LockLevel, LevelPresentation>> 
   suspect: { icon: 'question', color: 'list.warningForeground', label: 'suspect' },
   unreadable: { icon: 'circle-slash', color: 'list.errorForeground', label: 'unreadable' },
 };
-
-export { isLiveLevel, levelRank };
 
 /** What a lock is doing right now, between scans. */
 export interface LockMoment {

@@ -4,7 +4,7 @@
 import type { AgentInfo, Finding, GatewayHealth, GatewayInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot, Severity } from '../sessions/types';
 import { findingsOf } from '../sessions/findings';
 import { failuresBehind, type FailureCount, type FailureTally } from '../logs/tally';
-import { isLiveLevel, levelRank } from './lockPresentation';
+import { isLiveLevel, levelRank } from '../sessions/levels';
 import { findingContextValue, sqliteSessionContextValue } from './sqlitePresentation';
 
 export interface AgentNode {
