@@ -9,6 +9,7 @@ import { Disposable, toDisposable } from './dispose';
 import { SessionsTreeModel, DEFAULT_FREE_SESSION_LIMIT } from './treeModel';
 import { GradedEntriesClock, type GradedEntries } from './gradedEntries';
 import { affectsSettings, readSettings, type ExtensionSettings } from './settings';
+import { modelOptionsFrom } from './settingsParse';
 
 const TICK_MS = 1000;
 
@@ -34,7 +35,7 @@ export class SessionsState extends Disposable {
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
     this._settings = readSettings();
-    this.model = new SessionModel(this.modelOptions(this._settings));
+    this.model = new SessionModel(modelOptionsFrom(this._settings, process.env));
     this._register(this.model);
     this.failureLog = new FailureLogWatcher(this.failureLogOptions(this._settings));
     this._register(toDisposable(() => this.failureLog.dispose()));
@@ -209,23 +210,7 @@ export class SessionsState extends Disposable {
     }
     // updateOptions rescans by itself (new thresholds alone re-grade the snapshot it has);
     // tracking that keeps whenIdle() right without a second scan.
-    const rescanning = this.model.updateOptions(this.modelOptions(after));
+    const rescanning = this.model.updateOptions(modelOptionsFrom(after, process.env));
     if (this.started) void this.track(rescanning).catch(() => undefined);
-  }
-
-  private modelOptions(settings: ExtensionSettings) {
-    return {
-      stateDir: settings.stateDir,
-      env: process.env,
-      agents: settings.agents,
-      thresholds: settings.thresholds,
-      // The SQLite era's reader: a Node with node:sqlite when this host has none, and the
-      // openclaw launcher whose version names the era and beside which such a Node lives.
-      ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
-      ...(settings.compaction.openclawPath ? { openclawPath: settings.compaction.openclawPath } : {}),
-      // undefined (not omitted): turning probing back on must replace an earlier `false`.
-      probe: settings.gateway.probe ? undefined : (false as const),
-      probeTimeoutMs: settings.gateway.probeTimeoutMs,
-    };
   }
 }
