@@ -143,6 +143,8 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
     const graded = new Map(entries.map((e) => [e.view.lockPath, e.view]));
     for (const agent of snapshot.agents) {
       for (const s of agent.sessions) {
+        // A JSONL-layout snapshot holds JSONL sessions only; the SQLite era's table is its own.
+        if (s.sqlite) continue;
         const view = s.lock.level === 'free' ? s.lock : graded.get(s.lock.lockPath) ?? s.lock;
         rows.push(row(agent.id, sessionName(s), view, view.level === 'free' ? '-' : formatAge(view.ageMs), s));
       }

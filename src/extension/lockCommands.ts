@@ -82,7 +82,8 @@ export class LockCommands extends Disposable {
   private targetFrom(arg: unknown): LockTarget | undefined {
     if (arg && typeof arg === 'object' && 'kind' in arg) {
       const node = arg as TreeNode;
-      if (node.kind === 'session' || node.kind === 'lock') return { lockPath: node.lock.lockPath, title: titleOf(node), node };
+      // A SQLite-era session row has no lock file to act on.
+      if ((node.kind === 'session' || node.kind === 'lock') && node.lock) return { lockPath: node.lock.lockPath, title: titleOf(node), node };
       return undefined;
     }
     const named = pathFromArgument(arg);
@@ -91,7 +92,7 @@ export class LockCommands extends Disposable {
       const node = tree.nodeForLockPath(named) ?? tree.nodeForTranscript(named);
       if (node) return { lockPath: node.lock.lockPath, title: titleOf(node), node };
       const session = this.state.model.findSession(named);
-      if (session) return { lockPath: session.lockPath, title: session.title };
+      if (session && !session.sqlite) return { lockPath: session.lockPath, title: session.title };
       if (named.endsWith('.lock')) return { lockPath: named, title: named.split(/[\\/]/).pop()!.replace(/\.lock$/, '') };
     }
     return undefined;

@@ -97,7 +97,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const now = Date.now();
     // A SQLite-era session has no lock: it is drawn by what blocks it.
-    if (node.kind === 'session' && node.session.sqlite) return this.sqliteSessionItem(node, now);
+    if (node.kind === 'session' && !node.lock) return this.sqliteSessionItem(node, now);
     switch (node.kind) {
       case 'gateway': {
         const row = gatewayRow(node.gateway, node.health, now, vscode.l10n.t);
@@ -238,8 +238,8 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     const now = Date.now();
     const snapshot = this.tree.snapshot;
-    if (node.kind === 'session' && node.session.sqlite && snapshot) {
-      item.tooltip = untrustedMarkdown(sqliteSessionTooltip(snapshot, node.session, this.currentFindings(node, now), now, vscode.l10n.t));
+    if (node.kind === 'session' && !node.lock) {
+      if (snapshot) item.tooltip = untrustedMarkdown(sqliteSessionTooltip(snapshot, node.session, this.currentFindings(node, now), now, vscode.l10n.t));
     } else if (node.kind === 'finding' && snapshot) {
       item.tooltip = untrustedMarkdown(findingTooltip(snapshot, this.currentFindings(node, now)[0]!, now, vscode.l10n.t));
     } else if (node.kind === 'session' || node.kind === 'lock') {

@@ -22,7 +22,7 @@ export { scanStateDir } from './scan';
 export { scanAgent } from './jsonl/scan-agent';
 export { describeFsError } from './fs-errors';
 export { readGatewayInfo, defaultGatewayLockDir } from '../openclaw/gateway';
-export { findSession, findLock, allLocks, agentLocks, type FoundLock, type LockEntry } from './find';
+export { findSession, findLock, sessionsOfLock, allLocks, agentLocks, type FoundLock, type LockEntry } from './find';
 export { SessionModel, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS, DEFAULT_HEALTH_POLL_MS } from './model';
 export { snapshotSignature, snapshotChanged } from './signature';
 export { observeGatewayHealth, withGatewayHealth, gatewayWorthProbing } from './gateway-health';

@@ -15,7 +15,7 @@ function sessionKey(s: SessionInfo): string {
   if (key === undefined) {
     const row = s.sqlite?.row;
     const sqlite = row ? `|${row.status ?? ''}|${row.activeWriterRunId ?? ''}|${row.queued}|${row.interrupted}|${row.tombstone ? 1 : 0}|${row.startedAt ?? ''}` : '';
-    key = `${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${problemsKey(s.problems)}|${s.lock.level === 'free' ? '' : lockKey(s.lock)}${sqlite}`;
+    key = `${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${problemsKey(s.problems)}|${!s.lock || s.lock.level === 'free' ? '' : lockKey(s.lock)}${sqlite}`;
     sessionKeys.set(s, key);
   }
   return key;

@@ -52,7 +52,8 @@ export interface LockView {
 }
 
 
-export interface SessionInfo {
+/** What every session has, whichever store keeps it. */
+interface SessionFacts {
   agentId: string;
   /** `sessions.json` key, e.g. `agent:main:main`; undefined for transcripts no entry names. */
   key?: string;
@@ -73,19 +74,30 @@ export interface SessionInfo {
   transcriptExists: boolean;
   sizeBytes?: number;
   mtimeMs?: number;
-  lockPath: string;
-  /** Always present; level `free` when no lock file. */
-  lock: LockView;
   /** Whether `sessions.json` names it. */
   inStore: boolean;
   problems: Problem[];
-  /**
-   * SQLite era (2026.8+): the session's row in its agent database. Such a session has no
-   * transcript file and no lock (`lock` is free, `lockPath` empty); what blocks it is graded
-   * into `Finding`s instead.
-   */
-  sqlite?: { row: SqliteSessionRow; databasePath: string };
 }
+
+/** A session kept in a `.jsonl` transcript, guarded by its `.jsonl.lock` write lock. */
+export interface JsonlSession extends SessionFacts {
+  lockPath: string;
+  /** Always present; level `free` when no lock file. */
+  lock: LockView;
+  sqlite?: undefined;
+}
+
+/**
+ * SQLite era (2026.8+): the session's row in its agent database. It has no transcript file and
+ * no write lock; what blocks it is graded into `Finding`s instead.
+ */
+export interface SqliteSession extends SessionFacts {
+  sqlite: { row: SqliteSessionRow; databasePath: string };
+  lockPath?: undefined;
+  lock?: undefined;
+}
+
+export type SessionInfo = JsonlSession | SqliteSession;
 
 export type SideFileKind = 'reset' | 'deleted' | 'bak' | 'checkpoint' | 'trajectory' | 'store-tmp' | 'compact-tmp' | 'other';
 

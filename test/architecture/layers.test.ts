@@ -1,6 +1,6 @@
 // The architecture, enforced: data flows one way (lock core and OpenClaw's facts → its log
 // reader, session model and transcripts → CLI and extension; wording beside them all), only src/extension
-// imports `vscode`, no production file reads a test hook, and grading has one place.
+// imports `vscode`, no production file reads a test hook, grading has one place, and no empty lock path stands in for a lock a session has not got.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -76,5 +76,12 @@ test('grading has one place: outside src/sessions only the graded entries age a 
   const allowed = new Set([join(src, 'extension', 'gradedEntries.ts'), join(src, 'extension', 'lockPresentation.ts')]);
   const grading = /(?<!function )\b(?:lockMoment|ageLockView|regradeLockView|gradeFindings|lockLevel)\(/;
   const offenders = files.filter((f) => layerOf(f) !== 'sessions' && !allowed.has(f) && grading.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders.map((f) => relative(root, f)), []);
+});
+
+test('a session without a lock file has no lock: no empty lock path stands in for one', () => {
+  // SessionInfo is JsonlSession | SqliteSession; only the JSONL kind has `lock` and `lockPath`.
+  const standIn = /lockPath:\s*''|freeLockView\(''\)|lockPath\s*[!=]==?\s*''/;
+  const offenders = files.filter((f) => standIn.test(readFileSync(f, 'utf8')));
   assert.deepEqual(offenders.map((f) => relative(root, f)), []);
 });

@@ -44,7 +44,7 @@ test('a row\'s moment comes from the graded list; a free row is graded alone', (
   const rows = model.children(model.roots[0]!).filter((n) => n.kind === 'session');
   const held = rows.find((n) => n.kind === 'session' && n.session.sessionId === 'a')!;
   const idle = rows.find((n) => n.kind === 'session' && n.session.sessionId === 'idle')!;
-  assert.ok(held.kind === 'session' && idle.kind === 'session');
+  assert.ok(held.kind === 'session' && held.lock && idle.kind === 'session' && idle.lock);
   assert.equal(graded.momentOf(held.lock), graded.locks.find((e) => e.node.lock === held.lock)!.moment);
   assert.equal(graded.momentOf(held.lock).ageMs, 70_000);
   assert.equal(graded.momentOf(idle.lock).level, 'free');

@@ -40,7 +40,7 @@ describe('grading a snapshot', () => {
     const [a, topic] = regraded.agents[0]!.sessions;
     assert.equal(a!.lock, topic!.lock, 'a lock two sessions share stays one lock');
     assert.equal(regraded.scannedAt, scanned.scannedAt);
-    assert.equal(scanned.agents[0]!.sessions[0]!.lock.level, 'held', 'the scanned snapshot is untouched');
+    assert.equal(scanned.agents[0]!.sessions[0]!.lock?.level, 'held', 'the scanned snapshot is untouched');
   });
 
   it('ages locks to a later moment with the one rule', () => {

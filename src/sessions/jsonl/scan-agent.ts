@@ -11,7 +11,7 @@ import { describeFsError, errorCode, pathExists } from '../fs-errors';
 import { freeLockView, lockViewFrom } from '../levels';
 import type { CommandLineLookup } from '../command-lines';
 import { readStore, sessionFromEntry, type PendingSession } from './store-file';
-import type { AgentInfo, LockThresholds, LockView, Problem, SessionInfo, SideFile } from '../types';
+import type { AgentInfo, LockThresholds, LockView, Problem, JsonlSession, SessionInfo, SideFile } from '../types';
 
 export const SQLITE_STORE = path.join('agent', 'openclaw-agent.sqlite');
 const STAT_BATCH = 500;
@@ -39,7 +39,7 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function statTranscript(info: SessionInfo): void {
+function statTranscript(info: JsonlSession): void {
   try {
     const stat = statSync(info.transcriptPath, { throwIfNoEntry: false });
     if (!stat) return; // vanished since the listing: shown as missing
@@ -163,14 +163,14 @@ export async function scanAgent(stateDir: string, agentId: string, ctx: ScanCont
   }
 
   // Locks: those the listing showed, plus those of transcripts kept outside the folder.
-  type LockTarget = { lockPath: string; sessions: SessionInfo[]; orphan: boolean; store: boolean };
+  type LockTarget = { lockPath: string; sessions: JsonlSession[]; orphan: boolean; store: boolean };
   const targets = new Map<string, LockTarget>();
   const target = (lockPath: string) => {
     let t = targets.get(lockPath);
     if (!t) targets.set(lockPath, (t = { lockPath, sessions: [], orphan: false, store: false }));
     return t;
   };
-  const external: SessionInfo[] = [];
+  const external: JsonlSession[] = [];
   for (const { info, localName } of pending) {
     if (localName === undefined) external.push(info);
     else if (lockNames.has(localName)) target(info.lockPath).sessions.push(info);

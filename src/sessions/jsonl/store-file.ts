@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isValidSessionId, STORE_FILE } from '../classify';
 import { describeFsError, errorCode } from '../fs-errors';
-import type { LockView, Problem, SessionInfo } from '../types';
+import type { LockView, Problem, JsonlSession } from '../types';
 
 /** Bigger than any real store (10,000 sessions is a few MB); refusing protects the editor's heap. */
 export const MAX_STORE_BYTES = 256 * 1024 * 1024;
@@ -57,7 +57,7 @@ export async function readStore(storePath: string, problems: Problem[]): Promise
 }
 
 export interface PendingSession {
-  info: SessionInfo;
+  info: JsonlSession;
   /** File name inside the sessions folder, when the transcript lives there. */
   localName?: string;
 }
@@ -97,7 +97,7 @@ export function sessionFromEntry(
   }
   const label = nonEmptyString(entry.label);
   const displayName = nonEmptyString(entry.displayName);
-  const info: SessionInfo = {
+  const info: JsonlSession = {
     agentId,
     key,
     sessionId,

@@ -36,7 +36,7 @@ export async function updateAgentLocks(agent: AgentInfo, lockNames: ReadonlySet<
     let matched = false;
     for (let i = 0; i < copy.sessions.length; i++) {
       const session = copy.sessions[i]!;
-      if (session.lockPath !== lockPath) continue;
+      if (session.sqlite || session.lockPath !== lockPath) continue;
       copy.sessions[i] = { ...session, lock: view };
       matched = true;
     }
@@ -63,7 +63,7 @@ export function mapAgentLocks(agent: AgentInfo, redo: (view: LockView) => LockVi
   };
   const copy: AgentInfo = {
     ...agent,
-    sessions: agent.sessions.map((s) => (s.lock.level === 'free' ? s : { ...s, lock: map(s.lock) })),
+    sessions: agent.sessions.map((s) => (s.sqlite || s.lock.level === 'free' ? s : { ...s, lock: map(s.lock) })),
     orphanLocks: agent.orphanLocks.map(map),
   };
   if (agent.storeLock) copy.storeLock = map(agent.storeLock);

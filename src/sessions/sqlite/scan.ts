@@ -1,6 +1,6 @@
 // The SQLite era's half of a scan: sessions from each agent database, read by the store
-// backend, laid into the same AgentInfo/SessionInfo shapes the JSONL era fills, so one model
-// and one view serve both. The sessions folder's `.jsonl.lock` files are kept as leftovers.
+// backend, laid into the same AgentInfo shape the JSONL era fills (as SqliteSessions, which
+// have no lock), so one model and one view serve both. The sessions folder's `.jsonl.lock` files are kept as leftovers.
 import * as path from 'node:path';
 import { judgeOwner } from '../../lock';
 import { readSqliteStore } from '../../sqlite-store/read-store';
@@ -10,7 +10,7 @@ import { mapLimit } from '../concurrency';
 import { agentLocks } from '../find';
 import { freeLockView } from '../levels';
 import { scanAgent, type ScanContext } from '../jsonl/scan-agent';
-import type { AgentInfo, JudgedLease, SessionInfo, SessionsSnapshot } from '../types';
+import type { AgentInfo, JudgedLease, SessionsSnapshot, SqliteSession } from '../types';
 
 export interface SqliteReadOptions {
   nodePath?: string;
@@ -19,8 +19,8 @@ export interface SqliteReadOptions {
   now: number;
 }
 
-function sessionFromRow(agentId: string, row: SqliteSessionRow, databasePath: string): SessionInfo {
-  const info: SessionInfo = {
+function sessionFromRow(agentId: string, row: SqliteSessionRow, databasePath: string): SqliteSession {
+  const info: SqliteSession = {
     agentId,
     key: row.key,
     sessionId: row.sessionId,
@@ -28,8 +28,6 @@ function sessionFromRow(agentId: string, row: SqliteSessionRow, databasePath: st
     // No transcript file in this era: the database holds it.
     transcriptPath: databasePath,
     transcriptExists: false,
-    lockPath: '',
-    lock: freeLockView(''),
     inStore: true,
     problems: [],
     sqlite: { row, databasePath },
@@ -55,7 +53,7 @@ export function sqliteAgent(scanned: AgentInfo, facts: AgentDatabaseFacts | unde
   delete agent.storeLock;
   if (!facts) {
     // No database yet (its sessions.json awaits the doctor's import): its sessions as the file lists them, lock-free.
-    agent.sessions = scanned.sessions.map((s) => (s.lock.level === 'free' ? s : { ...s, lock: freeLockView(s.lockPath) }));
+    agent.sessions = scanned.sessions.map((s) => (s.sqlite || s.lock.level === 'free' ? s : { ...s, lock: freeLockView(s.lockPath) }));
     return agent;
   }
   agent.layout = 'sqlite';
