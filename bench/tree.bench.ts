@@ -33,7 +33,7 @@ function rowTexts(model: SessionsTreeModel): number {
   let chars = 0;
   for (const root of model.roots) {
     for (const node of model.children(root)) {
-      if (node.kind === 'session') {
+      if (node.kind === 'session' && node.lock) {
         chars += (node.lock.level === 'free' ? describeFreeSession(node.session, 0) : describeLock(node.lock, lockMoment(node.lock, thresholds, 0, 1000))).length;
       }
     }

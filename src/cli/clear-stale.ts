@@ -34,7 +34,8 @@ async function lockPathFor(ctx: CliContext, target: string): Promise<string> {
   if (target.endsWith('.lock')) return path.resolve(target);
   const snapshot = await scanStateDir(ctx.scanOptions);
   const resolution = resolveSession(snapshot, target);
-  if (resolution.kind === 'found') return resolution.target.view.lockPath;
+  // A SQLite-era session has no lock file: an empty path, at which nothing is found.
+  if (resolution.kind === 'found') return resolution.target.view?.lockPath ?? '';
   if (resolution.kind === 'ambiguous') throw new UsageError(resolutionProblem(resolution, target, snapshot.resolution.stateDir)!);
   throw new UsageError(`--force takes a session (a key, an id or its start, a name) or a lock file path ending in .lock; nothing matches "${target}" in ${snapshot.resolution.stateDir}.`);
 }
@@ -183,7 +184,7 @@ function selectEntries(snapshot: SessionsSnapshot, targets: string[]): { entries
   for (const target of targets) {
     const resolution = resolveSession(snapshot, target);
     if (resolution.kind !== 'found') problems.push(resolutionProblem(resolution, target, snapshot.resolution.stateDir)!);
-    else if (resolution.target.view.level === 'free') free.push(target);
+    else if (!resolution.target.view || resolution.target.view.level === 'free') free.push(target);
     else wanted.add(resolution.target.view.lockPath);
   }
   return { entries: entries.filter((e) => wanted.has(e.view.lockPath)), problems, free };

@@ -22,8 +22,9 @@ async function resolveTarget(ctx: CliContext, query: string): Promise<{ transcri
   const snapshot = await scanStateDir(ctx.scanOptions);
   const resolution: Resolution = snapshot.layout === 'missing' ? { kind: 'none' } : resolveSession(snapshot, query);
   if (resolution.kind === 'found') {
-    const session = resolution.target.sessions[0];
-    if (!session) throw new UsageError(`"${query}" is a lock with no session (${resolution.target.view.lockPath}): there is no transcript to compact.`);
+    const { target } = resolution;
+    if (target.view && target.sessions.length === 0) throw new UsageError(`"${query}" is a lock with no session (${target.view.lockPath}): there is no transcript to compact.`);
+    const session = target.sessions[0]!;
     return { transcriptPath: session.transcriptPath, session };
   }
   if (resolution.kind === 'ambiguous') throw new UsageError(resolutionProblem(resolution, query, snapshot.resolution.stateDir)!);

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import type { StaleReason } from '../lock';
 import type { LockEntry, LockThresholds, LockView, SessionsSnapshot } from '../sessions';
-import { allLocks, gradeFindings, needsAttention } from '../sessions';
+import { DEFAULT_THRESHOLDS, gradeSnapshot, needsAttention } from '../sessions';
 import { explainReason as explainLockReason, inContainer } from '../wording/locks';
 import { unbreakable } from './format';
 import { sessionName } from './resolve';
@@ -89,9 +89,8 @@ export function entryToJson(entry: LockEntry): Record<string, unknown> {
 
 /** A lock or, in the SQLite era, a finding needs a person (leftover lock files never do). */
 export function attentionNeeded(snapshot: SessionsSnapshot, now = snapshot.scannedAt, thresholds?: LockThresholds): boolean {
-  if (allLocks(snapshot).some((e) => needsAttention(e.view.severity))) return true;
-  const findings = now === snapshot.scannedAt && thresholds === undefined ? snapshot.findings : gradeFindings(snapshot, thresholds, now);
-  return (findings ?? []).some((f) => needsAttention(f.severity));
+  const graded = gradeSnapshot(snapshot, thresholds ?? DEFAULT_THRESHOLDS, now);
+  return graded.locks.some((e) => needsAttention(e.view.severity)) || graded.findings.some((f) => needsAttention(f.severity));
 }
 
 /** A message for `--agent` names the state dir does not have, or undefined when all exist. */

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspectLock } from '../lock';
 import { lockViewFrom, needsAttention, scanStateDir, type FoundLock } from '../sessions';
-import { resolutionProblem, resolveSession } from './resolve';
+import { resolutionProblem, resolveSession, type Target } from './resolve';
 import { containerNote, explainReason, lockToJson, verdict } from './describe';
 import { formatAge, formatBytes, labelled, paintSeverity, unbreakable, wrap } from './format';
 import { commandBlock } from './shell';
@@ -56,7 +56,7 @@ registerCommand({
     if (ctx.positionals.length > 1) throw new UsageError(`inspect takes one session, got ${ctx.positionals.length} arguments (quote a name with spaces: "Team Telegram").`);
     const snapshot = await scanStateDir(ctx.scanOptions);
     const resolution = resolveSession(snapshot, query);
-    let found = resolution.kind === 'found' ? resolution.target : undefined;
+    let found: Target | undefined = resolution.kind === 'found' ? resolution.target : undefined;
     if (resolution.kind === 'none' && query.endsWith('.lock') && existsSync(query)) {
       // A lock outside the state dir (another profile): judge it alone.
       const inspection = await inspectLock(path.resolve(query));
@@ -66,9 +66,8 @@ registerCommand({
       ctx.err(resolutionProblem(resolution, query, snapshot.resolution.stateDir)!);
       return EXIT_ERROR;
     }
-    const sqliteSession = found.sessions[0]?.sqlite ? found.sessions[0] : undefined;
-    if (sqliteSession) {
-      const result = inspectSqliteSession(snapshot, sqliteSession, { now: Date.now(), all: false, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun });
+    if (!found.view) {
+      const result = inspectSqliteSession(snapshot, found.sessions[0], { now: Date.now(), all: false, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun });
       const code = result.attention ? EXIT_ATTENTION : EXIT_OK;
       if (ctx.json) ctx.out(JSON.stringify({ ...result.json, exitCode: code }, null, 2));
       else for (const line of result.lines) ctx.out(line);

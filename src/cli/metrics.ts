@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Gauge, Registry } from 'prom-client';
-import { gradeFindings, scanStateDir, withGatewayHealth, needsAttention, type GatewayState, type LockLevel, type LockThresholds, type SessionsSnapshot } from '../sessions';
+import { gradeSnapshot, scanStateDir, withGatewayHealth, needsAttention, type GatewayState, type LockLevel, type LockThresholds, type SessionsSnapshot } from '../sessions';
 import { unknownAgentsMessage } from './describe';
 import { PROBE_OPTIONS, healthOptions } from './gateway';
 import { entriesAt } from './status';
@@ -84,7 +84,7 @@ export async function renderMetrics(input: MetricsInput): Promise<string> {
   if (snapshot.layout === 'sqlite') {
     // Every kind at every severity it can have would be a wide, mostly empty matrix: the kinds
     // present now, each with its worst severity, plus the totals alerts are written against.
-    const findings = gradeFindings(snapshot, input.thresholds, now);
+    const findings = gradeSnapshot(snapshot, input.thresholds, now).findings;
     const byKind = gauge('findings', 'SQLite era: what blocks sessions now, by kind (run-hung, tombstone, queue-stalled, wal-large, …) and severity.', ['kind', 'severity']);
     const counts = new Map<string, number>();
     for (const f of findings) counts.set(`${f.kind}\0${f.severity}`, (counts.get(`${f.kind}\0${f.severity}`) ?? 0) + 1);

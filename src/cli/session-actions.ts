@@ -2,7 +2,7 @@
 // own gateway (`openclaw gateway call sessions.abort|sessions.recover`): this tool never
 // writes OpenClaw's databases and never handles a gateway token (OpenClaw's CLI finds it).
 import { callGateway, findOpenClawCli } from '../openclaw/cli';
-import { abortRemedy, findingsOf, gradeFindings, recoverRemedy, scanStateDir, type Remedy, type SessionInfo, type SessionsSnapshot } from '../sessions';
+import { abortRemedy, findingsOf, gradeSnapshot, recoverRemedy, scanStateDir, type Remedy, type SessionInfo, type SessionsSnapshot } from '../sessions';
 import { findingLabel } from '../wording/findings';
 import { resolutionProblem, resolveSession, sessionName } from './resolve';
 import { commandBlock } from './shell';
@@ -42,7 +42,7 @@ async function runRemedy(ctx: CliContext, action: 'abort' | 'recover', build: (s
   const session = await sqliteSession(ctx, snapshot);
   const remedy = build(session);
   const words = openclawCommandWords(snapshot, remedy.command!);
-  const findings = findingsOf(gradeFindings(snapshot, ctx.thresholds, Date.now()), session);
+  const findings = findingsOf(gradeSnapshot(snapshot, ctx.thresholds, Date.now()).findings, session);
   const refusal = refuse(session, snapshot);
   if (refusal) {
     if (ctx.json) ctx.out(JSON.stringify({ action, session: session.key, done: false, reason: refusal }, null, 2));

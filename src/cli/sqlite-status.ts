@@ -1,6 +1,6 @@
 // `status` for a SQLite-era state dir (OpenClaw 2026.8+): every session with what blocks it,
 // in this era's words, and OpenClaw's own remedy for each as a ready-to-run command.
-import { gradeFindings, findingsOf, needsAttention, type Finding, type LockThresholds, type SessionInfo, type SessionsSnapshot } from '../sessions';
+import { gradeSnapshot, findingsOf, needsAttention, type Finding, type LockThresholds, type SessionInfo, type SessionsSnapshot } from '../sessions';
 import { explainFinding, findingLabel, remedyLabel, type FindingWords } from '../wording/findings';
 import { countOf } from '../wording/format';
 import { fitTable, indentedBlock, labelled, paintSeverity, wrap, type Palette } from './format';
@@ -49,7 +49,7 @@ export interface SqliteRenderOptions {
 
 export function renderSqliteSessions(snapshot: SessionsSnapshot, options: SqliteRenderOptions): string[] {
   const { palette, width, now } = options;
-  const findings = gradeFindings(snapshot, options.thresholds, now);
+  const findings = gradeSnapshot(snapshot, options.thresholds, now).findings;
   const lines: string[] = [];
   const rows: string[][] = [];
   for (const agent of snapshot.agents) {
@@ -116,7 +116,7 @@ export function findingToJson(snapshot: SessionsSnapshot, f: Finding, now: numbe
 export function inspectSqliteSession(snapshot: SessionsSnapshot, session: SessionInfo, options: SqliteRenderOptions): { lines: string[]; json: Record<string, unknown>; attention: boolean } {
   const { now, width, palette } = options;
   const row = session.sqlite!.row;
-  const findings = findingsOf(gradeFindings(snapshot, options.thresholds, now), session);
+  const findings = findingsOf(gradeSnapshot(snapshot, options.thresholds, now).findings, session);
   const at = (ms: number | undefined) => (ms !== undefined ? new Date(ms).toISOString() : undefined);
   const rows: [string, string][] = [['Session', sessionName(session)], ['Agent', session.agentId], ['Id', row.sessionId], ['Database', session.sqlite!.databasePath]];
   rows.push(['Status', row.status ?? 'never run']);

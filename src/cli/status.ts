@@ -1,6 +1,6 @@
 // `openclaw-locks status`: agents, every lock with owner, age and verdict, the gateway.
 import { describeNestedHolder } from '../lock';
-import { describeStateDirSource, allLocks, ageLockView, scanStateDir, needsAttention, withGatewayHealth, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
+import { describeStateDirSource, allLocks, gradeLocks, gradeSnapshot, DEFAULT_THRESHOLDS, scanStateDir, needsAttention, withGatewayHealth, type LockEntry, type LockThresholds, type LockView, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
 import { gatewayHealthPhrase } from '../wording/gateway';
 import { PROBE_OPTIONS, gatewayJson, gatewayNeedsAttention, healthOptions } from './gateway';
@@ -14,7 +14,6 @@ import { commandBlock, commandWords } from './shell';
 import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, registerCommand, type CliContext } from './command-table';
 import { findingToJson, leftoverCount, renderSqliteSessions } from './sqlite-status';
 import { eraName } from '../wording/findings';
-import { gradeFindings } from '../sessions';
 
 const OWNER_ROLES: Record<string, string> = {
   'agent-embedded': '`openclaw agent --local`',
@@ -80,8 +79,7 @@ export interface RenderOptions {
 
 /** Lock entries as they are at `now` (ages tick from the scan time without rereading disk). */
 export function entriesAt(snapshot: SessionsSnapshot, now: number, thresholds: LockThresholds): LockEntry[] {
-  const delta = now - snapshot.scannedAt;
-  return allLocks(snapshot).map((e) => ({ ...e, view: ageLockView(e.view, delta, thresholds) }));
+  return gradeLocks(snapshot, thresholds, now);
 }
 
 function agentNotes(agent: SessionsSnapshot['agents'][number]): string {
@@ -141,10 +139,13 @@ export function renderStatus(snapshot: SessionsSnapshot, options: RenderOptions)
   const row = (agentId: string, name: string, view: LockView, age: string, session?: LockEntry['session']) =>
     [agentId, name, paintSeverity(palette, view.severity, view.level), view.pid?.toString() ?? '-', age, verdict(view) + (view.level === 'free' ? '' : failedNote(view, session))];
   if (options.all) {
-    const delta = options.now - snapshot.scannedAt;
+    // Free locks do not age: a session's lock is its graded entry, or free as scanned.
+    const graded = new Map(entries.map((e) => [e.view.lockPath, e.view]));
     for (const agent of snapshot.agents) {
       for (const s of agent.sessions) {
-        const view = ageLockView(s.lock, delta, options.thresholds);
+        // A JSONL-layout snapshot holds JSONL sessions only; the SQLite era's table is its own.
+        if (s.sqlite) continue;
+        const view = s.lock.level === 'free' ? s.lock : graded.get(s.lock.lockPath) ?? s.lock;
         rows.push(row(agent.id, sessionName(s), view, view.level === 'free' ? '-' : formatAge(view.ageMs), s));
       }
     }
@@ -192,7 +193,7 @@ export function statusJson(snapshot: SessionsSnapshot, exitCode: number, failure
     ...(snapshot.layout === 'sqlite' ? {
       reader: snapshot.sqlite?.reader,
       sessions: snapshot.agents.flatMap((a) => a.sessions.map((s) => ({ agentId: a.id, key: s.key, sessionId: s.sessionId, title: s.title, status: s.sqlite?.row.status, queued: s.sqlite?.row.queued, interrupted: s.sqlite?.row.interrupted, updatedAt: s.updatedAt, activeWriterRunId: s.sqlite?.row.activeWriterRunId }))),
-      findings: gradeFindings(snapshot, thresholds, Date.now()).map((f) => findingToJson(snapshot, f, Date.now())),
+      findings: gradeSnapshot(snapshot, thresholds ?? DEFAULT_THRESHOLDS, Date.now()).findings.map((f) => findingToJson(snapshot, f, Date.now())),
       leftoverLocks: snapshot.agents.flatMap((a) => (a.leftoverLocks ?? []).map((v) => ({ agentId: a.id, lockPath: v.lockPath, pid: v.pid, level: v.level }))),
       databases: snapshot.agents.filter((a) => a.database).map((a) => ({ agentId: a.id, ...a.database!.files, schemaVersion: a.database!.schemaVersion, appVersion: a.database!.appVersion, failure: a.database!.failure, readMs: Math.round(a.database!.readMs) })),
     } : {}),

@@ -1,7 +1,7 @@
 // `watch` in the SQLite era: what blocks sessions appears, changes severity (a run crossing
 // the warn threshold) or resolves. Findings age without any file changing, so `watch`
 // re-grades them every second and reports only transitions, never the ticking age itself.
-import { gradeFindings, type Finding, type LockThresholds, type SessionsSnapshot } from '../sessions';
+import { gradeSnapshot, type Finding, type LockThresholds, type SessionsSnapshot } from '../sessions';
 import { explainFinding, findingLabel } from '../wording/findings';
 import { findingSubject, findingWords } from './sqlite-status';
 
@@ -21,7 +21,7 @@ export class FindingChanges {
   next(snapshot: SessionsSnapshot, thresholds: LockThresholds, now: number): FindingChange[] | undefined {
     const current = new Map<string, { finding: Finding; subject: string; label: string; explanation: string }>();
     if (snapshot.layout === 'sqlite') {
-      for (const finding of gradeFindings(snapshot, thresholds, now)) {
+      for (const finding of gradeSnapshot(snapshot, thresholds, now).findings) {
         const words = findingWords(finding, now);
         current.set(finding.id, { finding, subject: findingSubject(snapshot, finding), label: findingLabel(words), explanation: explainFinding(words) });
       }

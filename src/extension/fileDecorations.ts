@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { SESSION_SCHEME } from './sessionFileSystem';
 import { createdAtMs, formatClockTime } from './clockTime';
-import { LEVEL_PRESENTATION, lockMoment } from './lockPresentation';
+import { LEVEL_PRESENTATION } from './lockPresentation';
 import type { SessionsState } from './sessionsState';
 
 const SEVERITY_COLOR: Record<string, string | undefined> = {
@@ -28,12 +28,10 @@ export class LockFileDecorations extends Disposable implements vscode.FileDecora
 
   private currentLevels(): Map<string, string> {
     const levels = new Map<string, string>();
-    const now = Date.now();
-    const tree = this.state.tree;
-    for (const node of tree.lockedNodes()) {
+    const graded = this.state.gradedAt(Date.now());
+    for (const node of this.state.tree.lockedNodes()) {
       if (node.kind !== 'session') continue;
-      const moment = lockMoment(node.lock, this.state.settings.thresholds, tree.snapshot?.scannedAt ?? now, now);
-      levels.set(node.session.transcriptPath, moment.level);
+      levels.set(node.session.transcriptPath, graded.momentOf(node.lock).level);
     }
     return levels;
   }
@@ -56,7 +54,7 @@ export class LockFileDecorations extends Disposable implements vscode.FileDecora
     const node = this.state.tree.nodeForTranscript(uri.scheme === 'file' ? uri.fsPath : uri.path);
     if (!node || node.lock.level === 'free') return undefined;
     const now = Date.now();
-    const moment = lockMoment(node.lock, this.state.settings.thresholds, this.state.tree.snapshot?.scannedAt ?? now, now);
+    const moment = this.state.gradedAt(now).momentOf(node.lock);
     const color = SEVERITY_COLOR[moment.severity];
     // A decoration's tooltip is not redrawn as time passes: say since when, not for how long.
     const since = createdAtMs(node.lock.createdAt);

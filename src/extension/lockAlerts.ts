@@ -13,19 +13,9 @@ import { Disposable, toDisposable } from './dispose';
 import { removalLogLine } from './lockExplain';
 import { createdAtMs, formatClockTime } from './clockTime';
 import { findingAlertMessage } from './sqlitePresentation';
-import {
-  AlertTracker,
-  FindingAlertTracker,
-  findingEntries,
-  type FindingAlert,
-  VerdictTracker,
-  allLockViews,
-  describeVerdictChange,
-  isAutoClearable,
-  lockEntries,
-  lockIdentity,
-  type LockAlert,
-} from './lockStatus';
+import { AlertTracker, FindingAlertTracker, type FindingAlert, type LockAlert } from './alertTracking';
+import { isAutoClearable } from './autoClear';
+import { VerdictTracker, allLockViews, describeVerdictChange, lockIdentity } from './lockVerdicts';
 import type { SessionsState } from './sessionsState';
 import type { LockCommands } from './lockCommands';
 import { failingMessagesNotice } from '../wording/failures';
@@ -135,9 +125,9 @@ export class LockAlerts extends Disposable {
 
   private announce(): void {
     const now = Date.now();
-    const entries = lockEntries(this.state.tree, this.state.settings.thresholds, now);
-    let alerts = this.alerts.update(entries);
-    const findingAlerts = this.findingAlerts.update(findingEntries(this.state.tree, this.state.findingsAt(now)));
+    const graded = this.state.gradedAt(now);
+    let alerts = this.alerts.update(graded.locks);
+    const findingAlerts = this.findingAlerts.update(graded.attention);
     // What no longer describes a lock (or a finding) as it is goes away; the summary, once no alert is left.
     const current = this.alerts.current;
     const currentFindings = this.findingAlerts.current;

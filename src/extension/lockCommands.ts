@@ -15,8 +15,8 @@ import {
   removalLogLine,
   type ClearAllSummary,
 } from './lockExplain';
-import { describeLock, lockDetailsText, lockMoment } from './lockPresentation';
-import { allLockViews, findingEntries, lockEntries } from './lockStatus';
+import { describeLock, lockDetailsText } from './lockPresentation';
+import { allLockViews } from './lockVerdicts';
 import type { SessionsState } from './sessionsState';
 import type { SessionsView } from './sessionsView';
 import { createCommand, pathFromArgument } from './commands';
@@ -82,7 +82,8 @@ export class LockCommands extends Disposable {
   private targetFrom(arg: unknown): LockTarget | undefined {
     if (arg && typeof arg === 'object' && 'kind' in arg) {
       const node = arg as TreeNode;
-      if (node.kind === 'session' || node.kind === 'lock') return { lockPath: node.lock.lockPath, title: titleOf(node), node };
+      // A SQLite-era session row has no lock file to act on.
+      if ((node.kind === 'session' || node.kind === 'lock') && node.lock) return { lockPath: node.lock.lockPath, title: titleOf(node), node };
       return undefined;
     }
     const named = pathFromArgument(arg);
@@ -91,7 +92,7 @@ export class LockCommands extends Disposable {
       const node = tree.nodeForLockPath(named) ?? tree.nodeForTranscript(named);
       if (node) return { lockPath: node.lock.lockPath, title: titleOf(node), node };
       const session = this.state.model.findSession(named);
-      if (session) return { lockPath: session.lockPath, title: session.title };
+      if (session && !session.sqlite) return { lockPath: session.lockPath, title: session.title };
       if (named.endsWith('.lock')) return { lockPath: named, title: named.split(/[\\/]/).pop()!.replace(/\.lock$/, '') };
     }
     return undefined;
@@ -99,7 +100,7 @@ export class LockCommands extends Disposable {
 
   /** From the palette: pick one of the current locks. */
   private async pickLock(placeHolder: string): Promise<LockTarget | undefined> {
-    const entries = lockEntries(this.state.tree, this.state.settings.thresholds, Date.now());
+    const entries = this.state.gradedAt(Date.now()).locks;
     if (entries.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No OpenClaw session is locked.'));
       return undefined;
@@ -296,8 +297,7 @@ export class LockCommands extends Disposable {
     const node = target.node ?? this.state.tree.nodeForLockPath(target.lockPath);
     let text: string;
     if (node) {
-      const now = Date.now();
-      text = lockDetailsText(target.title, node.lock, lockMoment(node.lock, this.state.settings.thresholds, this.state.snapshot?.scannedAt ?? now, now));
+      text = lockDetailsText(target.title, node.lock, this.state.gradedAt(Date.now()).momentOf(node.lock));
     } else {
       const inspection = await inspectLock(target.lockPath);
       text = [`Session: ${target.title}`, `Lock file: ${target.lockPath}`, `State: ${inspection.state}`, `Holder: ${describeHolder(inspection)}`].join('\n');
@@ -316,7 +316,7 @@ export class LockCommands extends Disposable {
   async revealWorstLock(): Promise<TreeNode | undefined> {
     if (this.state.snapshot?.layout === 'sqlite') {
       // The SQLite era's worst is a finding: its session's row, or its own.
-      const worstFinding = findingEntries(this.state.tree, this.state.findingsAt(Date.now()))[0];
+      const worstFinding = this.state.gradedAt(Date.now()).attention[0];
       const node = worstFinding ? this.state.tree.nodeForFinding(worstFinding.finding.id) : undefined;
       if (!node) {
         await vscode.commands.executeCommand('workbench.view.extension.openclaw');
@@ -325,7 +325,7 @@ export class LockCommands extends Disposable {
       await this.view.reveal(node);
       return node;
     }
-    const worst = lockEntries(this.state.tree, this.state.settings.thresholds, Date.now())[0];
+    const worst = this.state.gradedAt(Date.now()).locks[0];
     if (!worst) {
       await vscode.commands.executeCommand('workbench.view.extension.openclaw');
       return undefined;

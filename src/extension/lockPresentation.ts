@@ -2,7 +2,7 @@
 // no disk): the tree, the status bar and the notifications share it, and node --test
 // covers it.
 import type { LockLevel, LockThresholds, LockView, SessionInfo, Severity } from '../sessions/types';
-import { levelSeverity, lockLevel } from '../sessions/levels';
+import { ageLockView } from '../sessions/levels';
 import * as wording from '../wording/format';
 import { failedCell } from '../wording/failures';
 import { untranslated, type Translate } from '../wording/locks';
@@ -27,29 +27,6 @@ export const LEVEL_PRESENTATION: Readonly<Record<LockLevel, LevelPresentation>> 
   unreadable: { icon: 'circle-slash', color: 'list.errorForeground', label: 'unreadable' },
 };
 
-/** Worse locks sort first and win the status bar. */
-const LEVEL_RANK: Readonly<Record<LockLevel, number>> = {
-  free: 0,
-  initialising: 1,
-  held: 2,
-  'held-long': 3,
-  suspect: 4,
-  unreadable: 5,
-  'held-too-long': 6,
-  stale: 7,
-};
-
-export function levelRank(level: LockLevel): number {
-  return LEVEL_RANK[level];
-}
-
-
-const LIVE_LEVELS: ReadonlySet<LockLevel> = new Set(['held', 'held-long', 'held-too-long']);
-
-export function isLiveLevel(level: LockLevel): boolean {
-  return LIVE_LEVELS.has(level);
-}
-
 /** What a lock is doing right now, between scans. */
 export interface LockMoment {
   level: LockLevel;
@@ -58,22 +35,11 @@ export interface LockMoment {
   ageMs?: number;
 }
 
-/**
- * Ages tick between scans, and a live lock crosses thresholds without its file changing,
- * so no watcher event arrives: re-derive the live levels from the clock. The level only
- * ever gets worse than the scan's verdict; getting better needs a fresh inspection.
- */
+/** A lock at `now`, by the session model's one rule for ageing a verdict (`ageLockView`). */
 export function lockMoment(view: LockView, thresholds: LockThresholds, scannedAt: number, now: number): LockMoment {
   const elapsed = Math.max(0, now - scannedAt);
-  const ageMs = view.ageMs === undefined ? undefined : view.ageMs + elapsed;
-  let level = view.level;
-  if (isLiveLevel(level) && ageMs !== undefined) {
-    // The model's own grading, at the aged age: one rule for the view, the badge and the CLI.
-    const ticked = lockLevel({ ...view.inspection, ageMs }, thresholds);
-    if (levelRank(ticked) > levelRank(level)) level = ticked;
-  }
-  const severity = level === view.level ? view.severity : levelSeverity(level);
-  return { level, severity, ageMs };
+  const aged = ageLockView(view, elapsed, thresholds);
+  return { level: aged.level, severity: aged.severity, ageMs: view.ageMs === undefined ? undefined : view.ageMs + elapsed };
 }
 
 /** `42s`, `3m 05s`, `2h 07m`, `3d 4h`: the shared wording, so the CLI prints the same ages. */

@@ -3,12 +3,13 @@
 // is held so ages and thresholds move without rescanning the disk.
 import * as vscode from 'vscode';
 import { SessionModel, resolveStateDir } from '../sessions';
-import { gradeFindings } from '../sessions/findings';
 import { FailureLogWatcher, type FailureLogOptions, type FailureLogState } from '../logs/watch';
-import type { Finding, SessionsSnapshot } from '../sessions/types';
+import type { SessionsSnapshot } from '../sessions/types';
 import { Disposable, toDisposable } from './dispose';
 import { SessionsTreeModel, DEFAULT_FREE_SESSION_LIMIT } from './treeModel';
+import { GradedEntriesClock, type GradedEntries } from './gradedEntries';
 import { affectsSettings, readSettings, type ExtensionSettings } from './settings';
+import { modelOptionsFrom } from './settingsParse';
 
 const TICK_MS = 1000;
 
@@ -34,7 +35,7 @@ export class SessionsState extends Disposable {
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
     this._settings = readSettings();
-    this.model = new SessionModel(this.modelOptions(this._settings));
+    this.model = new SessionModel(modelOptionsFrom(this._settings, process.env));
     this._register(this.model);
     this.failureLog = new FailureLogWatcher(this.failureLogOptions(this._settings));
     this._register(toDisposable(() => this.failureLog.dispose()));
@@ -68,20 +69,14 @@ export class SessionsState extends Disposable {
     return this._lockedOnly;
   }
 
-  private graded: { snapshot: SessionsSnapshot; second: number; findings: Finding[] } | undefined;
+  private readonly graded = new GradedEntriesClock();
 
   /**
-   * SQLite era: the snapshot's findings re-graded at `now` (a run crosses the thresholds with no
-   * file changing), the same once per second for the view, the badge and the alerts alike.
+   * Every lock and SQLite-era finding graded at `now` against the thresholds set now, the same
+   * list within a second for the view, the badge, the decorations, the alerts and the commands.
    */
-  findingsAt(now: number): readonly Finding[] {
-    const snapshot = this._tree.snapshot;
-    if (!snapshot || snapshot.layout !== 'sqlite') return [];
-    const second = Math.floor(now / 1000);
-    if (this.graded?.snapshot !== snapshot || this.graded.second !== second) {
-      this.graded = { snapshot, second, findings: gradeFindings(snapshot, this._settings.thresholds, now) };
-    }
-    return this.graded.findings;
+  gradedAt(now: number): GradedEntries {
+    return this.graded.at(this._tree, this._settings.thresholds, now);
   }
 
   /** What OpenClaw's log says failed, and where the log is. */
@@ -173,7 +168,6 @@ export class SessionsState extends Disposable {
       freeSessionLimits: this.freeSessionLimits,
       failures: this.failureLog.state.tally,
     });
-    this.graded = undefined;
     this._onDidChange.fire(this._tree);
     if (this._tree.lockedNodes().length > 0 || (snapshot?.findings.length ?? 0) > 0) this.startTicking();
     else this.stopTicking();
@@ -214,24 +208,9 @@ export class SessionsState extends Disposable {
       this.rebuild(this.model.snapshot);
       return;
     }
-    // updateOptions rescans by itself; tracking that scan keeps whenIdle() right without a second one.
-    const rescanning = this.model.updateOptions(this.modelOptions(after));
+    // updateOptions rescans by itself (new thresholds alone re-grade the snapshot it has);
+    // tracking that keeps whenIdle() right without a second scan.
+    const rescanning = this.model.updateOptions(modelOptionsFrom(after, process.env));
     if (this.started) void this.track(rescanning).catch(() => undefined);
-  }
-
-  private modelOptions(settings: ExtensionSettings) {
-    return {
-      stateDir: settings.stateDir,
-      env: process.env,
-      agents: settings.agents,
-      thresholds: settings.thresholds,
-      // The SQLite era's reader: a Node with node:sqlite when this host has none, and the
-      // openclaw launcher whose version names the era and beside which such a Node lives.
-      ...(settings.nodePath ? { nodePath: settings.nodePath } : {}),
-      ...(settings.compaction.openclawPath ? { openclawPath: settings.compaction.openclawPath } : {}),
-      // undefined (not omitted): turning probing back on must replace an earlier `false`.
-      probe: settings.gateway.probe ? undefined : (false as const),
-      probeTimeoutMs: settings.gateway.probeTimeoutMs,
-    };
   }
 }

@@ -8,7 +8,6 @@ import {
   LEVEL_PRESENTATION,
   describeFreeSession,
   describeLock,
-  lockMoment,
   lockTooltipMarkdown,
   sessionTooltipMarkdown,
 } from './lockPresentation';
@@ -16,7 +15,6 @@ import type { SessionsState } from './sessionsState';
 import { findingsOf } from '../sessions/findings';
 import type { Finding } from '../sessions/types';
 import { eraDescription, eraRowDescription, eraTooltip, findingPresentation, findingRowDescription, findingRowLabel, findingTooltip, leftoversLabel, sqliteSessionContextValue, sqliteSessionDescription, sqliteSessionTooltip } from './sqlitePresentation';
-import { findingEntries } from './lockStatus';
 import { lockFailuresText, sessionFailuresText, stuckText } from '../wording/failures';
 import { contextValueFor, titleOf, type FindingNode, type LockedNode, type SessionNode, type SessionsTreeModel, type TreeNode } from './treeModel';
 
@@ -64,13 +62,13 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
 
   /** Everything a locked row shows that moves with the clock. */
   private rowKey(node: LockedNode, now: number): string {
-    const moment = lockMoment(node.lock, this.state.settings.thresholds, this.tree.snapshot?.scannedAt ?? now, now);
+    const moment = this.state.gradedAt(now).momentOf(node.lock);
     return rowKeyOf(moment.level, describeLock(node.lock, moment, node.failures?.count, vscode.l10n.t));
   }
 
   /** A SQLite-era row's findings right now (re-graded once a second), by the row. */
   private currentFindings(node: SessionNode | FindingNode, now: number): Finding[] {
-    const findings = this.state.findingsAt(now);
+    const findings = this.state.gradedAt(now).findings;
     if (node.kind === 'finding') {
       const current = findings.find((f) => f.id === node.finding.id);
       return current ? [current] : [node.finding];
@@ -98,10 +96,8 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const now = Date.now();
-    const thresholds = this.state.settings.thresholds;
-    const scannedAt = this.tree.snapshot?.scannedAt ?? now;
     // A SQLite-era session has no lock: it is drawn by what blocks it.
-    if (node.kind === 'session' && node.session.sqlite) return this.sqliteSessionItem(node, now);
+    if (node.kind === 'session' && !node.lock) return this.sqliteSessionItem(node, now);
     switch (node.kind) {
       case 'gateway': {
         const row = gatewayRow(node.gateway, node.health, now, vscode.l10n.t);
@@ -195,7 +191,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
       }
       case 'session':
       case 'lock': {
-        const moment = lockMoment(node.lock, thresholds, scannedAt, now);
+        const moment = this.state.gradedAt(now).momentOf(node.lock);
         const item = new vscode.TreeItem(titleOf(node), vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
         const presentation = LEVEL_PRESENTATION[moment.level];
@@ -242,8 +238,8 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     const now = Date.now();
     const snapshot = this.tree.snapshot;
-    if (node.kind === 'session' && node.session.sqlite && snapshot) {
-      item.tooltip = untrustedMarkdown(sqliteSessionTooltip(snapshot, node.session, this.currentFindings(node, now), now, vscode.l10n.t));
+    if (node.kind === 'session' && !node.lock) {
+      if (snapshot) item.tooltip = untrustedMarkdown(sqliteSessionTooltip(snapshot, node.session, this.currentFindings(node, now), now, vscode.l10n.t));
     } else if (node.kind === 'finding' && snapshot) {
       item.tooltip = untrustedMarkdown(findingTooltip(snapshot, this.currentFindings(node, now)[0]!, now, vscode.l10n.t));
     } else if (node.kind === 'session' || node.kind === 'lock') {
@@ -256,7 +252,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   tooltipFor(node: LockedNode): vscode.MarkdownString {
     const now = Date.now();
     if (node.kind === 'session' && node.lock.level === 'free') return untrustedMarkdown(sessionTooltipMarkdown(node.session, now));
-    const moment = lockMoment(node.lock, this.state.settings.thresholds, this.tree.snapshot?.scannedAt ?? now, now);
+    const moment = this.state.gradedAt(now).momentOf(node.lock);
     const tally = this.state.failures.tally;
     const sessionKey = node.kind === 'session' ? node.session.key : undefined;
     const byLock = node.failures !== undefined && tally.locks.get(node.lock.lockPath) === node.failures;
@@ -310,7 +306,7 @@ export class SessionsView extends Disposable {
   /** Lock files in the JSONL era; findings that need attention (re-graded, so it ticks) in the SQLite era. Leftovers never count. */
   private updateBadge(): void {
     if (this.state.snapshot?.layout === 'sqlite') {
-      const count = findingEntries(this.state.tree, this.state.findingsAt(Date.now())).length;
+      const count = this.state.gradedAt(Date.now()).attention.length;
       this.treeView.badge = count > 0 ? { value: count, tooltip: vscode.l10n.t('{0} blocked or at risk (SQLite era)', count) } : undefined;
       return;
     }

@@ -4,7 +4,7 @@
 // type-guarded here and falls back to its default.
 import { DEFAULT_MAX_LINES } from '../transcripts/trim';
 import { thresholdsFromSeconds } from '../sessions/levels';
-import { DEFAULT_THRESHOLDS, type LockThresholds } from '../sessions/types';
+import { DEFAULT_THRESHOLDS, type LockThresholds, type SessionModelOptions } from '../sessions/types';
 
 export const SECTION = 'openclawSessions';
 /** Settings: `{warn, error}` in seconds, with minimums, to milliseconds. */
@@ -108,4 +108,22 @@ function positiveNumber(value: unknown, fallback: number): number {
 function wholeNumberAtLeast(value: unknown, minimum: number, fallback: number): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isInteger(n) && n >= minimum ? n : fallback;
+}
+
+/** What the session model is given of the settings; `SessionModel.updateOptions` merges it over the last. */
+export function modelOptionsFrom(settings: ExtensionSettings, env: NodeJS.ProcessEnv): Partial<SessionModelOptions> {
+  return {
+    stateDir: settings.stateDir,
+    env,
+    agents: settings.agents,
+    thresholds: settings.thresholds,
+    // The SQLite era's reader: a Node with node:sqlite when this host has none, and the
+    // openclaw launcher whose version names the era and beside which such a Node lives.
+    // Undefined, not omitted, like the probe below: a cleared setting must replace the old path.
+    nodePath: settings.nodePath,
+    openclawPath: settings.compaction.openclawPath,
+    // undefined (not omitted): turning probing back on must replace an earlier `false`.
+    probe: settings.gateway.probe ? undefined : (false as const),
+    probeTimeoutMs: settings.gateway.probeTimeoutMs,
+  };
 }

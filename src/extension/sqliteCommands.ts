@@ -70,7 +70,7 @@ export class SqliteCommands extends Disposable {
       return undefined;
     }
     if (arg !== undefined) return undefined;
-    const findings = this.state.findingsAt(Date.now());
+    const findings = this.state.gradedAt(Date.now()).findings;
     const sessions = (this.state.snapshot?.agents ?? []).flatMap((a) => a.sessions).filter((s) => s.sqlite && filter(s, findingsOf(findings, s)));
     if (sessions.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No OpenClaw session needs this now.'));
@@ -288,10 +288,11 @@ export class SqliteCommands extends Disposable {
   async copyCommand(arg?: unknown): Promise<string | undefined> {
     const snapshot = this.state.snapshot;
     if (!snapshot) return undefined;
+    const findings = this.state.gradedAt(Date.now()).findings;
     let finding: Finding | undefined;
     if (arg && typeof arg === 'object' && 'kind' in arg && (arg as TreeNode).kind === 'finding') finding = (arg as FindingNode).finding;
-    else if (typeof arg === 'string') finding = snapshot.findings.find((f) => f.id === arg);
-    const candidates = finding ? commandRemedies(finding) : snapshot.findings.flatMap(commandRemedies);
+    else if (typeof arg === 'string') finding = findings.find((f) => f.id === arg);
+    const candidates = finding ? commandRemedies(finding) : findings.flatMap(commandRemedies);
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No OpenClaw command to copy right now.'));
       return undefined;

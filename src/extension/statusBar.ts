@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { gatewayBadge } from './gatewayPresentation';
-import { findingEntries, lockEntries, summarizeFindingStatus, summarizeStatus, type StatusSummary } from './lockStatus';
+import { summarizeFindingStatus, summarizeStatus, type StatusSummary } from './lockStatus';
 import type { SessionsState } from './sessionsState';
 import { failuresSummaryText } from '../wording/failures';
 
@@ -42,8 +42,8 @@ export class LockStatusBar extends Disposable {
     // The SQLite era has no session locks: what it counts is what blocks sessions, re-graded each tick.
     const summary =
       this.state.snapshot?.layout === 'sqlite'
-        ? summarizeFindingStatus(findingEntries(this.state.tree, this.state.findingsAt(now)), now)
-        : summarizeStatus(lockEntries(this.state.tree, this.state.settings.thresholds, now), failuresLine, vscode.l10n.t, gateway);
+        ? summarizeFindingStatus(this.state.gradedAt(now).attention, now)
+        : summarizeStatus(this.state.gradedAt(now).locks, failuresLine, vscode.l10n.t, gateway);
     this._summary = summary;
     if (!this.visible(summary)) {
       this.item.hide();

@@ -1,10 +1,10 @@
 // The sessions tree as data: the state dir's gateway, then agents → lock files and sessions, built once per snapshot
 // from memory, with parents and ids for `TreeView.reveal`. Pure (no `vscode`, no disk):
 // the TreeDataProvider only adapts these nodes, and node --test covers the rules.
-import type { AgentInfo, Finding, GatewayHealth, GatewayInfo, LockLevel, LockView, SessionInfo, SessionsSnapshot, Severity } from '../sessions/types';
+import type { AgentInfo, Finding, GatewayHealth, GatewayInfo, JsonlSession, LockLevel, LockView, SessionInfo, SessionsSnapshot, SqliteSession, Severity } from '../sessions/types';
 import { findingsOf } from '../sessions/findings';
 import { failuresBehind, type FailureCount, type FailureTally } from '../logs/tally';
-import { isLiveLevel, levelRank } from './lockPresentation';
+import { isLiveLevel, levelRank } from '../sessions/levels';
 import { findingContextValue, sqliteSessionContextValue } from './sqlitePresentation';
 
 export interface AgentNode {
@@ -17,17 +17,32 @@ export interface AgentNode {
   readonly sessionCount: number;
 }
 
-export interface SessionNode {
+/** A JSONL-era session row: its transcript's lock, free or not. */
+export interface JsonlSessionNode {
   readonly kind: 'session';
   readonly id: string;
   readonly parent: AgentNode;
-  readonly session: SessionInfo;
+  readonly session: JsonlSession;
   readonly lock: LockView;
-  /** SQLite era: what blocks it, as graded at scan time, most severe first. */
+  /** SQLite era, an agent whose sessions.json awaits its import: what blocks it (its lock is free). */
   readonly findings?: readonly Finding[];
   /** Messages that failed because of this lock (OpenClaw's log), when any did. */
   readonly failures?: FailureCount;
 }
+
+/** A SQLite-era session row: no lock file, what blocks it instead. */
+export interface SqliteSessionNode {
+  readonly kind: 'session';
+  readonly id: string;
+  readonly parent: AgentNode;
+  readonly session: SqliteSession;
+  readonly lock?: undefined;
+  /** What blocks it, as graded at scan time, most severe first. */
+  readonly findings: readonly Finding[];
+  readonly failures?: undefined;
+}
+
+export type SessionNode = JsonlSessionNode | SqliteSessionNode;
 
 /** A lock file that is not a session's: an orphan `.jsonl.lock` or `sessions.json.lock`. */
 export interface LockNode {
@@ -113,7 +128,7 @@ export interface GatewayNode {
 
 export type ChildNode = SessionNode | LockNode | MoreNode | FindingNode | LeftoversNode | NoticeNode;
 export type TreeNode = GatewayNode | AgentNode | ChildNode | LeftoverNode | EraNode;
-export type LockedNode = SessionNode | LockNode;
+export type LockedNode = JsonlSessionNode | LockNode;
 
 export interface TreeModelOptions {
   /** Hide free sessions (lock rows always show). */
@@ -151,7 +166,7 @@ export function contextValueFor(node: TreeNode): string {
       return 'more';
     case 'session':
       // SQLite era: the state at scan time; the view passes the re-graded findings to sqliteSessionContextValue.
-      if (node.session.sqlite) return sqliteSessionContextValue(node.findings ?? [], node.session);
+      if (!node.lock) return sqliteSessionContextValue(node.findings, node.session);
       return node.lock.level === 'free' ? 'session.free' : `session.locked.${lockStateWord(node.lock.level)}`;
     case 'lock':
       return `lock.${node.lockKind}.${lockStateWord(node.lock.level)}`;
@@ -186,7 +201,7 @@ function compareSqliteSessions(a: { session: SessionInfo; findings: readonly Fin
 /** Failed messages behind a row's lock, for ranking (0 for a free session). */
 const failedCount = (node: { lock: LockView; failures?: FailureCount }) => (node.lock.level === 'free' ? 0 : node.failures?.count ?? 0);
 
-function compareSessions(a: SessionInfo, b: SessionInfo, failed: (s: SessionInfo) => number): number {
+function compareSessions(a: JsonlSession, b: JsonlSession, failed: (s: JsonlSession) => number): number {
   const aLocked = a.lock.level !== 'free';
   const bLocked = b.lock.level !== 'free';
   if (aLocked !== bLocked) return aLocked ? -1 : 1;
@@ -217,7 +232,7 @@ export class SessionsTreeModel {
   readonly gateway: GatewayNode | undefined;
   private readonly byId = new Map<string, TreeNode>();
   private readonly byLockPath = new Map<string, LockedNode>();
-  private readonly byTranscript = new Map<string, SessionNode>();
+  private readonly byTranscript = new Map<string, JsonlSessionNode>();
   private readonly locked: LockedNode[] = [];
 
   constructor(
@@ -272,7 +287,8 @@ export class SessionsTreeModel {
         if (plain) plainShown++;
         if (own.some((f) => f.severity === 'warning' || f.severity === 'error')) blocked++;
         const key = session.key ?? session.sessionId;
-        const child: SessionNode = { kind: 'session', id: `session:${agent.id}:${key}`, parent: node, session, lock: session.lock, findings: own };
+        const id = `session:${agent.id}:${key}`;
+        const child: SessionNode = session.sqlite ? { kind: 'session', id, parent: node, session, findings: own } : { kind: 'session', id, parent: node, session, lock: session.lock, findings: own };
         children.push(child);
         this.sqliteRows.push(child);
         this.bySessionKey.set(`${agent.id}\0${key}`, child);
@@ -350,9 +366,10 @@ export class SessionsTreeModel {
       for (const orphan of agent.orphanLocks) if (orphan.level !== 'free') addLock('orphan', orphan);
 
       const tally = this.options.failures;
-      const failuresOf = (s: SessionInfo) => (s.lock.level === 'free' ? undefined : failuresBehind(tally, s.lock.lockPath, s.key));
-      const failed = (s: SessionInfo) => failuresOf(s)?.count ?? 0;
-      const sessions = [...agent.sessions].sort((a, b) => compareSessions(a, b, failed));
+      const failuresOf = (s: JsonlSession) => (s.lock.level === 'free' ? undefined : failuresBehind(tally, s.lock.lockPath, s.key));
+      const failed = (s: JsonlSession) => failuresOf(s)?.count ?? 0;
+      // A JSONL-layout agent holds JSONL sessions only.
+      const sessions = agent.sessions.filter((s): s is JsonlSession => !s.sqlite).sort((a, b) => compareSessions(a, b, failed));
       const limit = this.options.freeSessionLimits?.get(agent.id) ?? this.options.freeSessionLimit ?? DEFAULT_FREE_SESSION_LIMIT;
       let freeShown = 0;
       let hidden = 0;
@@ -365,7 +382,7 @@ export class SessionsTreeModel {
         if (!isLocked) freeShown++;
         else lockedCount++;
         const failures = failuresOf(session);
-        const child: SessionNode = {
+        const child: JsonlSessionNode = {
           kind: 'session',
           id: `session:${session.transcriptPath}`,
           parent: node,
@@ -418,7 +435,7 @@ export class SessionsTreeModel {
     return this.byLockPath.get(lockPath);
   }
 
-  nodeForTranscript(transcriptPath: string): SessionNode | undefined {
+  nodeForTranscript(transcriptPath: string): JsonlSessionNode | undefined {
     return this.byTranscript.get(transcriptPath);
   }
 }

@@ -10,18 +10,25 @@ export {
   lockViewFrom,
   freeLockView,
   ageLockView,
+  regradeLockView,
+  levelRank,
+  isLiveLevel,
   thresholdsFromSeconds,
   needsAttention,
   maxSeverity,
   severityRank,
 } from './levels';
-export { scanStateDir, scanAgent, agentLocks, describeFsError } from './scan';
+export { scanStateDir } from './scan';
+export { scanAgent } from './jsonl/scan-agent';
+export { describeFsError } from './fs-errors';
 export { readGatewayInfo, defaultGatewayLockDir } from '../openclaw/gateway';
-export { findSession, findLock, allLocks, type FoundLock, type LockEntry } from './find';
-export { SessionModel, snapshotSignature, snapshotChanged, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS, DEFAULT_HEALTH_POLL_MS } from './model';
+export { findSession, findLock, sessionsOfLock, allLocks, agentLocks, type FoundLock, type LockEntry } from './find';
+export { SessionModel, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS, DEFAULT_HEALTH_POLL_MS } from './model';
+export { snapshotSignature, snapshotChanged } from './signature';
 export { observeGatewayHealth, withGatewayHealth, gatewayWorthProbing } from './gateway-health';
 export { nextGatewayHealth, gatewayHealthKey, STARTUP_GRACE_MS } from '../openclaw/gateway-health';
 export { probeGateway, PROBE_HOST, DEFAULT_PROBE_TIMEOUT_MS } from '../openclaw/health';
 export { CommandLineLookup } from './command-lines';
+export { gradeSnapshot, gradeLocks, regradeSnapshot, type GradedSnapshot } from './grade';
 export { gradeFindings, findingsOf, abortRemedy, recoverRemedy, compactRemedy, WAL_TARGET_BYTES, MAINTENANCE_SCOPE } from './findings';
 export { detectEra, parseVersionLine, eraOfVersion, readInstalledVersion } from '../openclaw/era';

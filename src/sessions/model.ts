@@ -10,15 +10,17 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isProcessAlive } from '../lock/process';
 import { readGatewayInfo } from '../openclaw/gateway';
-import { gatewayHealthKey, type GatewayHealth } from '../openclaw/gateway-health';
+import type { GatewayHealth } from '../openclaw/gateway-health';
 import type { GatewayInfo } from '../openclaw/types';
 import { observeGatewayHealth } from './gateway-health';
 import { allLocks, findSession } from './find';
 import { CommandLineLookup } from './command-lines';
 import { scanStateDir } from './scan';
+import { regradeSnapshot } from './grade';
+import { snapshotChanged } from './signature';
 import { databaseFiles, filesSignature } from '../sqlite-store/files';
 import { stateDatabasePath } from '../sqlite-store/request';
-import type { AgentInfo, Disposable, Problem, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
+import { DEFAULT_THRESHOLDS, type Disposable, type LockThresholds, type SessionInfo, type SessionModelOptions, type SessionsSnapshot } from './types';
 
 export const DEFAULT_DEBOUNCE_MS = 50;
 export const DEFAULT_RESCAN_MS = 30_000;
@@ -37,70 +39,25 @@ export function lockNameOf(name: string): string | undefined {
   return at > 0 ? name.slice(0, at + '.jsonl.lock'.length) : undefined;
 }
 
+const sameThresholds = (a: LockThresholds | undefined, b: LockThresholds | undefined) =>
+  (a ?? DEFAULT_THRESHOLDS).warnMs === (b ?? DEFAULT_THRESHOLDS).warnMs && (a ?? DEFAULT_THRESHOLDS).errorMs === (b ?? DEFAULT_THRESHOLDS).errorMs;
+
+/** Whether `partial` changes the thresholds and nothing a scan reads (an agent list by its ids). */
+function onlyThresholdsChanged(before: SessionModelOptions, partial: Partial<SessionModelOptions>): boolean {
+  if (!('thresholds' in partial) || sameThresholds(before.thresholds, partial.thresholds)) return false;
+  return Object.entries(partial).every(([key, value]) => {
+    if (key === 'thresholds') return true;
+    const was: unknown = before[key as keyof SessionModelOptions];
+    if (Array.isArray(value) && Array.isArray(was)) return value.join('\0') === was.join('\0');
+    return value === was;
+  });
+}
+
 interface ScanPlan {
   /** Rescan these agents fully. */
   onlyAgents: string[];
   /** Re-inspect only these lock files (by name) of other agents. */
   lockChanges: Map<string, Set<string>>;
-}
-
-type LockLike = { lockPath: string; level: string; pid?: number; createdAt?: string; reasons: string[] };
-const lockKey = (v: LockLike) => `${v.lockPath}|${v.level}|${v.pid ?? ''}|${v.createdAt ?? ''}|${v.reasons.join(',')}`;
-const problemsKey = (problems: readonly Problem[]) => problems.map((p) => `${p.path}|${p.message}`).join('\n');
-
-const sessionKeys = new WeakMap<SessionInfo, string>();
-/** What a person sees of one session; cached because a lock update reuses 9,999 of 10,000 sessions. */
-function sessionKey(s: SessionInfo): string {
-  let key = sessionKeys.get(s);
-  if (key === undefined) {
-    const row = s.sqlite?.row;
-    const sqlite = row ? `|${row.status ?? ''}|${row.activeWriterRunId ?? ''}|${row.queued}|${row.interrupted}|${row.tombstone ? 1 : 0}|${row.startedAt ?? ''}` : '';
-    key = `${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${problemsKey(s.problems)}|${s.lock.level === 'free' ? '' : lockKey(s.lock)}${sqlite}`;
-    sessionKeys.set(s, key);
-  }
-  return key;
-}
-
-function agentHeader(a: AgentInfo): string {
-  return [a.id, a.layout, a.sessionsDir, a.sideFiles.length, problemsKey(a.problems), ...a.orphanLocks.map(lockKey), a.storeLock ? lockKey(a.storeLock) : ''].join('\n');
-}
-
-/** What a SQLite-era snapshot tells beyond its sessions: the era, the graded findings, leftovers, the reader. */
-function sqliteHeader(s: SessionsSnapshot): string {
-  if (s.layout !== 'sqlite') return '';
-  const findings = (s.findings ?? []).map((f) => `${f.id}|${f.kind}|${f.severity}|${f.since ?? ''}|${JSON.stringify(f.facts)}`);
-  const agents = s.agents.map((a) => `${a.id}|${a.database?.failure?.kind ?? ''}|${a.database?.files.walBytes ?? ''}|${(a.leftoverLocks ?? []).map(lockKey).join(',')}`);
-  return [JSON.stringify(s.era), s.sqlite?.reader.kind ?? '', ...agents, ...findings].join('\n');
-}
-
-function snapshotHeader(s: SessionsSnapshot): string {
-  return [s.resolution.stateDir, s.resolution.exists, s.layout, JSON.stringify(s.gateway), gatewayHealthKey(s.gatewayHealth), problemsKey(s.problems), sqliteHeader(s)].join('\n');
-}
-
-/**
- * Whether `next` shows anything `previous` did not. Agents and sessions reused by a partial
- * update are the same objects, so this is mostly pointer comparisons.
- */
-export function snapshotChanged(previous: SessionsSnapshot | undefined, next: SessionsSnapshot): boolean {
-  if (!previous) return true;
-  if (snapshotHeader(previous) !== snapshotHeader(next) || previous.agents.length !== next.agents.length) return true;
-  for (let i = 0; i < next.agents.length; i++) {
-    const a = previous.agents[i]!;
-    const b = next.agents[i]!;
-    if (a === b) continue;
-    if (agentHeader(a) !== agentHeader(b) || a.sessions.length !== b.sessions.length) return true;
-    for (let j = 0; j < b.sessions.length; j++) {
-      const x = a.sessions[j]!;
-      const y = b.sessions[j]!;
-      if (x !== y && sessionKey(x) !== sessionKey(y)) return true;
-    }
-  }
-  return false;
-}
-
-/** A fingerprint of everything subscribers are told about (equal fingerprints: nothing to tell). */
-export function snapshotSignature(snapshot: SessionsSnapshot): string {
-  return [snapshotHeader(snapshot), ...snapshot.agents.flatMap((a) => [agentHeader(a), ...a.sessions.map(sessionKey)])].join('\n');
 }
 
 /** How often the pids of live lock owners are checked (kill(pid, 0) and /proc state each). */
@@ -179,14 +136,16 @@ export class SessionModel implements Disposable {
   }
 
   /**
-   * A changed state dir, agent filter or thresholds: rewatch as needed and rescan. Resolves
-   * with that rescan's snapshot, so a caller waits on it instead of scanning a second time.
+   * A changed state dir or agent filter: rewatch as needed and rescan. Resolves with that
+   * rescan's snapshot, so a caller waits on it instead of scanning a second time. New
+   * thresholds alone re-grade the snapshot at hand: the facts on disk did not change.
    */
   updateOptions(partial: Partial<SessionModelOptions>): Promise<SessionsSnapshot> {
     const before = this.options;
     this.options = { ...before, ...partial };
     // Once disposed, refresh() answers with the last snapshot without scanning.
     if (!this.disposed && partial.rescanMs !== undefined && partial.rescanMs !== before.rescanMs && this.started) this.restartPeriodic();
+    if (this.current && !this.disposed && onlyThresholdsChanged(before, partial)) return this.serialize(async () => this.regrade());
     const rescan = this.refresh();
     // Handled here so that callers who ignore the result cannot leave a rejection unhandled.
     rescan.catch(() => undefined);
@@ -304,6 +263,15 @@ export class SessionModel implements Disposable {
       void this.refresh().catch(() => undefined);
     }, every);
     this.databaseTimer.unref();
+  }
+
+  /** The current snapshot judged against the thresholds now set, announced like a scan's. */
+  private regrade(): SessionsSnapshot {
+    const current = this.current!;
+    if (this.disposed) return current;
+    this.current = regradeSnapshot(current, this.options.thresholds ?? DEFAULT_THRESHOLDS);
+    this.announce(this.current);
+    return this.current;
   }
 
   private enqueue(plan: ScanPlan | undefined): Promise<SessionsSnapshot> {

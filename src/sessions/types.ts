@@ -52,7 +52,8 @@ export interface LockView {
 }
 
 
-export interface SessionInfo {
+/** What every session has, whichever store keeps it. */
+interface SessionFacts {
   agentId: string;
   /** `sessions.json` key, e.g. `agent:main:main`; undefined for transcripts no entry names. */
   key?: string;
@@ -73,19 +74,30 @@ export interface SessionInfo {
   transcriptExists: boolean;
   sizeBytes?: number;
   mtimeMs?: number;
-  lockPath: string;
-  /** Always present; level `free` when no lock file. */
-  lock: LockView;
   /** Whether `sessions.json` names it. */
   inStore: boolean;
   problems: Problem[];
-  /**
-   * SQLite era (2026.8+): the session's row in its agent database. Such a session has no
-   * transcript file and no lock (`lock` is free, `lockPath` empty); what blocks it is graded
-   * into `Finding`s instead.
-   */
-  sqlite?: { row: SqliteSessionRow; databasePath: string };
 }
+
+/** A session kept in a `.jsonl` transcript, guarded by its `.jsonl.lock` write lock. */
+export interface JsonlSession extends SessionFacts {
+  lockPath: string;
+  /** Always present; level `free` when no lock file. */
+  lock: LockView;
+  sqlite?: undefined;
+}
+
+/**
+ * SQLite era (2026.8+): the session's row in its agent database. It has no transcript file and
+ * no write lock; what blocks it is graded into `Finding`s instead.
+ */
+export interface SqliteSession extends SessionFacts {
+  sqlite: { row: SqliteSessionRow; databasePath: string };
+  lockPath?: undefined;
+  lock?: undefined;
+}
+
+export type SessionInfo = JsonlSession | SqliteSession;
 
 export type SideFileKind = 'reset' | 'deleted' | 'bak' | 'checkpoint' | 'trajectory' | 'store-tmp' | 'compact-tmp' | 'other';
 
@@ -191,7 +203,7 @@ export interface SessionsSnapshot {
   era: EraInfo;
   /** SQLite era: how the databases were read, the shared state database, its leases judged. */
   sqlite?: { reader: SqliteStoreFacts['reader']; state?: StateDatabaseFacts; leases: JudgedLease[] };
-  /** SQLite era: what blocks sessions, graded at `scannedAt` (`gradeFindings` re-grades at another time). */
+  /** SQLite era: what blocks sessions, graded at `scannedAt` (`gradeSnapshot` grades at another time, `regradeSnapshot` against other thresholds). */
   findings: Finding[];
 }
 
@@ -249,7 +261,7 @@ export interface SessionModelOptions extends ScanOptions, HealthOptions {
  *   refresh(): Promise<SessionsSnapshot> rescan now
  *   get snapshot(): SessionsSnapshot | undefined
  *   onDidChange(listener: (s: SessionsSnapshot) => void): Disposable
- *   updateOptions(partial: Partial<SessionModelOptions>): Promise<snapshot>   rescans once (state dir / thresholds changed)
+ *   updateOptions(partial: Partial<SessionModelOptions>): Promise<snapshot>   rescans once (state dir changed); new thresholds alone re-grade
  *   findSession(keyOrIdOrPath: string): SessionInfo | undefined
  *   dispose(): void
  * and the pure function `scanStateDir(options): Promise<SessionsSnapshot>`.

@@ -1,6 +1,6 @@
 // The architecture, enforced: data flows one way (lock core and OpenClaw's facts → its log
 // reader, session model and transcripts → CLI and extension; wording beside them all), only src/extension
-// imports `vscode`, and no production file reads a test hook.
+// imports `vscode`, no production file reads a test hook, grading has one place, and no empty lock path stands in for a lock a session has not got.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -67,5 +67,21 @@ test('data flows one way: no layer imports one it feeds', () => {
 
 test('no production file reads a test hook', () => {
   const offenders = files.filter((f) => /testHooks|Symbol\.for\('openclawSessions\./.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders.map((f) => relative(root, f)), []);
+});
+
+test('grading has one place: outside src/sessions only the graded entries age a lock or grade a finding', () => {
+  // sessions/grade.ts (gradeSnapshot, gradeLocks) for the CLI, extension/gradedEntries.ts once per
+  // tick for the extension; lockPresentation.ts defines lockMoment over the model's own rule.
+  const allowed = new Set([join(src, 'extension', 'gradedEntries.ts'), join(src, 'extension', 'lockPresentation.ts')]);
+  const grading = /(?<!function )\b(?:lockMoment|ageLockView|regradeLockView|gradeFindings|lockLevel)\(/;
+  const offenders = files.filter((f) => layerOf(f) !== 'sessions' && !allowed.has(f) && grading.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders.map((f) => relative(root, f)), []);
+});
+
+test('a session without a lock file has no lock: no empty lock path stands in for one', () => {
+  // SessionInfo is JsonlSession | SqliteSession; only the JSONL kind has `lock` and `lockPath`.
+  const standIn = /lockPath:\s*''|freeLockView\(''\)|lockPath\s*[!=]==?\s*''/;
+  const offenders = files.filter((f) => standIn.test(readFileSync(f, 'utf8')));
   assert.deepEqual(offenders.map((f) => relative(root, f)), []);
 });

@@ -12,7 +12,8 @@ const NOW = 50_000_000;
 
 function sqliteSession(key: string, row: Partial<SqliteSessionRow>): SessionInfo {
   const full: SqliteSessionRow = { key, sessionId: `${key}-id`, queued: 0, interrupted: 0, ...row };
-  return session('main', full.sessionId, { level: 'free' }, { key, lockPath: '', sqlite: { row: full, databasePath: '/db' } });
+  const { lockPath: _lockPath, lock: _lock, ...facts } = session('main', full.sessionId);
+  return { ...facts, key, sqlite: { row: full, databasePath: '/db' } };
 }
 
 function samples(families: ParsedFamily[], name: string): { labels: Record<string, string>; value: number }[] {

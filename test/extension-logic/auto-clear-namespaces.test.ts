@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { allLockViews, isAutoClearable } from '../../src/extension/lockStatus';
+import { isAutoClearable } from '../../src/extension/autoClear';
+import { allLockViews } from '../../src/extension/lockVerdicts';
 import { scanStateDir } from '../../src/sessions';
 import { nodeInNewPidNamespace, pidNamespaceUnsupported, startHolderInNewPidNamespace } from '../fixtures/pid-namespace';
 import { startHolder } from '../fixtures/live-holder';

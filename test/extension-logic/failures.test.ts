@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FailureTally } from '../../src/logs/tally';
-import { AlertTracker, lockEntries, summarizeStatus } from '../../src/extension/lockStatus';
+import { AlertTracker } from '../../src/extension/alertTracking';
+import { lockEntries } from '../../src/extension/gradedEntries';
+import { summarizeStatus } from '../../src/extension/lockStatus';
 import { describeLock, lockMoment, lockTooltipMarkdown } from '../../src/extension/lockPresentation';
 import { SessionsTreeModel, titleOf } from '../../src/extension/treeModel';
 import { DEFAULT_THRESHOLDS } from '../../src/sessions/types';

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gatewayBadge, gatewayRow } from '../../src/extension/gatewayPresentation';
-import { summarizeStatus, lockEntries } from '../../src/extension/lockStatus';
+import { lockEntries } from '../../src/extension/gradedEntries';
+import { summarizeStatus } from '../../src/extension/lockStatus';
 import { SessionsTreeModel, contextValueFor } from '../../src/extension/treeModel';
 import { parseSettings } from '../../src/extension/settingsParse';
 import { nextGatewayHealth } from '../../src/openclaw/gateway-health';

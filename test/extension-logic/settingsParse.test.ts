@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentsFromSetting, parseSettings, thresholdsFromSetting } from '../../src/extension/settingsParse';
+import { agentsFromSetting, modelOptionsFrom, parseSettings, thresholdsFromSetting } from '../../src/extension/settingsParse';
 
 test('threshold settings are seconds with minimums, and error never falls below warn', () => {
   const defaults = { warnMs: 60_000, errorMs: 300_000 };
@@ -51,4 +51,15 @@ test('parseSettings: every value type-guarded, a wrong one falls back to its def
   assert.deepEqual(settings.editing, { lockTimeoutMs: 5_000, largeFileBytes: 50 * 2 ** 20, maxReadBytes: 512 * 2 ** 20, warnOnUnsafeOpen: false });
   assert.deepEqual(settings.compaction, { maxLines: 400, openclawPath: undefined });
   assert.equal(parseSettings((name) => (name === 'compaction.maxLines' ? 20 : name === 'openclawPath' ? ' /opt/openclaw ' : undefined)).compaction.openclawPath, '/opt/openclaw');
+});
+
+test('a cleared nodePath or openclawPath reaches the model: the options name the key, so merging them replaces the old value', () => {
+  const set = modelOptionsFrom(parseSettings((name) => ({ nodePath: '/opt/node22/bin/node', openclawPath: '/opt/openclaw/bin/openclaw' } as Record<string, unknown>)[name]), {});
+  const cleared = modelOptionsFrom(parseSettings((name) => ({ nodePath: '', openclawPath: '  ' } as Record<string, unknown>)[name]), {});
+  assert.equal(set.nodePath, '/opt/node22/bin/node');
+  assert.equal(set.openclawPath, '/opt/openclaw/bin/openclaw');
+  // SessionModel.updateOptions merges: `{ ...before, ...partial }`.
+  const merged = { ...set, ...cleared };
+  assert.equal(merged.nodePath, undefined);
+  assert.equal(merged.openclawPath, undefined);
 });

@@ -1,7 +1,7 @@
 // Synthetic snapshots for the extension's pure logic: shaped exactly like the session
 // model's output, without touching the disk.
 import type { LockInspection, StaleReason } from '../../src/lock/types';
-import type { AgentInfo, LockLevel, LockThresholds, LockView, SessionInfo, SessionsSnapshot, SqliteSessionRow } from '../../src/sessions/types';
+import type { AgentInfo, JsonlSession, LockLevel, LockThresholds, LockView, SessionInfo, SessionsSnapshot, SqliteSession, SqliteSessionRow } from '../../src/sessions/types';
 import { DEFAULT_THRESHOLDS } from '../../src/sessions/types';
 import { levelSeverity } from '../../src/sessions/levels';
 import { gradeFindings } from '../../src/sessions/findings';
@@ -63,7 +63,7 @@ export function lockView(lockPath: string, spec: LockSpec): LockView {
   };
 }
 
-export function session(agentId: string, id: string, lock: LockSpec = { level: 'free' }, extra: Partial<SessionInfo> = {}): SessionInfo {
+export function session(agentId: string, id: string, lock: LockSpec = { level: 'free' }, extra: Partial<JsonlSession> = {}): JsonlSession {
   const transcriptPath = `/state/agents/${agentId}/sessions/${id}.jsonl`;
   return {
     agentId,
@@ -114,8 +114,8 @@ export function sqliteRow(key: string, extra: Partial<SqliteSessionRow> = {}): S
   return { key, sessionId: `sid-${key.split(':').pop()}`, queued: 0, interrupted: 0, ...extra };
 }
 
-/** A SQLite-era session as the model makes it: no lock (a free view), the database as its path. */
-export function sqliteSession(agentId: string, row: SqliteSessionRow, extra: Partial<SessionInfo> = {}): SessionInfo {
+/** A SQLite-era session as the model makes it: no lock, the database as its path. */
+export function sqliteSession(agentId: string, row: SqliteSessionRow, extra: Partial<SqliteSession> = {}): SqliteSession {
   const databasePath = `/state/agents/${agentId}/agent/openclaw-agent.sqlite`;
   return {
     agentId,
@@ -126,8 +126,6 @@ export function sqliteSession(agentId: string, row: SqliteSessionRow, extra: Par
     ...(row.updatedAt !== undefined ? { updatedAt: row.updatedAt } : {}),
     transcriptPath: databasePath,
     transcriptExists: false,
-    lockPath: '',
-    lock: lockView('', { level: 'free' }),
     inStore: true,
     problems: [],
     sqlite: { row, databasePath },

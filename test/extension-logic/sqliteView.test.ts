@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradeFindings } from '../../src/sessions/findings';
-import { FindingAlertTracker, findingEntries, summarizeFindingStatus } from '../../src/extension/lockStatus';
+import { FindingAlertTracker } from '../../src/extension/alertTracking';
+import { findingEntries } from '../../src/extension/gradedEntries';
+import { summarizeFindingStatus } from '../../src/extension/lockStatus';
 import { parseSettings } from '../../src/extension/settingsParse';
 import {
   eraDescription,

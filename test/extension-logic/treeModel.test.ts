@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SessionsTreeModel, contextValueFor, titleOf, type AgentNode, type SessionNode } from '../../src/extension/treeModel';
+import { SessionsTreeModel, contextValueFor, titleOf, type AgentNode } from '../../src/extension/treeModel';
 import { agent, lockView, session, snapshot } from './snapshots';
 
 function labels(model: SessionsTreeModel, agentIndex = 0): string[] {
@@ -132,7 +132,7 @@ test('node ids are stable across snapshots and unique per transcript and lock pa
   assert.deepEqual(ids(make()), ids(make()));
   assert.equal(new Set(ids(make())).size, 4);
   const model = make();
-  const node = model.nodeForTranscript('/state/agents/main/sessions/b.jsonl') as SessionNode;
+  const node = model.nodeForTranscript('/state/agents/main/sessions/b.jsonl')!;
   assert.equal(node.lock.pid, 3);
   assert.equal((model.parent(node) as AgentNode).agent.id, 'main');
 });

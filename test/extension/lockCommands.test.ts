@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenClawSessionsApi } from '../../src/extension/extension';
 import type { LockCommandResult } from '../../src/extension/lockCommands';
-import type { SessionNode } from '../../src/extension/treeModel';
+import type { JsonlSessionNode } from '../../src/extension/treeModel';
 import { Scene, api, resetSettings, setSetting, stubInformation, stubWarnings, waitFor } from './lockScenes';
 
-function rowFor(ext: OpenClawSessionsApi, transcriptPath: string): SessionNode {
+function rowFor(ext: OpenClawSessionsApi, transcriptPath: string): JsonlSessionNode {
   const node = ext.treeModel().nodeForTranscript(transcriptPath);
   assert.ok(node, `no row for ${transcriptPath}`);
   return node;

@@ -5,14 +5,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenClawSessionsApi } from '../../src/extension/extension';
-import { contextValueFor, type SessionNode, type TreeNode } from '../../src/extension/treeModel';
+import { contextValueFor, type JsonlSessionNode, type TreeNode } from '../../src/extension/treeModel';
 import { buildSampleStateDir, type SampleStateDir } from '../fixtures';
 import { Scene, api, resetSettings, setSetting, stubInformation, waitFor } from './lockScenes';
 
-function sessionRows(ext: OpenClawSessionsApi, agentId: string): SessionNode[] {
+function sessionRows(ext: OpenClawSessionsApi, agentId: string): JsonlSessionNode[] {
   const agent = ext.provider.getChildren().find((node) => node.kind === 'agent' && node.agent.id === agentId);
   assert.ok(agent, `no agent row ${agentId}`);
-  return ext.provider.getChildren(agent).filter((node): node is SessionNode => node.kind === 'session');
+  return ext.provider.getChildren(agent).filter((node): node is JsonlSessionNode => node.kind === 'session' && node.lock !== undefined);
 }
 
 function label(item: vscode.TreeItem): string {
@@ -231,7 +231,7 @@ suite('Sessions view (real VS Code)', function () {
   test('clicking the badge reveals the worst lock in the view', async () => {
     await waitFor(() => ext.treeModel().lockedNodes().length >= 3, 'the sample locks');
     const node = (await vscode.commands.executeCommand('openclawSessions.revealWorstLock')) as TreeNode | undefined;
-    assert.ok(node && node.kind === 'session' && node.lock.level === 'stale', 'the stale lock is the worst');
+    assert.ok(node && node.kind === 'session' && node.lock?.level === 'stale', 'the stale lock is the worst');
     await waitFor(() => ext.treeView.selection.some((s) => s.id === node.id), 'the row to be selected');
     assert.equal(ext.treeView.visible, true);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LockInspection } from '../../src/lock';
 import { CommandLineLookup, lockViewFrom, type AgentInfo } from '../../src/sessions';
-import { fillCommandLines } from '../../src/sessions/scan';
+import { fillCommandLines } from '../../src/sessions/jsonl/update';
 
 function agentWith(inspections: LockInspection[]): AgentInfo {
   return {

@@ -13,7 +13,8 @@ const liveGateway: GatewayInfo = { alive: true, pid: 4242, port: 18789, stateLoc
 
 function sqliteSession(key: string, row: Partial<SqliteSessionRow>): SessionInfo {
   const full: SqliteSessionRow = { key, sessionId: `${key}-id`, queued: 0, interrupted: 0, ...row };
-  return session('main', full.sessionId, { level: 'free' }, { key, lockPath: '', sqlite: { row: full, databasePath: '/state/agents/main/agent/openclaw-agent.sqlite' } });
+  const { lockPath: _lockPath, lock: _lock, ...facts } = session('main', full.sessionId);
+  return { ...facts, key, sqlite: { row: full, databasePath: '/state/agents/main/agent/openclaw-agent.sqlite' } };
 }
 
 function world(sessions: SessionInfo[], extra: Partial<SessionsSnapshot> = {}, agentExtra: Partial<AgentInfo> = {}): SessionsSnapshot {

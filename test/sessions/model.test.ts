@@ -224,6 +224,28 @@ describe('SessionModel (real files, real watchers)', () => {
     }
   });
 
+  it('re-grades on new thresholds alone without reading the disk again', async () => {
+    const { stateDir, main } = setup();
+    const lockPath = path.join(main, 'one.jsonl.lock');
+    const holder = await startHolder([{ sessionFile: path.join(main, 'one.jsonl'), createdAt: isoAgo(5_000) }]);
+    try {
+      const m = model({ stateDir, watch: false, rescanMs: 3_600_000, ownerPollMs: 0, databasePollMs: 0, healthPollMs: 0 });
+      const scanned = await m.start();
+      assert.equal(lockOf(scanned, 'main', 'one')?.level, 'held');
+      // A rescan would find the session free now; a re-grade keeps the scan's facts.
+      rmSync(lockPath);
+      const regraded = await m.updateOptions({ stateDir, thresholds: { warnMs: 1_000, errorMs: 2_000 } });
+      assert.equal(lockOf(regraded, 'main', 'one')?.level, 'held-too-long');
+      assert.equal(regraded.scannedAt, scanned.scannedAt, 'no scan ran');
+      assert.equal(m.snapshot, regraded);
+      assert.equal(lockOf(scanned, 'main', 'one')?.level, 'held', 'the earlier snapshot is untouched');
+      const rescanned = await m.refresh();
+      assert.equal(lockOf(rescanned, 'main', 'one')?.level, 'free', 'a rescan still reads the disk');
+    } finally {
+      await holder.kill();
+    }
+  });
+
   it('compares snapshots by what people see', async () => {
     const { stateDir, main } = setup();
     const a = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'no-gateway') });

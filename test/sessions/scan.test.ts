@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { allLocks, CommandLineLookup, findLock, findSession, readGatewayInfo, scanStateDir, type AgentInfo, type SessionsSnapshot } from '../../src/sessions';
-import { reageAgent } from '../../src/sessions/scan';
+import { allLocks, CommandLineLookup, findLock, findSession, readGatewayInfo, scanStateDir, type AgentInfo, type JsonlSession, type SessionsSnapshot } from '../../src/sessions';
+import { reageAgent } from '../../src/sessions/jsonl/update';
 import { readCommandLine } from '../../src/lock';
 import { deadPid } from '../fixtures/live-holder';
 import {
@@ -31,7 +31,7 @@ describe('scanStateDir on a rich fixture', () => {
   });
   after(() => fx.cleanup());
 
-  const session = (key: string) => main.sessions.find((s) => s.key === key)!;
+  const session = (key: string) => main.sessions.find((s): s is JsonlSession => s.key === key && !s.sqlite)!;
 
   it('finds every agent, with its layout', () => {
     assert.deepEqual(snap.agents.map((a) => [a.id, a.layout]), [['bare', 'missing'], ['main', 'jsonl'], ['ops', 'jsonl']]);
@@ -168,7 +168,7 @@ describe('scanStateDir on a rich fixture', () => {
 
   it('ages reused agents for a partial rescan without touching the earlier snapshot', () => {
     const later = reageAgent(main, 4 * 60_000, { warnMs: 60_000, errorMs: 300_000 });
-    const warnNow = later.sessions.find((s) => s.key === 'agent:main:warn')!.lock;
+    const warnNow = later.sessions.find((s) => s.key === 'agent:main:warn')!.lock!;
     assert.equal(warnNow.level, 'held-too-long');
     assert.equal(session('agent:main:warn').lock.level, 'held-long');
   });
@@ -251,7 +251,7 @@ describe('scanStateDir on odd layouts', () => {
     writeFileSync(target, '{"pid": 1, "createdAt": "2026-01-01T00:00:00.000Z"}');
     symlinkSync(target, path.join(dir, 'a.jsonl.lock'));
     const snap = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'none') });
-    const lock = snap.agents[0]!.sessions[0]!.lock;
+    const lock = snap.agents[0]!.sessions[0]!.lock!;
     assert.equal(lock.level, 'unreadable');
     assert.equal(lock.inspection.reclaimable, false);
     assert.equal(readFileSync(target, 'utf8'), '{"pid": 1, "createdAt": "2026-01-01T00:00:00.000Z"}');
@@ -304,7 +304,7 @@ describe('scanStateDir on odd layouts', () => {
     const broken = snap.agents.find((a) => a.id === 'broken')!;
     assert.match(broken.problems[0]!.message, /not a folder/);
     const main = snap.agents.find((a) => a.id === 'main')!;
-    assert.equal(main.sessions[0]!.lock.level, 'unreadable');
+    assert.equal(main.sessions[0]!.lock?.level, 'unreadable');
   });
 });
 

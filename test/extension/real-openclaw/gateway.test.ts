@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { OpenClawSessionsApi } from '../../../src/extension/extension';
-import type { SessionNode } from '../../../src/extension/treeModel';
+import type { JsonlSessionNode } from '../../../src/extension/treeModel';
 import { startModelStandin, type ModelStandin } from '../../fixtures/model-standin';
 import { JSONL_ERA_RELEASE, createOpenClawWorld, waitFor as waitForValue, type OpenClawWorld, type RealGateway } from '../../fixtures/real-openclaw';
 import { api, resetSettings, setSetting, stubInformation, waitFor } from '../lockScenes';
@@ -20,11 +20,11 @@ suite('Real OpenClaw gateway (real VS Code)', function () {
   let world: OpenClawWorld;
   let gateway: RealGateway;
 
-  const row = (): SessionNode | undefined => {
+  const row = (): JsonlSessionNode | undefined => {
     const transcript = world.transcriptFor(KEY);
     return transcript ? ext.treeModel().nodeForTranscript(transcript) : undefined;
   };
-  const rowText = (node: SessionNode): string => {
+  const rowText = (node: JsonlSessionNode): string => {
     const item = ext.provider.getTreeItem(node);
     const tooltip = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
     return `${typeof item.label === 'string' ? item.label : item.label?.label ?? ''} | ${item.description ?? ''} | ${tooltip}`;

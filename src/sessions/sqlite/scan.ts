@@ -1,13 +1,16 @@
 // The SQLite era's half of a scan: sessions from each agent database, read by the store
-// backend, laid into the same AgentInfo/SessionInfo shapes the JSONL era fills, so one model
-// and one view serve both. The sessions folder's `.jsonl.lock` files are kept as leftovers.
+// backend, laid into the same AgentInfo shape the JSONL era fills (as SqliteSessions, which
+// have no lock), so one model and one view serve both. The sessions folder's `.jsonl.lock` files are kept as leftovers.
 import * as path from 'node:path';
-import { judgeOwner } from '../lock';
-import { readSqliteStore } from '../sqlite-store/read-store';
-import { agentDatabasePath, stateDatabasePath } from '../sqlite-store/request';
-import type { AgentDatabaseFacts, SqliteSessionRow, SqliteStoreFacts } from '../sqlite-store/facts';
-import { freeLockView } from './levels';
-import type { AgentInfo, JudgedLease, SessionInfo } from './types';
+import { judgeOwner } from '../../lock';
+import { readSqliteStore } from '../../sqlite-store/read-store';
+import { agentDatabasePath, stateDatabasePath } from '../../sqlite-store/request';
+import type { AgentDatabaseFacts, SqliteSessionRow, SqliteStoreFacts } from '../../sqlite-store/facts';
+import { mapLimit } from '../concurrency';
+import { agentLocks } from '../find';
+import { freeLockView } from '../levels';
+import { scanAgent, type ScanContext } from '../jsonl/scan-agent';
+import type { AgentInfo, JudgedLease, SessionsSnapshot, SqliteSession } from '../types';
 
 export interface SqliteReadOptions {
   nodePath?: string;
@@ -16,8 +19,8 @@ export interface SqliteReadOptions {
   now: number;
 }
 
-function sessionFromRow(agentId: string, row: SqliteSessionRow, databasePath: string): SessionInfo {
-  const info: SessionInfo = {
+function sessionFromRow(agentId: string, row: SqliteSessionRow, databasePath: string): SqliteSession {
+  const info: SqliteSession = {
     agentId,
     key: row.key,
     sessionId: row.sessionId,
@@ -25,8 +28,6 @@ function sessionFromRow(agentId: string, row: SqliteSessionRow, databasePath: st
     // No transcript file in this era: the database holds it.
     transcriptPath: databasePath,
     transcriptExists: false,
-    lockPath: '',
-    lock: freeLockView(''),
     inStore: true,
     problems: [],
     sqlite: { row, databasePath },
@@ -52,7 +53,7 @@ export function sqliteAgent(scanned: AgentInfo, facts: AgentDatabaseFacts | unde
   delete agent.storeLock;
   if (!facts) {
     // No database yet (its sessions.json awaits the doctor's import): its sessions as the file lists them, lock-free.
-    agent.sessions = scanned.sessions.map((s) => (s.lock.level === 'free' ? s : { ...s, lock: freeLockView(s.lockPath) }));
+    agent.sessions = scanned.sessions.map((s) => (s.sqlite || s.lock.level === 'free' ? s : { ...s, lock: freeLockView(s.lockPath) }));
     return agent;
   }
   agent.layout = 'sqlite';
@@ -76,4 +77,26 @@ export function judgeLeases(facts: SqliteStoreFacts): JudgedLease[] {
     const judged = judgeOwner({ pid: lease.pid, ...(starttime !== undefined ? { starttime } : {}) });
     return { ...lease, path: path.resolve(lease.path), alive: judged.gone === undefined || judged.unprovable !== undefined };
   });
+}
+
+/**
+ * Every agent of a SQLite-era state dir: its sessions folder scanned as the JSONL era would
+ * (its lock files become leftovers), its database read beside it. Every read is whole: one
+ * database read costs milliseconds, and a partial update's bookkeeping is the JSONL era's
+ * answer to 10,000 stat calls.
+ */
+export async function scanSqliteAgents(
+  stateDir: string,
+  ids: string[],
+  withDatabase: string[],
+  options: Omit<SqliteReadOptions, 'now'>,
+  ctx: ScanContext,
+): Promise<{ agents: AgentInfo[]; sqlite: NonNullable<SessionsSnapshot['sqlite']> }> {
+  const [scanned, facts] = await Promise.all([
+    mapLimit(ids, 4, (id) => scanAgent(stateDir, id, ctx)),
+    readSqliteAgents(stateDir, withDatabase, { ...options, now: ctx.now }),
+  ]);
+  const byAgent = new Map(facts.agents.map((a) => [a.agentId, a]));
+  const agents = scanned.map((agent) => sqliteAgent(agent, byAgent.get(agent.id), agentLocks(agent)));
+  return { agents, sqlite: { reader: facts.reader, leases: judgeLeases(facts), ...(facts.state ? { state: facts.state } : {}) } };
 }
