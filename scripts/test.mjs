@@ -49,7 +49,7 @@ if (only !== 'vscode') {
   // provisioned here, into the tool cache, before the first suite needs it.
   if (!run('provision Node 24 for the SQLite-era fixtures', process.execPath, ['scripts/vscode/provision.mjs', '--vscode', 'none', '--no-browser', '--node24'])) fail('could not provision Node 24: the SQLite-era tests need it');
   const tapFile = join(root, 'artifacts/unit.tap');
-  const suites = ['lock', 'openclaw', 'logs', 'sqlite-store', 'sessions', 'transcripts', 'cli', 'wording', 'bench', 'extension-logic', 'fixtures', 'scripts', 'architecture'].map((d) => join('out/test', d)).filter((d) => existsSync(join(root, d)));
+  const suites = ['lock', 'openclaw', 'logs', 'sqlite-store', 'sessions', 'transcripts', 'cli', 'wording', 'bench', 'extension', 'fixtures', 'scripts', 'architecture'].map((d) => join('out/test', d)).filter((d) => existsSync(join(root, d)));
   run('unit and cross-process suites (node --test)', process.execPath, [
     '--test',
     '--test-reporter=spec', '--test-reporter-destination=stdout',

@@ -1,7 +1,7 @@
 // Suite (picked up by scripts/test.mjs): the product beside the real OpenClaw gateway.
 //   1. node --test out/test/real-openclaw/: the CLI's side and the core (2026.7.35 scenarios,
 //      the 2026.9.6 smoke test), each world a real gateway on a private state dir;
-//   2. the extension's side in the real VS Code (test/extension/real-openclaw/, newest VS Code only).
+//   2. the extension's side in the real VS Code (test/extension-host/real-openclaw/, newest VS Code only).
 // Provisions openclaw 2026.7.35 and 2026.9.6 into the tool cache first (from scratch in CI).
 // Prints its time and exactly one `suite-result:` line; exits non-zero on any failure.
 //

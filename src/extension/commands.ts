@@ -3,7 +3,7 @@
 // extension host log and nothing for the user). Also the one rule for turning a command
 // argument into a path.
 import * as vscode from 'vscode';
-import { SESSION_SCHEME } from './sessionFileSystem';
+import { SESSION_SCHEME } from './session-file-system';
 
 export interface CommandContext {
   log: vscode.LogOutputChannel;

@@ -1,20 +1,20 @@
 import * as vscode from 'vscode';
 import { configureWatchdog } from '../lock';
 import type { SessionsSnapshot } from '../sessions/types';
-import { LockAlerts, type ShownAlert } from './lockAlerts';
-import { LockCommands } from './lockCommands';
-import { LockFileDecorations } from './fileDecorations';
-import type { StatusSummary } from './lockStatus';
-import { SessionsState } from './sessionsState';
-import { SessionsView, type SessionsTreeDataProvider } from './sessionsView';
-import { LockStatusBar } from './statusBar';
-import { SessionFileSystemProvider } from './sessionFileSystem';
-import { CompactCommand } from './compactCommand';
-import { UnsafeOpenGuard } from './unsafeOpenGuard';
-import { TranscriptEditors } from './transcriptEditors';
-import type { SessionsTreeModel, TreeNode } from './treeModel';
-import { SqliteCommands } from './sqliteCommands';
-import { SqliteTranscriptProvider } from './sqliteTranscript';
+import { LockAlerts, type ShownAlert } from './lock-alerts';
+import { LockCommands } from './lock-commands';
+import { LockFileDecorations } from './file-decorations';
+import type { StatusSummary } from './lock-status';
+import { SessionsState } from './sessions-state';
+import { SessionsView, type SessionsTreeDataProvider } from './sessions-view';
+import { LockStatusBar } from './status-bar';
+import { SessionFileSystemProvider } from './session-file-system';
+import { CompactCommand } from './compact-command';
+import { UnsafeOpenGuard } from './unsafe-open-guard';
+import { TranscriptEditors } from './transcript-editors';
+import type { SessionsTreeModel, TreeNode } from './tree-model';
+import { SqliteCommands } from './sqlite-commands';
+import { SqliteTranscriptProvider } from './sqlite-transcript';
 
 /** What activate() returns: a small surface for integration tests and other extensions. */
 export interface OpenClawSessionsApi {

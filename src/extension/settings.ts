@@ -1,9 +1,9 @@
 // The extension's settings, read in one place: the raw values from VS Code, parsed and
 // type-guarded by the pure parseSettings.
 import * as vscode from 'vscode';
-import { SECTION, parseSettings, type ExtensionSettings } from './settingsParse';
+import { SECTION, parseSettings, type ExtensionSettings } from './settings-parse';
 
-export { SECTION, type CompactionSettings, type EditingSettings, type ExtensionSettings } from './settingsParse';
+export { SECTION, type CompactionSettings, type EditingSettings, type ExtensionSettings } from './settings-parse';
 
 export function readSettings(): ExtensionSettings {
   const config = vscode.workspace.getConfiguration(SECTION);

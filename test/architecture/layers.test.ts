@@ -71,9 +71,9 @@ test('no production file reads a test hook', () => {
 });
 
 test('grading has one place: outside src/sessions only the graded entries age a lock or grade a finding', () => {
-  // sessions/grade.ts (gradeSnapshot, gradeLocks) for the CLI, extension/gradedEntries.ts once per
-  // tick for the extension; lockPresentation.ts defines lockMoment over the model's own rule.
-  const allowed = new Set([join(src, 'extension', 'gradedEntries.ts'), join(src, 'extension', 'lockPresentation.ts')]);
+  // sessions/grade.ts (gradeSnapshot, gradeLocks) for the CLI, extension/graded-entries.ts once per
+  // tick for the extension; lock-presentation.ts defines lockMoment over the model's own rule.
+  const allowed = new Set([join(src, 'extension', 'graded-entries.ts'), join(src, 'extension', 'lock-presentation.ts')]);
   const grading = /(?<!function )\b(?:lockMoment|ageLockView|regradeLockView|gradeFindings|lockLevel)\(/;
   const offenders = files.filter((f) => layerOf(f) !== 'sessions' && !allowed.has(f) && grading.test(readFileSync(f, 'utf8')));
   assert.deepEqual(offenders.map((f) => relative(root, f)), []);
@@ -83,5 +83,11 @@ test('a session without a lock file has no lock: no empty lock path stands in fo
   // SessionInfo is JsonlSession | SqliteSession; only the JSONL kind has `lock` and `lockPath`.
   const standIn = /lockPath:\s*''|freeLockView\(''\)|lockPath\s*[!=]==?\s*''/;
   const offenders = files.filter((f) => standIn.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders.map((f) => relative(root, f)), []);
+});
+
+test('file names are kebab-case in src/, test/ and bench/ (one convention, so a name is found by guessing it)', () => {
+  const kebab = /^[a-z0-9]+(?:-[a-z0-9]+)*(?:\.[a-z0-9]+)*$/;
+  const offenders = ['src', 'test', 'bench'].flatMap((dir) => sourceFiles(join(root, dir))).filter((f) => !kebab.test(f.split(sep).pop()!));
   assert.deepEqual(offenders.map((f) => relative(root, f)), []);
 });

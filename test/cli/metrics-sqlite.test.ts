@@ -6,7 +6,7 @@ import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-t
 import { failedMessagesOf, renderMetrics } from '../../src/cli/metrics';
 import { FailureTally } from '../../src/logs/tally';
 import type { SessionInfo, SqliteSessionRow } from '../../src/sessions/types';
-import { agent, session, snapshot } from '../extension-logic/snapshots';
+import { agent, session, snapshot } from '../extension/snapshots';
 
 const NOW = 50_000_000;
 

@@ -1,57 +1,84 @@
-// Failed messages from OpenClaw's log in the real VS Code: the row, its tooltip and the status
-// bar say how many messages failed because of a lock, and follow the log as it grows.
-import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { OpenClawSessionsApi } from '../../src/extension/extension';
-import { laneFailure, timeoutError } from '../logs/helpers';
-import { Scene, api, resetSettings, waitFor } from './lockScenes';
+// What OpenClaw's log says failed, where the user looks in VS Code: the row, its tooltip, the
+// status bar, the alert, and the order (a lock with failed messages behind it first).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FailureTally } from '../../src/logs/tally';
+import { AlertTracker } from '../../src/extension/alert-tracking';
+import { lockEntries } from '../../src/extension/graded-entries';
+import { summarizeStatus } from '../../src/extension/lock-status';
+import { describeLock, lockMoment, lockTooltipMarkdown } from '../../src/extension/lock-presentation';
+import { SessionsTreeModel, titleOf } from '../../src/extension/tree-model';
+import { DEFAULT_THRESHOLDS } from '../../src/sessions/types';
+import { lockFailuresText } from '../../src/wording/failures';
+import { agent, session, snapshot } from './snapshots';
 
-suite('Failed messages from OpenClaw\'s log (real VS Code)', function () {
-  this.timeout(60_000);
-  let ext: OpenClawSessionsApi;
-  let scene: Scene;
+const t0 = new Date(2026, 11, 1, 14, 20).getTime();
 
-  suiteSetup(async () => {
-    ext = await api();
-  });
+function failing(lockPath: string, count: number, sessionKey?: string): FailureTally {
+  const tally = new FailureTally(0);
+  for (let i = 0; i < count; i++) tally.add({ kind: 'lock-timeout', time: t0 + i * 60_000, lockPath, sessionKey, error: `session file locked (timeout 60000ms): pid=1 alive=true ageMs=${i} ${lockPath}` });
+  return tally;
+}
 
-  teardown(async () => {
-    await scene?.dispose();
-    await resetSettings(ext);
-  });
+const snap = () => snapshot([
+  agent('main', [
+    session('main', 'stale-quiet', { level: 'stale', pid: 11, ageMs: 600_000, reasons: ['dead-pid'] }),
+    session('main', 'held-failing', { level: 'held', pid: 12, ageMs: 30_000 }, { title: 'Ops Discord' }),
+    session('main', 'free'),
+  ]),
+]);
+const failingLock = '/state/agents/main/sessions/held-failing.jsonl.lock';
 
-  test('the row, its tooltip and the status bar: "7 messages failed since …" for the lock behind them', async () => {
-    scene = new Scene();
-    scene.build([{ id: 'main', sessions: [{ key: 'agent:main:discord:channel:1', label: 'Ops Discord' }, { key: 'agent:main:main' }] }]);
-    const dead = await scene.leaveDead('agent:main:discord:channel:1');
-    const lockPath = path.join(fs.realpathSync(path.dirname(dead.lockPath)), path.basename(dead.lockPath));
-    const log = path.join(scene.root, 'logs', 'openclaw.log');
-    fs.mkdirSync(path.dirname(log), { recursive: true });
-    const first = Date.now() - 20 * 60_000;
-    const lines = Array.from({ length: 7 }, (_, i) => laneFailure('agent:main:discord:channel:1', timeoutError(dead.pid, 60_000 + i, lockPath), new Date(first + i * 60_000))).flat();
-    fs.writeFileSync(log, lines.join('\n') + '\n');
-    // Where the harness and many users put it: logging.file in the state dir's openclaw.json (JSON5).
-    fs.writeFileSync(path.join(scene.stateDir, 'openclaw.json'), `{ logging: { file: ${JSON.stringify(log)}, }, }\n`);
-    await scene.show(ext);
+test('the tree: a lock with failed messages behind it ranks above a worse one without', () => {
+  const without = new SessionsTreeModel(snap());
+  assert.deepEqual(without.lockedNodes().map(titleOf), ['agent:main:stale-quiet', 'Ops Discord']);
+  const model = new SessionsTreeModel(snap(), { failures: failing(failingLock, 7) });
+  assert.deepEqual(model.children(model.roots[0]).map((n) => (n.kind === 'session' ? n.session.sessionId : n.id)), ['held-failing', 'stale-quiet', 'free']);
+  assert.deepEqual(model.lockedNodes().map(titleOf), ['Ops Discord', 'agent:main:stale-quiet']);
+  const node = model.nodeForLockPath(failingLock)!;
+  assert.equal(node.failures!.count, 7);
+  assert.equal(model.nodeForLockPath('/state/agents/main/sessions/stale-quiet.jsonl.lock')!.failures, undefined);
+});
 
-    await waitFor(() => ext.treeModel().nodeForLockPath(lockPath)?.failures?.count === 7, 'the lock row with 7 failed messages');
-    const node = ext.treeModel().nodeForLockPath(lockPath)!;
-    const item = ext.provider.getTreeItem(node);
-    assert.match(String(item.description), /^stale · 7 failed · dead-pid/);
-    const tooltip = ext.provider.tooltipFor(node).value;
-    assert.match(tooltip, /\*\*7 messages failed since \d\d\\:\d\d because of this lock\*\*/);
-    assert.match(tooltip, /Last error: session file locked/);
-    const status = ext.status();
-    assert.equal(status.worst?.title, 'Ops Discord');
-    assert.match(status.tooltip, /^Ops Discord: stale, 7 failed, /m);
-    assert.match(status.tooltip, /7 messages failed since \d\d:\d\d/);
-    // The stale-lock alert says what the lock costs.
-    await waitFor(() => ext.openAlerts().some((alert) => /7 messages to "Ops Discord" are failing \(since \d\d:\d\d\)\./.test(alert.message)), 'the alert naming the failing messages');
+test('a failure that names no lock is attributed to the session whose lock is on screen', () => {
+  const tally = new FailureTally(0);
+  tally.add({ kind: 'run-failed', time: t0, sessionKey: 'agent:main:held-failing', error: 'boom' });
+  const model = new SessionsTreeModel(snap(), { failures: tally });
+  assert.equal(model.nodeForLockPath(failingLock)!.failures!.count, 1);
+});
 
-    // OpenClaw keeps failing: the view follows the log without a rescan.
-    fs.appendFileSync(log, laneFailure('agent:main:discord:channel:1', timeoutError(dead.pid, 99_999, lockPath), new Date()).join('\n') + '\n');
-    await waitFor(() => ext.treeModel().nodeForLockPath(lockPath)?.failures?.count === 8, 'the eighth failure, followed from the log', 15_000);
-    assert.match(ext.provider.tooltipFor(ext.treeModel().nodeForLockPath(lockPath)!).value, /\*\*8 messages failed since/);
-  });
+test('the row and its tooltip: "7 failed" after the level, the sentence and the last error', () => {
+  const model = new SessionsTreeModel(snap(), { failures: failing(failingLock, 7) });
+  const node = model.nodeForLockPath(failingLock)!;
+  const moment = lockMoment(node.lock, DEFAULT_THRESHOLDS, 0, 0);
+  assert.equal(describeLock(node.lock, moment, node.failures!.count), 'held · 7 failed · 30s · pid 12');
+  assert.equal(describeLock(node.lock, moment), 'held · 30s · pid 12', 'unchanged without failures');
+  const text = lockFailuresText(node.failures!, t0 + 3600_000);
+  assert.equal(text, '7 messages failed since 14:20 because of this lock');
+  const markdown = lockTooltipMarkdown('Ops Discord', node.lock, moment, { failures: text, lastError: node.failures!.lastError });
+  assert.match(markdown, /\*\*7 messages failed since 14\\:20 because of this lock\*\*/, 'escaped like every value');
+  assert.match(markdown, /Last error: session file locked \\\(timeout 60000ms\\\)/);
+});
+
+test('the status bar: the failing lock is the worst, its line says so, and the tooltip has the log\'s summary', () => {
+  const model = new SessionsTreeModel(snap(), { failures: failing(failingLock, 7) });
+  const entries = lockEntries(model, DEFAULT_THRESHOLDS, 0);
+  assert.equal(entries[0]!.title, 'Ops Discord');
+  const summary = summarizeStatus(entries, '7 messages failed since 14:20 (/tmp/openclaw/openclaw-2026-12-01.log)');
+  assert.equal(summary.worst!.title, 'Ops Discord');
+  assert.match(summary.tooltip, /^Ops Discord: held, 7 failed, 30s, pid 12$/m);
+  assert.match(summary.tooltip, /^7 messages failed since 14:20 \(\/tmp\/openclaw\/openclaw-2026-12-01\.log\)$/m);
+  assert.doesNotMatch(summarizeStatus(lockEntries(new SessionsTreeModel(snap()), DEFAULT_THRESHOLDS, 0)).tooltip, /failed/);
+});
+
+test('the alert: a stale lock announced again once messages start failing behind it', () => {
+  const stale = '/state/agents/main/sessions/stale-quiet.jsonl.lock';
+  const tracker = new AlertTracker();
+  const same = snap(); // one lock identity throughout
+  assert.equal(tracker.update(lockEntries(new SessionsTreeModel(same), DEFAULT_THRESHOLDS, 0)).length, 1);
+  assert.equal(tracker.update(lockEntries(new SessionsTreeModel(same), DEFAULT_THRESHOLDS, 0)).length, 0, 'once per lock');
+  const alerts = tracker.update(lockEntries(new SessionsTreeModel(same, { failures: failing(stale, 2) }), DEFAULT_THRESHOLDS, 0));
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0]!.entry.node.failures!.count, 2);
+  assert.equal(tracker.update(lockEntries(new SessionsTreeModel(same, { failures: failing(stale, 5) }), DEFAULT_THRESHOLDS, 0)).length, 0, 'not again for every further failure');
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gradeFindings, findingsOf, WAL_TARGET_BYTES } from '../../src/sessions/findings';
 import type { AgentInfo, EraInfo, GatewayInfo, SessionInfo, SessionsSnapshot, SqliteSessionRow } from '../../src/sessions/types';
-import { agent, session, snapshot } from '../extension-logic/snapshots';
+import { agent, session, snapshot } from '../extension/snapshots';
 
 const NOW = 10_000_000;
 const thresholds = { warnMs: 60_000, errorMs: 300_000 };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LockInspection } from '../../src/lock';
 import { gradeLocks, gradeSnapshot, lockViewFrom, regradeSnapshot, type AgentInfo, type SessionInfo, type SessionsSnapshot } from '../../src/sessions';
-import { sqliteAgent, sqliteRow, sqliteSession, sqliteSnapshot } from '../extension-logic/snapshots';
+import { sqliteAgent, sqliteRow, sqliteSession, sqliteSnapshot } from '../extension/snapshots';
 
 const lenient = { warnMs: 60_000, errorMs: 300_000 };
 const strict = { warnMs: 1_000, errorMs: 2_000 };
