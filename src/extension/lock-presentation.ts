@@ -125,51 +125,52 @@ export function lockTooltipMarkdown(
   view: LockView,
   moment: LockMoment,
   extra: { sessionKey?: string; transcriptPath?: string; kind?: 'orphan' | 'store'; failures?: string; lastError?: string; stuck?: string } = {},
+  t: Translate = untranslated,
 ): string {
   const presentation = LEVEL_PRESENTATION[moment.level];
   const heading =
-    extra.kind === 'orphan' ? 'Orphan lock file' : extra.kind === 'store' ? 'Session store lock (sessions.json.lock)' : undefined;
+    extra.kind === 'orphan' ? t('Orphan lock file') : extra.kind === 'store' ? t('Session store lock (sessions.json.lock)') : undefined;
   const lines: (string | undefined)[] = [
     `**${escapeMarkdown(title)}**`,
     heading,
-    `Lock: **${escapeMarkdown(presentation.label)}**`,
+    t('Lock: **{0}**', escapeMarkdown(t(presentation.label))),
     // The sentence itself, bold: "7 messages failed since 14:20 because of this lock".
     extra.failures === undefined ? undefined : `**${escapeMarkdown(extra.failures)}**`,
-    row('Last error', extra.lastError),
-    row('OpenClaw', extra.stuck),
-    row('Session key', extra.sessionKey),
-    row('Holder pid', view.pid === undefined ? undefined : String(view.pid)),
-    row('Owner alive', view.inspection.owner ? String(view.inspection.owner.alive) : undefined),
-    row('Command line', view.commandLine),
-    row('Created at', view.createdAt),
+    row(t('Last error'), extra.lastError),
+    row(t('OpenClaw'), extra.stuck),
+    row(t('Session key'), extra.sessionKey),
+    row(t('Holder pid'), view.pid === undefined ? undefined : String(view.pid)),
+    row(t('Owner alive'), view.inspection.owner ? String(view.inspection.owner.alive) : undefined),
+    row(t('Command line'), view.commandLine),
+    row(t('Created at'), view.createdAt),
     // The row's own precision: the tooltip is rebuilt exactly when the row's text changes.
-    row('Age', moment.ageMs === undefined ? undefined : formatRowAge(moment.ageMs)),
-    row('maxHoldMs', view.maxHoldMs === undefined ? undefined : String(view.maxHoldMs)),
-    row('Stale reasons', view.reasons.length > 0 ? view.reasons.join(', ') : undefined),
-    row('Provably stale', moment.level === 'stale' ? String(view.inspection.reclaimable) : undefined),
-    row('Problem', view.inspection.problem),
-    row('Transcript', extra.transcriptPath),
-    row('Lock file', view.lockPath),
+    row(t('Age'), moment.ageMs === undefined ? undefined : formatRowAge(moment.ageMs)),
+    row(t('maxHoldMs'), view.maxHoldMs === undefined ? undefined : String(view.maxHoldMs)),
+    row(t('Stale reasons'), view.reasons.length > 0 ? view.reasons.join(', ') : undefined),
+    row(t('Provably stale'), moment.level === 'stale' ? String(view.inspection.reclaimable) : undefined),
+    row(t('Problem'), view.inspection.problem),
+    row(t('Transcript'), extra.transcriptPath),
+    row(t('Lock file'), view.lockPath),
   ];
   // Two trailing spaces: a Markdown line break without any HTML.
   return lines.filter((line): line is string => line !== undefined).join('  \n');
 }
 
-export function sessionTooltipMarkdown(session: SessionInfo, now: number): string {
+export function sessionTooltipMarkdown(session: SessionInfo, now: number, t: Translate = untranslated): string {
   const lines: (string | undefined)[] = [
     `**${escapeMarkdown(session.title)}**`,
-    'Lock: **free**',
-    row('Session key', session.key),
-    row('Session id', session.sessionId),
-    row('Channel', session.channel),
-    row('Chat type', session.chatType),
-    row('Updated', formatRelative(session.updatedAt, now)),
-    row('Total tokens', session.totalTokens === undefined ? undefined : String(session.totalTokens)),
-    row('Compactions', session.compactionCount === undefined ? undefined : String(session.compactionCount)),
-    row('Size', session.sizeBytes === undefined ? undefined : formatBytes(session.sizeBytes)),
-    row('Transcript', session.transcriptPath + (session.transcriptExists ? '' : ' (missing)')),
+    t('Lock: **{0}**', t('free')),
+    row(t('Session key'), session.key),
+    row(t('Session id'), session.sessionId),
+    row(t('Channel'), session.channel),
+    row(t('Chat type'), session.chatType),
+    row(t('Updated'), formatRelative(session.updatedAt, now)),
+    row(t('Total tokens'), session.totalTokens === undefined ? undefined : String(session.totalTokens)),
+    row(t('Compactions'), session.compactionCount === undefined ? undefined : String(session.compactionCount)),
+    row(t('Size'), session.sizeBytes === undefined ? undefined : formatBytes(session.sizeBytes)),
+    row(t('Transcript'), session.transcriptPath + (session.transcriptExists ? '' : t(' (missing)'))),
   ];
-  for (const problem of session.problems) lines.push(row('Problem', problem.message));
+  for (const problem of session.problems) lines.push(row(t('Problem'), problem.message));
   return lines.filter((line): line is string => line !== undefined).join('  \n');
 }
 

@@ -251,7 +251,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
   /** The row's tooltip (untrusted Markdown); public for tests. */
   tooltipFor(node: LockedNode): vscode.MarkdownString {
     const now = Date.now();
-    if (node.kind === 'session' && node.lock.level === 'free') return untrustedMarkdown(sessionTooltipMarkdown(node.session, now));
+    if (node.kind === 'session' && node.lock.level === 'free') return untrustedMarkdown(sessionTooltipMarkdown(node.session, now, vscode.l10n.t));
     const moment = this.state.gradedAt(now).momentOf(node.lock);
     const tally = this.state.failures.tally;
     const sessionKey = node.kind === 'session' ? node.session.key : undefined;
@@ -265,7 +265,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
         failures: node.failures ? (byLock ? lockFailuresText(node.failures, now, vscode.l10n.t) : sessionFailuresText(node.failures, now, vscode.l10n.t)) : undefined,
         lastError: node.failures?.lastError,
         stuck: stuck ? stuckText(stuck, now, vscode.l10n.t) : undefined,
-      }),
+      }, vscode.l10n.t),
     );
   }
 }

@@ -92,6 +92,15 @@ test('huge values are clipped, control characters flattened', () => {
   assert.ok(free.startsWith('**a b \\<b\\>**'), free);
 });
 
+test('tooltips speak through the t() they are given (vscode.l10n.t in the view): every label and the level', () => {
+  const marked = (message: string, ...args: unknown[]) => `«${message.replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)]))}»`;
+  const view = lockView('/s/a.jsonl.lock', { level: 'held', pid: 77, ageMs: 3_000 });
+  const held = lockTooltipMarkdown('t', view, lockMoment(view, thresholds, 0, 0), { sessionKey: 'agent:main:main', kind: 'orphan' }, marked);
+  for (const part of ['«Orphan lock file»', '«Lock: **«held»**»', '«Session key»: agent\\:main\\:main', '«Holder pid»: 77', '«Age»: 3s']) assert.ok(held.includes(part), `${part} in ${held}`);
+  const free = sessionTooltipMarkdown(session('main', 'x', { level: 'free' }), 0, marked);
+  for (const part of ['«Lock: **«free»**»', '«Session key»:']) assert.ok(free.includes(part), `${part} in ${free}`);
+});
+
 test('copied lock details are plain text with the raw payload', () => {
   const view = lockView('/s/a.jsonl.lock', { level: 'stale', pid: 5, ageMs: 61_000, reasons: ['dead-pid'] });
   const text = lockDetailsText('main', view, lockMoment(view, thresholds, 0, 0));
