@@ -19,49 +19,91 @@ export interface DirectoryWatch {
   close(): void;
 }
 
-/** Watches the lock's directory for the lock name changing; falls back to polling if watching fails. */
-export function watchDirectory(lockPath: string): DirectoryWatch {
-  const name = basename(lockPath);
-  const state: DirectoryWatch = { changed: false, wantsContentChanges: false, wake: undefined, close: () => undefined };
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(dirname(lockPath), { persistent: false }, (event, filename) => {
-      if (filename !== null && filename !== name) return;
-      // 'change' is the holder writing its payload: only a waiter looking at an empty file cares.
-      if (event === 'change' && !state.wantsContentChanges) return;
-      state.changed = true;
-      state.wake?.();
-    });
-    watcher.on('error', () => watcher?.close());
-    watcher.unref();
-  } catch {
-    watcher = undefined; // ENOSPC (inotify limits) and friends: the backoff still polls.
-  }
-  state.close = () => watcher?.close();
+/** A wake-up state no watcher feeds yet (see watchLockName and watchFileChanges). */
+export function newWakeState(): DirectoryWatch & { watchers: FSWatcher[]; watchingLockName: boolean } {
+  const state = {
+    changed: false,
+    wantsContentChanges: false,
+    wake: undefined as (() => void) | undefined,
+    watchers: [] as FSWatcher[],
+    watchingLockName: false,
+    close: () => {
+      for (const watcher of state.watchers.splice(0)) watcher.close();
+      state.watchingLockName = false;
+    },
+  };
   return state;
 }
 
-export function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, holderPid: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+export type WakeState = ReturnType<typeof newWakeState>;
+
+function addWatcher(state: WakeState, path: string, onEvent: (event: string, filename: string | null) => boolean): boolean {
+  try {
+    const watcher = watch(path, { persistent: false }, (event, filename) => {
+      if (!onEvent(event, filename)) return;
+      state.changed = true;
+      state.wake?.();
+    });
+    watcher.on('error', () => watcher.close());
+    watcher.unref();
+    state.watchers.push(watcher);
+    return true;
+  } catch {
+    return false; // ENOSPC (inotify limits), a vanished path and friends: the backoff still polls.
+  }
+}
+
+/** Wakes `state` when the lock's name changes in its directory (a release renames it away). */
+export function watchLockName(state: WakeState, lockPath: string): void {
+  if (state.watchingLockName) return;
+  state.watchingLockName = true;
+  const name = basename(lockPath);
+  addWatcher(state, dirname(lockPath), (event, filename) => {
+    if (filename !== null && filename !== name) return false;
+    // 'change' is the holder writing its payload: only a waiter looking at an empty file cares.
+    return !(event === 'change' && !state.wantsContentChanges);
+  });
+}
+
+/** Wakes `state` on any change of one file (a waiter's ticket being touched or removed). */
+export function watchFileChanges(state: WakeState, path: string): boolean {
+  return addWatcher(state, path, () => true);
+}
+
+/** Watches the lock's directory for the lock name changing; falls back to polling if watching fails. */
+export function watchDirectory(lockPath: string): WakeState {
+  const state = newWakeState();
+  watchLockName(state, lockPath);
+  return state;
+}
+
+/** Sleeps until a watched change, the watched pid's death, an abort or `delayMs`; true when the time ran out. */
+export function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, watchedPid: number | undefined, signal: AbortSignal | undefined): Promise<boolean> {
   if (watchState.changed) {
     watchState.changed = false;
-    return Promise.resolve();
+    return Promise.resolve(false);
   }
-  return new Promise<void>((resolve) => {
+  return new Promise<boolean>((resolve) => {
     let liveness: NodeJS.Timeout | undefined;
+    let timedOut = false;
     const done = (): void => {
       clearTimeout(timer);
       if (liveness) clearInterval(liveness);
       signal?.removeEventListener('abort', done);
       watchState.wake = undefined;
       watchState.changed = false;
-      resolve();
+      resolve(timedOut);
     };
-    const timer = setTimeout(done, delayMs);
-    if (holderPid !== undefined && delayMs > LIVENESS_CHECK_MS) {
+    const timer = setTimeout(() => {
+      timedOut = true;
+      done();
+    }, delayMs);
+    if (watchedPid !== undefined && delayMs > LIVENESS_CHECK_MS) {
       liveness = setInterval(() => {
-        // kill(pid, 0) only: reading /proc/<pid>/stat of the holder this often slows the holder
-        // down measurably; zombies are caught by the full check at each backoff wake-up.
-        if (!pidExists(holderPid)) done();
+        // kill(pid, 0) only (the holder's, or a queued waiter's predecessor's): reading
+        // /proc/<pid>/stat this often slows that process down measurably; zombies are caught
+        // by the full check at each backoff wake-up.
+        if (!pidExists(watchedPid)) done();
       }, LIVENESS_CHECK_MS);
     }
     watchState.wake = done;

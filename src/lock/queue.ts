@@ -1,0 +1,192 @@
+// The waiter queue beside a lock: how a releaser (or a re-acquirer) knows that other processes
+// wait for the lock and which of them is next. Advisory only: who holds the lock is decided by
+// open(wx) on the lock file alone, exactly as before, so nothing here can let two processes
+// hold it; the queue only decides who tries, and who sleeps.
+//
+//   <lock>.waiters/                   a directory beside the lock, present while anyone waits
+//     <stamp>-<pid>-<starttime>-<hex>  one empty file per waiting process (a "ticket")
+//
+// A ticket is created with open(wx) under its final name and removed with unlink, so it is
+// either there or not (empty: nothing to tear). Its name says everything: `stamp` (16 digits,
+// microseconds since the epoch) orders the queue, and pid + start time (Linux clock ticks, `x`
+// elsewhere) judge its owner the way the lock's own payload is judged. A ticket whose owner is
+// dead (or whose pid now belongs to another process) is removed by whoever meets it, so a
+// SIGKILLed waiter never blocks anyone. The oldest live ticket is the head: it alone watches the
+// lock and tries open(wx) on every release; the others sleep on their own ticket, which is
+// touched (utimes) when they become head, and watch the head's pid (kill(pid, 0)), since only
+// the head's death can stall the queue.
+// OpenClaw's own waiters take no ticket and keep polling every 50 ms; they can still win the
+// lock whenever it is free, just as before.
+import { closeSync, constants, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { errnoCode } from './errors';
+import { isProcessAlive, readProcessStartTime, selfStartTime } from './process';
+
+export const QUEUE_DIR_SUFFIX = '.waiters';
+const TICKET_NAME = /^(\d{16})-([1-9]\d{0,9})-(\d{1,20}|x)-([0-9a-f]{8,16})$/;
+
+export interface Ticket {
+  readonly name: string;
+  readonly path: string;
+  readonly pid: number;
+  readonly starttime: number | undefined;
+}
+
+export function queueDirFor(lockPath: string): string {
+  return `${lockPath}${QUEUE_DIR_SUFFIX}`;
+}
+
+export function parseTicketName(dir: string, name: string): Ticket | undefined {
+  const match = TICKET_NAME.exec(name);
+  if (!match) return undefined;
+  return { name, path: `${dir}/${name}`, pid: Number(match[2]), starttime: match[3] === 'x' ? undefined : Number(match[3]) };
+}
+
+/** Tickets oldest first; none when the directory is missing. Names are fixed-width up to the pid. */
+export function listTickets(dir: string): Ticket[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const tickets: Ticket[] = [];
+  for (const name of names.sort()) {
+    const ticket = parseTicketName(dir, name);
+    if (ticket) tickets.push(ticket);
+  }
+  return tickets;
+}
+
+/**
+ * Whether the ticket's owner may still be waiting: its pid is alive and, where start times
+ * exist, still the same process. A ticket naming this process is alive (another acquisition of
+ * this process or another bundled copy of the core) unless its start time says otherwise.
+ */
+export function ticketOwnerAlive(ticket: Ticket): boolean {
+  if (ticket.pid === process.pid) return ticket.starttime === undefined || ticket.starttime === selfStartTime();
+  if (!isProcessAlive(ticket.pid)) return false;
+  if (ticket.starttime === undefined) return true;
+  const now = readProcessStartTime(ticket.pid);
+  // Unreadable while kill(0) said alive: it exited in between, or /proc is hidden; only the
+  // former is dead, and the latter has no start times in its names either.
+  return now === undefined ? isProcessAlive(ticket.pid) : now === ticket.starttime;
+}
+
+/** Removes a dead waiter's ticket (its name is unique to it: nobody else can be using it). */
+export function removeTicket(ticket: Ticket): void {
+  try {
+    unlinkSync(ticket.path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The oldest ticket whose owner is alive (other than `mine`), removing dead ones met on the way. */
+export function firstLiveTicket(dir: string, mine?: string): Ticket | undefined {
+  for (const ticket of listTickets(dir)) {
+    if (ticket.name === mine) continue;
+    if (ticketOwnerAlive(ticket)) return ticket;
+    removeTicket(ticket);
+  }
+  return undefined;
+}
+
+export interface QueuePosition {
+  /** No live ticket is older than ours: we are the one to try the lock. */
+  head: boolean;
+  /** Otherwise the oldest live ticket: the head, whose death is the only one that stalls the queue. */
+  first: Ticket | undefined;
+  /** Our own ticket is no longer there (judged dead by a process that cannot see us). */
+  lost: boolean;
+}
+
+/** Where `mine` stands, removing dead tickets ahead of it. */
+export function positionOf(dir: string, mine: Ticket): QueuePosition {
+  let first: Ticket | undefined;
+  for (const ticket of listTickets(dir)) {
+    if (ticket.name === mine.name) return { head: first === undefined, first, lost: false };
+    if (ticket.name > mine.name) break;
+    if (first) continue;
+    if (ticketOwnerAlive(ticket)) first = ticket;
+    else removeTicket(ticket);
+  }
+  return { head: first === undefined, first, lost: true };
+}
+
+const ticketPrefix = randomBytes(4).toString('hex');
+let ticketCounter = 0;
+let lastStamp = 0;
+
+function stampNow(): number {
+  // Microseconds since the epoch, strictly increasing within this process.
+  const stamp = Math.max(Math.floor((performance.timeOrigin + performance.now()) * 1000), lastStamp + 1);
+  lastStamp = stamp;
+  return stamp;
+}
+
+export function newTicket(dir: string): Ticket {
+  ticketCounter = (ticketCounter + 1) % 0x100000000;
+  const starttime = selfStartTime();
+  const name = `${String(stampNow()).padStart(16, '0')}-${process.pid}-${starttime ?? 'x'}-${ticketPrefix}${ticketCounter.toString(16).padStart(8, '0')}`;
+  return { name, path: `${dir}/${name}`, pid: process.pid, starttime };
+}
+
+/**
+ * Puts the ticket in place (again, if it was lost): mkdir the queue directory, open(wx) the
+ * ticket. A concurrent rmdir of the emptied directory makes open fail with ENOENT: mkdir again.
+ * Returns false when the directory cannot be written (read-only, permissions): the caller then
+ * waits without a ticket, polling as before.
+ */
+export function placeTicket(ticket: Ticket, dir: string): boolean {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      mkdirSync(dir, { mode: 0o777 });
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') return false;
+    }
+    try {
+      closeSync(openSync(ticket.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666));
+      return true;
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'EEXIST') return true;
+      if (code !== 'ENOENT') return false;
+    }
+  }
+  return false;
+}
+
+/** Wakes a waiter sleeping on its ticket (an inotify attribute change), if it is still there. */
+export function touchTicket(ticket: Ticket): void {
+  try {
+    const now = new Date();
+    utimesSync(ticket.path, now, now);
+  } catch {
+    // Gone: its owner left the queue by itself.
+  }
+}
+
+/**
+ * Takes our ticket out and tells the next live waiter it is head now (it starts watching the
+ * lock); the last one out removes the empty directory (rmdir fails on a non-empty one, so a
+ * waiter arriving at the same moment keeps its ticket, or re-creates the directory).
+ */
+export function leaveQueue(ticket: Ticket, dir: string): void {
+  removeTicket(ticket);
+  const next = firstLiveTicket(dir);
+  if (next) {
+    touchTicket(next);
+    return;
+  }
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (someone just queued) or already gone.
+  }
+}
+
+/** Whether the name (in a sessions folder) is a lock's waiter queue directory. */
+export function isQueueDirName(name: string): boolean {
+  return name.endsWith(`.lock${QUEUE_DIR_SUFFIX}`);
+}
