@@ -84,12 +84,28 @@ export function removeTicket(ticket: Ticket): void {
 
 /** The oldest ticket whose owner is alive (other than `mine`), removing dead ones met on the way. */
 export function firstLiveTicket(dir: string, mine?: string): Ticket | undefined {
+  let removed = false;
+  let sawMine = false;
   for (const ticket of listTickets(dir)) {
-    if (ticket.name === mine) continue;
+    if (ticket.name === mine) {
+      sawMine = true;
+      continue;
+    }
     if (ticketOwnerAlive(ticket)) return ticket;
     removeTicket(ticket);
+    removed = true;
   }
+  // Only dead waiters were left: the queue directory goes with them (rmdir keeps a non-empty one).
+  if (removed && !sawMine) removeEmptyQueueDir(dir);
   return undefined;
+}
+
+function removeEmptyQueueDir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (someone just queued) or already gone.
+  }
 }
 
 export interface QueuePosition {
@@ -175,15 +191,8 @@ export function touchTicket(ticket: Ticket): void {
 export function leaveQueue(ticket: Ticket, dir: string): void {
   removeTicket(ticket);
   const next = firstLiveTicket(dir);
-  if (next) {
-    touchTicket(next);
-    return;
-  }
-  try {
-    rmdirSync(dir);
-  } catch {
-    // Not empty (someone just queued) or already gone.
-  }
+  if (next) touchTicket(next);
+  else removeEmptyQueueDir(dir);
 }
 
 /** Whether the name (in a sessions folder) is a lock's waiter queue directory. */
