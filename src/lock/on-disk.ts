@@ -12,9 +12,10 @@ import { formatLockPayload } from './payload';
 import { visibleOwnerPid } from './owner';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload } from './types';
-import { firstLiveTicket, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, type Ticket } from './queue';
+import { firstLiveTicket, holderMarked, leaveQueue, newTicket, othersSeemToWait, placeTicket, positionOf, queueDirFor, type Ticket } from './queue';
+import { cancelHandover, handOver, markHolding } from './handover';
 import { FAIR_STREAK, type Slot } from './turns';
-import { backoffMs, newWakeState, sameHeldFile, sleepUntilChange, watchFileChanges, watchLockName, type WakeState } from './wait';
+import { QUEUED_LIVENESS_CHECK_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
 
 const ON_WAIT_INTERVAL_MS = 1000;
 
@@ -43,13 +44,16 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   let lastInspection: LockInspection | undefined;
   // The first wait reports the holder at once; later ones at most once a second.
   let lastOnWait = Number.NEGATIVE_INFINITY;
-  // Fairness. While other processes queue for the lock, this process may take it without
-  // queueing (it is free right after our own release, before the woken head gets an event loop
-  // turn) only FAIR_STREAK times in a row; then it queues behind them. Nobody queued: no cost.
-  const othersWaiting = firstLiveTicket(queueDir) !== undefined;
+  // Fairness. While other processes queue for the lock, this process may take it again without
+  // queueing (our release's wake of the head is still pending, see handover.ts) only
+  // FAIR_STREAK times in a row; then it wakes the head and queues behind. Nobody queued: no cost.
+  const othersWaiting = othersSeemToWait(queueDir);
   let mayTryFirst = !othersWaiting || slot.streak < FAIR_STREAK;
+  if (!(mayTryFirst && othersWaiting)) handOver(slot);
   let contended = false;
+  let triedQueue = false;
   let backstop = false;
+  let freeAtBackstop = 0;
   const reportWait = (now: number): void => {
     if (!settings.onWait || now - lastOnWait < ON_WAIT_INTERVAL_MS) return;
     lastOnWait = now;
@@ -64,7 +68,8 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       if (signal?.aborted) throw abortedError(lockPath, signal);
       if (!mayTryFirst && !ticket) {
         mayTryFirst = true;
-        ticket = joinQueue(queueDir, wake, lockPath);
+        triedQueue = true;
+        ticket = joinQueue(queueDir, wake);
         continue;
       }
       if (ticket) {
@@ -74,23 +79,24 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           if (placeTicket(ticket, queueDir)) position = positionOf(queueDir, ticket);
           else {
             ticket = undefined;
-            watchLockName(wake, lockPath);
             continue;
           }
         }
-        if (!position.head && !(backstop && lockFileMissing(lockPath))) {
+        // A free lock the head has left alone for two of our timeouts in a row: the head is
+        // stuck (or does not take part), so we try; once only would race a head that is merely slow.
+        freeAtBackstop = backstop && lockFileMissing(lockPath) ? freeAtBackstop + 1 : 0;
+        if (!position.head && freeAtBackstop < 2) {
           // Not our turn: sleep until our ticket is touched (we became head) or the head dies.
           backstop = false;
           const now = Date.now();
           if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, undefined);
           reportWait(now);
           const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
-          backstop = await sleepUntilChange(wake, delay, position.first?.pid, signal);
+          backstop = await sleepUntilChange(wake, delay, position.first?.pid, signal, QUEUED_LIVENESS_CHECK_MS);
           continue;
         }
-        // Head (or the backstop found the lock free): watch the lock name before trying it.
+        // Head (or the backstop found the lock free): try it.
         backstop = false;
-        watchLockName(wake, lockPath);
       }
       const payload = newPayload(settings.maxHoldMs);
       const bytes = Buffer.from(formatLockPayload(payload));
@@ -105,6 +111,10 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         record.ino = identity.ino;
         record.acquiredAt = Date.now();
         slot.streak = contended || !othersWaiting ? 0 : slot.streak + 1;
+        cancelHandover(slot);
+        // Others wait behind us: our mark promises them a wake. Placed before we leave the
+        // queue (which wakes the next waiter), so that it finds the mark.
+        if (ticket ? firstLiveTicket(queueDir, ticket.name) !== undefined : othersWaiting) markHolding(slot, lockPath);
         return { payload, bytes, record, ...identity };
       } catch (error) {
         removeHeldRecord(record);
@@ -114,10 +124,13 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         }
       }
       contended = true;
-      if (!ticket && !wake.watchingLockName) {
-        // Announce ourselves, then (as head) watch before judging, so a release between our
-        // open and the watch is not missed. Without a queue (unwritable directory) just watch.
-        ticket = joinQueue(queueDir, wake, lockPath);
+      // Someone else has the lock: our batch is over, the head is woken now.
+      handOver(slot);
+      if (!triedQueue) {
+        // Announce ourselves; as head (or without a queue: an unwritable directory) judge the
+        // lock and watch it.
+        triedQueue = true;
+        ticket = joinQueue(queueDir, wake);
         continue;
       }
       const inspection = sameHeldFile(lockPath, lastInspection) ?? inspectLockSync(lockPath, inspectOptions);
@@ -139,11 +152,16 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         continue;
       }
       lastInspection = inspection;
+      const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? visibleOwnerPid(inspection.owner) : undefined;
+      if (ticket && holderPid !== undefined && holderMarked(queueDir, holderPid)) {
+        // The holder will touch our ticket when it lets go: sleep through its batch.
+        stopWatchingLock(wake);
+      } else if (inspection.identity && !watchHeldLock(wake, lockPath, inspection.identity)) {
+        continue; // Released or replaced since we looked: look again at once.
+      }
       const now = Date.now();
       if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, lastInspection);
       reportWait(now);
-      wake.wantsContentChanges = inspection.state === 'initialising';
-      const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? visibleOwnerPid(inspection.owner) : undefined;
       const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
       await sleepUntilChange(wake, delay, holderPid, signal);
     }
@@ -155,13 +173,12 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
 
 /**
  * Places a fresh ticket and watches it (a touch means "you are head now"). Returns undefined
- * when the queue cannot be written: the caller then waits the old way, on the lock name.
+ * when the queue cannot be written: the caller then waits the old way, watching the lock.
  */
-function joinQueue(queueDir: string, wake: WakeState, lockPath: string): Ticket | undefined {
+function joinQueue(queueDir: string, wake: WakeState): Ticket | undefined {
   const ticket = newTicket(queueDir);
   if (placeTicket(ticket, queueDir) && watchFileChanges(wake, ticket.path)) return ticket;
   if (existsSync(ticket.path)) leaveQueue(ticket, queueDir);
-  watchLockName(wake, lockPath);
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 //
 //   <lock>.waiters/                   a directory beside the lock, present while anyone waits
 //     <stamp>-<pid>-<starttime>-<hex>  one empty file per waiting process (a "ticket")
+//     held-<pid>-<starttime>-<hex>     the holder's promise to wake the head when it lets go
 //
 // A ticket is created with open(wx) under its final name and removed with unlink, so it is
 // either there or not (empty: nothing to tear). Its name says everything: `stamp` (16 digits,
@@ -17,13 +18,14 @@
 // the head's death can stall the queue.
 // OpenClaw's own waiters take no ticket and keep polling every 50 ms; they can still win the
 // lock whenever it is free, just as before.
-import { closeSync, constants, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors';
-import { isProcessAlive, readProcessStartTime, selfStartTime } from './process';
+import { isProcessAlive, pidExists, readProcessStartTime, selfStartTime } from './process';
 
 export const QUEUE_DIR_SUFFIX = '.waiters';
 const TICKET_NAME = /^(\d{16})-([1-9]\d{0,9})-(\d{1,20}|x)-([0-9a-f]{8,16})$/;
+const MARK_NAME = /^held-([1-9]\d{0,9})-(\d{1,20}|x)-([0-9a-f]{8})$/;
 
 export interface Ticket {
   readonly name: string;
@@ -84,7 +86,6 @@ export function removeTicket(ticket: Ticket): void {
 
 /** The oldest ticket whose owner is alive (other than `mine`), removing dead ones met on the way. */
 export function firstLiveTicket(dir: string, mine?: string): Ticket | undefined {
-  let removed = false;
   let sawMine = false;
   for (const ticket of listTickets(dir)) {
     if (ticket.name === mine) {
@@ -93,14 +94,37 @@ export function firstLiveTicket(dir: string, mine?: string): Ticket | undefined 
     }
     if (ticketOwnerAlive(ticket)) return ticket;
     removeTicket(ticket);
-    removed = true;
   }
-  // Only dead waiters were left: the queue directory goes with them (rmdir keeps a non-empty one).
-  if (removed && !sawMine) removeEmptyQueueDir(dir);
+  // Nobody waits: the marks (promises to waiters) and the queue directory go too.
+  if (!sawMine) removeMarksAndQueue(dir);
   return undefined;
 }
 
-function removeEmptyQueueDir(dir: string): void {
+/** A holder's mark, parsed from its name. */
+function parseMark(dir: string, name: string): Ticket | undefined {
+  const match = MARK_NAME.exec(name);
+  return match ? { name, path: `${dir}/${name}`, pid: Number(match[1]), starttime: match[2] === 'x' ? undefined : Number(match[2]) } : undefined;
+}
+
+/**
+ * Once nobody waits: every mark (a promise of a wake to nobody; a holder whose mark went simply
+ * places it again when someone queues), then the directory (rmdir keeps a non-empty one).
+ */
+function removeMarksAndQueue(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const mark = parseMark(dir, name);
+    if (mark) removeTicket(mark);
+  }
+  removeEmptyQueueDir(dir);
+}
+
+export function removeEmptyQueueDir(dir: string): void {
   try {
     rmdirSync(dir);
   } catch {
@@ -192,7 +216,58 @@ export function leaveQueue(ticket: Ticket, dir: string): void {
   removeTicket(ticket);
   const next = firstLiveTicket(dir);
   if (next) touchTicket(next);
-  else removeEmptyQueueDir(dir);
+}
+
+/**
+ * Whether any other process seems to wait: a cheap look for a holder's every acquisition
+ * (a stat when nobody queues; kill(pid, 0) only, no /proc reads, which slow the process they
+ * read). A recycled pid can make it say yes wrongly; the queue's own checks remove such a ticket.
+ */
+export function othersSeemToWait(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  for (const ticket of listTickets(dir)) {
+    if (ticket.pid === process.pid || pidExists(ticket.pid)) return true;
+    removeTicket(ticket);
+  }
+  removeMarksAndQueue(dir);
+  return false;
+}
+
+/** This module instance's mark name (one per process and bundled copy of the core). */
+export function holderMarkPath(dir: string): string {
+  return `${dir}/held-${process.pid}-${selfStartTime() ?? 'x'}-${ticketPrefix}`;
+}
+
+/** Leaves the mark that says "I will wake the head" (see the header); false when it cannot. */
+export function placeHolderMark(path: string, dir: string): boolean {
+  const ticket: Ticket = { name: '', path, pid: process.pid, starttime: selfStartTime() };
+  return placeTicket(ticket, dir);
+}
+
+export function removeHolderMark(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Whether the process `pid` holds with a live mark; dead marks met on the way are removed. */
+export function holderMarked(dir: string, pid: number): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  let marked = false;
+  for (const name of names) {
+    const mark = parseMark(dir, name);
+    if (!mark) continue;
+    if (!ticketOwnerAlive(mark)) removeTicket(mark);
+    else if (mark.pid === pid) marked = true;
+  }
+  return marked;
 }
 
 /** Whether the name (in a sessions folder) is a lock's waiter queue directory. */

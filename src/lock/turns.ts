@@ -7,11 +7,12 @@ import type { HeldLock } from './held';
 
 /**
  * Fairness across processes (see on-disk.ts): while other processes queue for a lock, this
- * process takes it without queueing at most FAIR_STREAK times in a row, then queues behind
- * them. The batch keeps a releaser's immediate re-acquire cheap (no wake-up of another process
- * per acquisition) and bounds how long the queue waits.
+ * process takes it again without queueing at most FAIR_STREAK times in a row (a batch of
+ * FAIR_STREAK + 1 = 16 holds), then queues behind them. The batch keeps a releaser's immediate
+ * re-acquire cheap (no wake-up of another process per acquisition) and bounds how long the
+ * queue waits.
  */
-export const FAIR_STREAK = 8;
+export const FAIR_STREAK = 15;
 /** Slots of locks nobody used for this long may be forgotten. */
 const IDLE_SLOT_MS = 1000;
 const MAX_IDLE_SLOTS = 256;
@@ -28,6 +29,10 @@ export interface Slot {
   lastReleaseAt: number;
   /** Consecutive acquisitions taken without queueing while other processes queued. */
   streak: number;
+  /** Our "held" mark in the lock's queue (handover.ts), while this process holds a batch. */
+  mark?: { path: string; lockPath: string };
+  /** The deferred wake of the queue's head after a release (handover.ts). */
+  handover?: NodeJS.Immediate;
 }
 
 const slots = new Map<string, Slot>();
@@ -46,7 +51,7 @@ export function slotFor(lockPath: string): Slot {
 function pruneIdleSlots(): void {
   const cutoff = Date.now() - IDLE_SLOT_MS;
   for (const [path, slot] of slots) {
-    if (!slot.busy && slot.queue.length === 0 && slot.lastReleaseAt < cutoff) slots.delete(path);
+    if (!slot.busy && slot.queue.length === 0 && !slot.mark && slot.lastReleaseAt < cutoff) slots.delete(path);
   }
 }
 

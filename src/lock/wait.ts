@@ -1,8 +1,7 @@
-// Waiting for a lock file held by another process: a watch on the lock's directory (the
-// holder's release renames the file away), an exponential backoff with jitter as the
+// Waiting for a lock file held by another process: a watch on the lock file's inode (the
+// holder's release renames or unlinks it), an exponential backoff with jitter as the
 // backstop, and a cheap kill(pid, 0) check so a SIGKILLed holder is noticed within milliseconds.
 import { lstatSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import { visibleOwnerPid } from './owner';
 import { isProcessAlive, pidExists } from './process';
 import type { LockInspection } from './types';
@@ -11,25 +10,30 @@ const BACKOFF_START_MS = 5;
 const BACKOFF_CAP_MS = 200;
 /** kill(pid, 0) cadence while a live holder is known: a syscall, so this costs ~no CPU. */
 const LIVENESS_CHECK_MS = 4;
+/**
+ * The same check by a waiter behind the head, on the head: a dead head stalls nobody while
+ * releasers skip it (handover.ts), so this needs only OpenClaw's own 50 ms poll cadence; idle
+ * waiters then cost next to nothing.
+ */
+export const QUEUED_LIVENESS_CHECK_MS = 50;
 
 export interface DirectoryWatch {
   changed: boolean;
-  wantsContentChanges: boolean;
   wake: (() => void) | undefined;
   close(): void;
 }
 
-/** A wake-up state no watcher feeds yet (see watchLockName and watchFileChanges). */
-export function newWakeState(): DirectoryWatch & { watchers: FSWatcher[]; watchingLockName: boolean } {
+/** A wake-up state no watcher feeds yet (see watchHeldLock and watchFileChanges). */
+export function newWakeState(): DirectoryWatch & { watchers: FSWatcher[]; lock: { watcher: FSWatcher; dev: number; ino: number } | undefined } {
   const state = {
     changed: false,
-    wantsContentChanges: false,
     wake: undefined as (() => void) | undefined,
     watchers: [] as FSWatcher[],
-    watchingLockName: false,
+    lock: undefined as { watcher: FSWatcher; dev: number; ino: number } | undefined,
     close: () => {
       for (const watcher of state.watchers.splice(0)) watcher.close();
-      state.watchingLockName = false;
+      state.lock?.watcher.close();
+      state.lock = undefined;
     },
   };
   return state;
@@ -37,48 +41,59 @@ export function newWakeState(): DirectoryWatch & { watchers: FSWatcher[]; watchi
 
 export type WakeState = ReturnType<typeof newWakeState>;
 
-function addWatcher(state: WakeState, path: string, onEvent: (event: string, filename: string | null) => boolean): boolean {
+function startWatcher(state: WakeState, path: string): FSWatcher | undefined {
   try {
-    const watcher = watch(path, { persistent: false }, (event, filename) => {
-      if (!onEvent(event, filename)) return;
+    const watcher = watch(path, { persistent: false }, () => {
       state.changed = true;
       state.wake?.();
     });
     watcher.on('error', () => watcher.close());
     watcher.unref();
-    state.watchers.push(watcher);
-    return true;
+    return watcher;
   } catch {
-    return false; // ENOSPC (inotify limits), a vanished path and friends: the backoff still polls.
+    return undefined; // ENOSPC (inotify limits), a vanished path and friends: the backoff still polls.
   }
 }
 
-/** Wakes `state` when the lock's name changes in its directory (a release renames it away). */
-export function watchLockName(state: WakeState, lockPath: string): void {
-  if (state.watchingLockName) return;
-  state.watchingLockName = true;
-  const name = basename(lockPath);
-  addWatcher(state, dirname(lockPath), (event, filename) => {
-    if (filename !== null && filename !== name) return false;
-    // 'change' is the holder writing its payload: only a waiter looking at an empty file cares.
-    return !(event === 'change' && !state.wantsContentChanges);
-  });
+/**
+ * Wakes `state` when the held lock file itself changes: its release (a rename or an unlink
+ * changes the inode's links), its payload being written. The lock's inode, not its
+ * directory: the holder writes its transcript beside the lock, and a directory watch would
+ * wake every waiter on each of those writes. Armed, then checked, so a release in between
+ * is never missed: false when the path is no longer that inode (look again at once).
+ */
+export function watchHeldLock(state: WakeState, lockPath: string, identity: { dev: number; ino: number }): boolean {
+  if (state.lock && state.lock.dev === identity.dev && state.lock.ino === identity.ino) return true;
+  stopWatchingLock(state);
+  const watcher = startWatcher(state, lockPath);
+  try {
+    const stats = lstatSync(lockPath);
+    if (stats.dev !== identity.dev || stats.ino !== identity.ino) {
+      watcher?.close();
+      return false;
+    }
+  } catch {
+    watcher?.close();
+    return false;
+  }
+  if (watcher) state.lock = { watcher, dev: identity.dev, ino: identity.ino };
+  return true;
+}
+
+export function stopWatchingLock(state: WakeState): void {
+  state.lock?.watcher.close();
+  state.lock = undefined;
 }
 
 /** Wakes `state` on any change of one file (a waiter's ticket being touched or removed). */
 export function watchFileChanges(state: WakeState, path: string): boolean {
-  return addWatcher(state, path, () => true);
-}
-
-/** Watches the lock's directory for the lock name changing; falls back to polling if watching fails. */
-export function watchDirectory(lockPath: string): WakeState {
-  const state = newWakeState();
-  watchLockName(state, lockPath);
-  return state;
+  const watcher = startWatcher(state, path);
+  if (watcher) state.watchers.push(watcher);
+  return watcher !== undefined;
 }
 
 /** Sleeps until a watched change, the watched pid's death, an abort or `delayMs`; true when the time ran out. */
-export function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, watchedPid: number | undefined, signal: AbortSignal | undefined): Promise<boolean> {
+export function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, watchedPid: number | undefined, signal: AbortSignal | undefined, livenessMs = LIVENESS_CHECK_MS): Promise<boolean> {
   if (watchState.changed) {
     watchState.changed = false;
     return Promise.resolve(false);
@@ -98,13 +113,13 @@ export function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, wa
       timedOut = true;
       done();
     }, delayMs);
-    if (watchedPid !== undefined && delayMs > LIVENESS_CHECK_MS) {
+    if (watchedPid !== undefined && delayMs > livenessMs) {
       liveness = setInterval(() => {
         // kill(pid, 0) only (the holder's, or a queued waiter's predecessor's): reading
         // /proc/<pid>/stat this often slows that process down measurably; zombies are caught
         // by the full check at each backoff wake-up.
         if (!pidExists(watchedPid)) done();
-      }, LIVENESS_CHECK_MS);
+      }, livenessMs);
     }
     watchState.wake = done;
     signal?.addEventListener('abort', done, { once: true });

@@ -377,7 +377,9 @@ test('another process queued: a re-acquirer takes the lock at most FAIR_STREAK t
     await (await pending).release();
   }
   assert.equal(immediate, FAIR_STREAK);
-  // The one that queued left its ticket behind when it got the lock; the other waiter's stays.
+  // The one that queued left its ticket behind when it got the lock; the other waiter's stays,
+  // and our holder's mark goes when the release's wake goes out (on the next turn).
+  await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(readdirSync(queueDir), [basename(other)]);
   // A dead waiter's ticket counts for nothing: removed by whoever meets it, and no queueing.
   unlinkSync(other);

@@ -2,9 +2,10 @@
 // exclusion next to the real OpenClaw lock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queueDirFor } from '../../src/lock/queue';
+import { acquireSessionWriteLock } from '../../src/lock';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
 import { findOpenClawLockModule, OPENCLAW_ARGV_TAG } from '../../bench/openclaw-lock';
 import { spawnWorker, type Worker, withDir } from './helpers';
@@ -64,6 +65,77 @@ test('8 workers, thousands of cycles, random waiters and holders SIGKILLed: no l
   assert.ok(kills >= 10, `only ${kills} kills`);
   console.log(`# chaos: ${cycles} cycles under the lock, ${kills} workers SIGKILLed`);
 }));
+
+/** The inodes the process's inotify instances watch, as /proc/<pid>/fdinfo lists them (hex). */
+function watchedInodes(pid: number): Set<number> {
+  const inodes = new Set<number>();
+  for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const match of text.matchAll(/^inotify wd:\S+ ino:([0-9a-f]+) /gm)) inodes.add(Number.parseInt(match[1]!, 16));
+  }
+  return inodes;
+}
+
+async function until(what: string, condition: () => boolean, ms = 5000): Promise<void> {
+  for (const began = Date.now(); !condition(); await sleep(5)) {
+    if (Date.now() - began > ms) throw new Error(`timed out waiting until ${what}`);
+  }
+}
+
+test('a holder taking the lock again while another process queues wakes nobody: the head sleeps on its ticket, not on the lock, until the holder lets go and touches it', { timeout: 60_000, skip: process.platform !== 'linux' && 'reads /proc/<pid>/fdinfo' }, (t) => withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const queueDir = queueDirFor(lockPath);
+  // This process comes through the queue (behind another holder), with a waiter behind it.
+  const first = spawnWorker({ mode: 'hold', sessionFile });
+  t.after(() => first.child.kill('SIGKILL'));
+  await first.next('held');
+  const ours = acquireSessionWriteLock({ sessionFile, timeoutMs: 30_000 });
+  await waitForTickets(lockPath, 1);
+  const waiter = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 30_000 });
+  t.after(() => waiter.child.kill('SIGKILL'));
+  await waitForTickets(lockPath, 2);
+  first.send('release');
+  let lock = await ours;
+  const waiterPid = waiter.child.pid!;
+  const waiterTicket = join(queueDir, readdirSync(queueDir).find((name) => name.includes(`-${waiterPid}-`))!);
+  assert.ok(readdirSync(queueDir).some((name) => name.startsWith(`held-${process.pid}-`)), 'our held mark is in the queue');
+  await until('the head watches its ticket only', () => {
+    const watched = watchedInodes(waiterPid);
+    return watched.has(statSync(waiterTicket).ino) && !watched.has(statSync(lockPath).ino);
+  });
+  // Long enough for the head's backstop timer to reach its cap (a wake every 100-200 ms): the
+  // head is then unlikely to look in the middle of our batch.
+  await sleep(1500);
+  // A batch of back-to-back acquisitions: the head never watches the lock file meanwhile.
+  for (let i = 0; i < 10; i++) {
+    await lock.release();
+    lock = await acquireSessionWriteLock({ sessionFile, timeoutMs: 30_000 });
+    assert.ok(!watchedInodes(waiterPid).has(statSync(lockPath).ino), `the head watches the lock file at acquisition ${i + 2}`);
+  }
+  const early = await Promise.race([waiter.next('acquired'), sleep(0).then(() => undefined)]);
+  assert.equal(early, undefined, 'the head took the lock in the middle of our batch');
+  // Our release touches the head's ticket on the next turn: that, not a timer, wakes it.
+  const touchedBefore = statSync(waiterTicket).ctimeMs;
+  const releasedAt = performance.timeOrigin + performance.now();
+  await lock.release();
+  await new Promise((resolve) => setImmediate(resolve));
+  const touchedAfter = existsSync(waiterTicket) ? statSync(waiterTicket).ctimeMs : Number.POSITIVE_INFINITY;
+  assert.ok(touchedAfter > touchedBefore, 'our release did not touch the head\'s ticket');
+  const { at } = await waiter.next('acquired');
+  const ms = (at as number) - releasedAt;
+  console.log(`# handover by ticket touch: the head had the lock ${ms.toFixed(1)} ms after our release`);
+  assert.ok(ms >= 0, `the head had the lock ${(-ms).toFixed(1)} ms before our release`);
+  assert.equal((await waiter.exited).code, 0);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  assert.deepEqual(readdirSync(dir).filter((name) => name !== 's.jsonl'), [], 'no lock, no mark, no queue left');
+})());
 
 for (const holderExit of ['release', 'SIGKILL'] as const) {
   test(`a queue whose oldest waiter was SIGKILLed still hands over at once (holder: ${holderExit})`, { timeout: 60_000 }, withDir(async (dir) => {
