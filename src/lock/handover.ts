@@ -3,7 +3,7 @@
 // batch of back-to-back acquisitions (at most FAIR_STREAK, see turns.ts) wakes nobody; the
 // holder's mark (queue.ts) tells the head that this wake will come, so it sleeps meanwhile.
 // A holder killed before the wake is noticed by the head's kill(pid, 0) check.
-import { firstLiveTicket, holderMarkPath, othersSeemToWait, placeHolderMark, queueDirFor, removeHolderMark, touchTicket } from './queue';
+import { firstLiveTicket, holderMarkPath, placeHolderMark, waitersSeen, queueDirFor, removeHolderMark, touchTicket } from './queue';
 import { existsSync } from 'node:fs';
 import type { Slot } from './turns';
 
@@ -24,7 +24,7 @@ export function markHolding(slot: Slot, lockPath: string): void {
  */
 export function scheduleHandover(slot: Slot): void {
   if (!slot.mark || slot.handover) return;
-  if (!othersSeemToWait(queueDirFor(slot.mark.lockPath))) {
+  if (waitersSeen(queueDirFor(slot.mark.lockPath)) === 0) {
     handOver(slot);
     return;
   }

@@ -12,9 +12,9 @@ import { formatLockPayload } from './payload';
 import { visibleOwnerPid } from './owner';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload } from './types';
-import { firstLiveTicket, holderMarked, leaveQueue, newTicket, othersSeemToWait, placeTicket, positionOf, queueDirFor, type Ticket } from './queue';
+import { firstLiveTicket, holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, waitersSeen, type Ticket } from './queue';
 import { cancelHandover, handOver, markHolding } from './handover';
-import { FAIR_STREAK, type Slot } from './turns';
+import { fairStreakFor, type Slot } from './turns';
 import { QUEUED_LIVENESS_CHECK_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
 
 const ON_WAIT_INTERVAL_MS = 1000;
@@ -45,11 +45,12 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   // The first wait reports the holder at once; later ones at most once a second.
   let lastOnWait = Number.NEGATIVE_INFINITY;
   // Fairness. While other processes queue for the lock, this process may take it again without
-  // queueing (our release's wake of the head is still pending, see handover.ts) only
-  // FAIR_STREAK times in a row; then it wakes the head and queues behind. Nobody queued: no cost.
-  const othersWaiting = othersSeemToWait(queueDir);
-  let mayTryFirst = !othersWaiting || slot.streak < FAIR_STREAK;
-  if (!(mayTryFirst && othersWaiting)) handOver(slot);
+  // queueing (our release's wake of the head is still pending, see handover.ts) only a streak
+  // of fairStreakFor(waiters) times in a row; then it queues and wakes the head. Nobody
+  // queued: no cost.
+  const waiters = waitersSeen(queueDir);
+  const othersWaiting = waiters > 0;
+  const mayTryFirst = !othersWaiting || slot.streak < fairStreakFor(waiters);
   let contended = false;
   let triedQueue = false;
   let backstop = false;
@@ -64,14 +65,14 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
     }
   };
   try {
+    if (!mayTryFirst) {
+      // Queued before the head is woken: from its first acquisition on, it sees us waiting.
+      triedQueue = true;
+      ticket = joinQueue(queueDir, wake);
+    }
+    if (!(mayTryFirst && othersWaiting)) handOver(slot);
     for (;;) {
       if (signal?.aborted) throw abortedError(lockPath, signal);
-      if (!mayTryFirst && !ticket) {
-        mayTryFirst = true;
-        triedQueue = true;
-        ticket = joinQueue(queueDir, wake);
-        continue;
-      }
       if (ticket) {
         let position = positionOf(queueDir, ticket);
         if (position.lost) {

@@ -219,18 +219,20 @@ export function leaveQueue(ticket: Ticket, dir: string): void {
 }
 
 /**
- * Whether any other process seems to wait: a cheap look for a holder's every acquisition
- * (a stat when nobody queues; kill(pid, 0) only, no /proc reads, which slow the process they
- * read). A recycled pid can make it say yes wrongly; the queue's own checks remove such a ticket.
+ * How many processes seem to wait (0: nobody): a cheap look for a holder's every acquisition
+ * (a stat when nobody queues; kill(pid, 0) on the oldest ticket only, no /proc reads, which
+ * slow the process they read). A recycled pid can make it say yes wrongly; the queue's own
+ * checks remove such a ticket. Dead tickets further back are counted until someone meets them.
  */
-export function othersSeemToWait(dir: string): boolean {
-  if (!existsSync(dir)) return false;
-  for (const ticket of listTickets(dir)) {
-    if (ticket.pid === process.pid || pidExists(ticket.pid)) return true;
+export function waitersSeen(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  const tickets = listTickets(dir);
+  for (const [index, ticket] of tickets.entries()) {
+    if (ticket.pid === process.pid || pidExists(ticket.pid)) return tickets.length - index;
     removeTicket(ticket);
   }
   removeMarksAndQueue(dir);
-  return false;
+  return 0;
 }
 
 /** This module instance's mark name (one per process and bundled copy of the core). */

@@ -8,11 +8,20 @@ import type { HeldLock } from './held';
 /**
  * Fairness across processes (see on-disk.ts): while other processes queue for a lock, this
  * process takes it again without queueing at most FAIR_STREAK times in a row (a batch of
- * FAIR_STREAK + 1 = 16 holds), then queues behind them. The batch keeps a releaser's immediate
- * re-acquire cheap (no wake-up of another process per acquisition) and bounds how long the
- * queue waits.
+ * FAIR_STREAK + 1 = 16 holds), then wakes the head and queues behind it. The batch keeps a
+ * releaser's immediate re-acquire cheap (no wake-up of another process per acquisition); with
+ * more waiters it shrinks so that a round of the queue stays near QUEUE_ROUND_HOLDS holds and
+ * the longest wait stays near an unfair lock's.
  */
 export const FAIR_STREAK = 15;
+const QUEUE_ROUND_HOLDS = 48;
+const MIN_STREAK = 3;
+
+/** The streak allowed while `waiters` processes queue. */
+export function fairStreakFor(waiters: number): number {
+  return Math.max(MIN_STREAK, Math.min(FAIR_STREAK, Math.ceil(QUEUE_ROUND_HOLDS / (waiters + 1)) - 1));
+}
+
 /** Slots of locks nobody used for this long may be forgotten. */
 const IDLE_SLOT_MS = 1000;
 const MAX_IDLE_SLOTS = 256;
