@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trimTranscript } from '../src/sessions/compact';
+import { trimTranscript } from '../src/transcripts/trim';
 
 const MAX_LINES = 400;
 const BIG_MB = Number(process.env.COMPACT_BENCH_MB ?? 1024);

@@ -14,7 +14,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { watch as chokidarWatch } from 'chokidar';
 import { SessionModel, scanStateDir, type SessionsSnapshot } from '../src/sessions';
-import { buildLargeFixture, deadPid, lockBytes, makeTempRoot } from '../test/fixtures/sessions-fixture';
+import { deadPid } from '../test/fixtures/live-holder';
+import { buildLargeFixture, lockBytes, makeTempRoot } from '../test/fixtures/state-dir';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
       const naive = await timeRuns(RUNS, () => naiveScan(dir));
       const check = await scanStateDir(options);
       const sessions = check.agents[0]!.sessions.length;
-      const locks = check.agents[0]!.sessions.filter((s) => s.lock.level !== 'free').length;
+      const locks = check.agents[0]!.sessions.filter((s) => s.lock !== undefined && s.lock.level !== 'free').length;
       if (sessions !== size || locks !== 10) throw new Error(`scan found ${sessions} sessions and ${locks} locks, expected ${size} and 10`);
       if (size === 10_000) snapshot10k = check;
       results.push([

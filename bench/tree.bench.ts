@@ -2,10 +2,10 @@
 // snapshot (once per scan) and the per-second tick (status, alerts) with locks present.
 // Anchor: the same build with no cap on free rows, i.e. what every row as a TreeItem costs.
 import { performance } from 'node:perf_hooks';
-import { lockEntries, summarizeStatus, AlertTracker } from '../src/extension/lockStatus';
-import { describeFreeSession, describeLock, lockMoment } from '../src/extension/lockPresentation';
-import { SessionsTreeModel } from '../src/extension/treeModel';
-import { agent, session, snapshot } from '../test/extension-logic/snapshots';
+import { lockEntries, summarizeStatus, AlertTracker } from '../src/extension/lock-status';
+import { describeFreeSession, describeLock, lockMoment } from '../src/extension/lock-presentation';
+import { SessionsTreeModel } from '../src/extension/tree-model';
+import { agent, session, snapshot } from '../test/extension/snapshots';
 
 const thresholds = { warnMs: 60_000, errorMs: 300_000 };
 
@@ -33,7 +33,7 @@ function rowTexts(model: SessionsTreeModel): number {
   let chars = 0;
   for (const root of model.roots) {
     for (const node of model.children(root)) {
-      if (node.kind === 'session') {
+      if (node.kind === 'session' && node.lock) {
         chars += (node.lock.level === 'free' ? describeFreeSession(node.session, 0) : describeLock(node.lock, lockMoment(node.lock, thresholds, 0, 1000))).length;
       }
     }

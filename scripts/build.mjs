@@ -55,6 +55,12 @@ if (existsSync(join(root, 'src/cli/main.ts'))) {
     banner: { js: '#!/usr/bin/env node' },
   });
 }
+// The SQLite-era reader a Node without `node:sqlite` runs in a child on one that has it.
+builds.push({
+  ...common,
+  entryPoints: ['src/sqlite-store/child-main.ts'],
+  outfile: 'dist/sqlite-reader.js',
+});
 if (!production) {
   const entries = [...walkTs(join(root, 'test')), ...walkTs(join(root, 'bench'))].map((f) => relative(root, f))
     .filter((f) => !filter || f.startsWith(filter));

@@ -45,8 +45,11 @@ if (!run('build', process.execPath, ['scripts/build.mjs'])) fail('build failed')
 if (!run('typecheck', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.'])) fail('type-check failed');
 
 if (only !== 'vscode') {
+  // The SQLite-era fixtures are written by Node 24's node:sqlite (this Node may have none):
+  // provisioned here, into the tool cache, before the first suite needs it.
+  if (!run('provision Node 24 for the SQLite-era fixtures', process.execPath, ['scripts/vscode/provision.mjs', '--vscode', 'none', '--no-browser', '--node24'])) fail('could not provision Node 24: the SQLite-era tests need it');
   const tapFile = join(root, 'artifacts/unit.tap');
-  const suites = ['lock', 'sessions', 'cli', 'wording', 'bench', 'extension-logic', 'fixtures', 'scripts'].map((d) => join('out/test', d)).filter((d) => existsSync(join(root, d)));
+  const suites = ['lock', 'openclaw', 'logs', 'sqlite-store', 'sessions', 'transcripts', 'cli', 'wording', 'bench', 'extension', 'fixtures', 'scripts', 'architecture'].map((d) => join('out/test', d)).filter((d) => existsSync(join(root, d)));
   run('unit and cross-process suites (node --test)', process.execPath, [
     '--test',
     '--test-reporter=spec', '--test-reporter-destination=stdout',

@@ -1,4 +1,4 @@
-// Runs the mocha integration tests (out/test/extension/index.js) inside a real VS Code
+// Runs the mocha integration tests (out/test/extension-host/index.js) inside a real VS Code
 // extension host through @vscode/test-electron's runTests, with code-shim.mjs as the
 // "VS Code executable". Builds the sample OpenClaw state dir first (live and dead lock
 // holders included) and points the extension at it with OPENCLAW_STATE_DIR.
@@ -10,7 +10,7 @@ import { createRunDir, log } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 export const shimPath = join(projectRoot, 'scripts/vscode/code-shim.mjs');
-export const testsEntry = join(projectRoot, 'out/test/extension/index.js');
+export const testsEntry = join(projectRoot, 'out/test/extension-host/index.js');
 
 /** The compiled fixtures (test/fixtures/*.ts, built by scripts/build.mjs). */
 export function loadFixtures() {

@@ -9,14 +9,17 @@
 //   node scripts/vscode/provision.mjs                 everything (both VS Code versions)
 //   node scripts/vscode/provision.mjs --vscode 1.139.1
 //   node scripts/vscode/provision.mjs --no-browser    without Chromium and playwright-core (what the demo needs)
+//   node scripts/vscode/provision.mjs --openclaw 2026.7.35   also that real OpenClaw release (`all`: every one in env.mjs)
+//   node scripts/vscode/provision.mjs --vscode none --no-browser --node24   Node 24 alone (the SQLite-era fixtures of the unit suites)
 //   node scripts/vscode/provision.mjs --check         report what is missing, install nothing
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  APT_PACKAGES, NODE24_VERSION, PLAYWRIGHT_CORE_VERSION, VSCODE_VERSIONS, cacheDir, chromiumPath, isInstalled,
-  markerFile, nodeBinDirFor, parseVersionList, paths,
+  APT_PACKAGES, NODE24_VERSION, OPENCLAW_RELEASES, PLAYWRIGHT_CORE_VERSION, VSCODE_VERSIONS, cacheDir, chromiumPath, isInstalled,
+  markerFile, nodeBinDirFor, parseOpenClawList, parseVersionList, paths,
 } from './env.mjs';
 
 const log = (message) => process.stderr.write(`[provision] ${message}\n`);
@@ -45,12 +48,17 @@ function neededAptPackages(versions, { browser = true } = {}) {
   return APT_PACKAGES.filter((name) => needed.has(name) && !aptProbes[name]());
 }
 
-function missingComponents(versions, { browser = true } = {}) {
+const needsNode24 = (versions, openclaw, node24 = false) => node24 || openclaw.length > 0 || versions.some((v) => VSCODE_VERSIONS[v].node === 'node24');
+
+function missingComponents(versions, { browser = true, openclaw = [], node24 = false } = {}) {
   const missing = [];
   if (browser && !isInstalled(paths.playwrightPrefix)) missing.push(`playwright-core ${PLAYWRIGHT_CORE_VERSION}`);
-  if (versions.some((v) => VSCODE_VERSIONS[v].node === 'node24') && !isInstalled(paths.node24Prefix)) missing.push(`node ${NODE24_VERSION}`);
+  if (needsNode24(versions, openclaw, node24) && !isInstalled(paths.node24Prefix)) missing.push(`node ${NODE24_VERSION}`);
   for (const version of versions) {
     if (!isInstalled(paths.codeServerPrefix(version))) missing.push(`code-server ${VSCODE_VERSIONS[version].codeServer} (VS Code ${version})`);
+  }
+  for (const release of openclaw) {
+    if (!isInstalled(paths.openclawPrefix(release))) missing.push(`openclaw ${release}`);
   }
   return missing;
 }
@@ -60,14 +68,16 @@ export class ProvisionError extends Error {}
 /**
  * Returns at once when everything for `versions` is in place; otherwise runs this script
  * under flock so that concurrent callers install once and the others wait, then reuse.
- * `browser: false` (the demo) skips Chromium and playwright-core. Returns whether it had work to do.
+ * `browser: false` (the demo) skips Chromium and playwright-core; `openclaw` lists real OpenClaw
+ * releases to install too (the real-OpenClaw suites). Returns whether it had work to do.
  */
-export function ensureProvisioned(versions = Object.keys(VSCODE_VERSIONS), { browser = true } = {}) {
-  if (neededAptPackages(versions, { browser }).length === 0 && missingComponents(versions, { browser }).length === 0) return false;
+export function ensureProvisioned(versions = Object.keys(VSCODE_VERSIONS), { browser = true, openclaw = [], node24 = false } = {}) {
+  if (neededAptPackages(versions, { browser }).length === 0 && missingComponents(versions, { browser, openclaw, node24 }).length === 0) return false;
   mkdirSync(cacheDir, { recursive: true });
   const script = fileURLToPath(import.meta.url);
   // -w: a crashed-but-alive holder must not block CI forever; a cold install takes ~3 min.
-  const result = spawnSync('flock', ['-w', '1800', paths.provisionLock, process.execPath, script, '--locked', '--vscode', versions.join(','), ...(browser ? [] : ['--no-browser'])],
+  const result = spawnSync('flock', ['-w', '1800', paths.provisionLock, process.execPath, script, '--locked',
+    '--vscode', versions.length ? versions.join(',') : 'none', ...(browser ? [] : ['--no-browser']), ...(openclaw.length ? ['--openclaw', openclaw.join(',')] : []), ...(node24 ? ['--node24'] : [])],
     { stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.error) throw new ProvisionError(`could not run flock(1) (util-linux) to provision: ${result.error.message}`);
   if (result.status !== 0) throw new ProvisionError(`provisioning failed (exit ${result.status ?? result.signal}); see the [provision] lines above`);
@@ -114,7 +124,8 @@ function installAptPackages(packages) {
 
 /**
  * Installs into `prefix` from scratch (a previous attempt without a marker is partial and
- * is thrown away), verifies, then writes the marker.
+ * is thrown away), verifies, then writes the marker. `env`: extra environment for npm, or a
+ * function of the install's private temp dir returning it.
  */
 export async function installComponent({ name, prefix, packageSpec, env = {}, beforeInstall, verify }) {
   if (isInstalled(prefix)) return;
@@ -129,7 +140,7 @@ export async function installComponent({ name, prefix, packageSpec, env = {}, be
     beforeInstall?.(tmp);
     const logFile = join(prefix, 'install.log');
     const npmArgs = ['install', '--no-audit', '--no-fund', '--no-update-notifier', '--foreground-scripts', packageSpec];
-    const npmEnv = nestedNpmEnv(process.env, { TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', ...env });
+    const npmEnv = nestedNpmEnv(process.env, { TMPDIR: tmp, npm_config_yes: 'true', npm_config_unsafe_perm: 'true', ...(typeof env === 'function' ? env(tmp) : env) });
     const nodeVersion = run('node', ['--version'], { env: npmEnv }).stdout?.trim() || 'unknown';
     writeFileSync(logFile, `$ npm ${npmArgs.join(' ')}   (in ${prefix}, node ${nodeVersion})\n`);
     const status = await runWithProgress('npm', npmArgs, { cwd: prefix, env: npmEnv, logFile, label: name, began });
@@ -212,7 +223,49 @@ async function installCodeServer(version) {
   });
 }
 
-async function provisionLocked(versions, { browser = true } = {}) {
+/**
+ * A real OpenClaw release on the provisioned Node 24. Its postinstall (bundled plugins) runs
+ * on that Node; nothing in it needs more than the npm registry. Verified by `--version` on
+ * Node 24 and by the integrity npm recorded, which must be the pinned one.
+ */
+async function installOpenClaw(release) {
+  const { integrity } = OPENCLAW_RELEASES[release];
+  const nodeBin = join(paths.node24Package, 'bin');
+  await installComponent({
+    name: `openclaw ${release}`,
+    prefix: paths.openclawPrefix(release),
+    packageSpec: `openclaw@${release}`,
+    // Its postinstall migrates "the user's" plugin registry: with the real HOME it creates
+    // ~/.openclaw/state/openclaw.sqlite and /tmp/openclaw. HOME and the state dir are private to
+    // the install (npm keeps the user's .npmrc and cache through explicit settings).
+    env: (tmp) => ({
+      PATH: `${nodeBin}${delimiter}${process.env.PATH}`,
+      npm_config_nodedir: paths.node24Package,
+      npm_config_userconfig: process.env.npm_config_userconfig || join(homedir(), '.npmrc'),
+      npm_config_cache: process.env.npm_config_cache || join(homedir(), '.npm'),
+      HOME: join(tmp, 'home'),
+      OPENCLAW_STATE_DIR: join(tmp, 'openclaw-state'),
+      OPENCLAW_DISABLE_PLUGIN_REGISTRY_MIGRATION: '1',
+      XDG_CONFIG_HOME: join(tmp, 'xdg'), XDG_CACHE_HOME: join(tmp, 'xdg'), XDG_DATA_HOME: join(tmp, 'xdg'), XDG_STATE_HOME: join(tmp, 'xdg'),
+    }),
+    beforeInstall: (tmp) => mkdirSync(join(tmp, 'home'), { recursive: true }),
+    verify: (tmp) => {
+      const lock = JSON.parse(readFileSync(join(paths.openclawPrefix(release), 'node_modules', '.package-lock.json'), 'utf8'));
+      const recorded = lock.packages?.['node_modules/openclaw']?.integrity;
+      if (recorded !== integrity) throw new ProvisionError(`openclaw ${release}: npm installed a tarball with integrity ${recorded}, expected the pinned ${integrity}`);
+      // HOME/XDG/TMPDIR private: even --version must leave nothing in $HOME or /tmp.
+      const result = run(paths.node24Bin, [paths.openclawEntry(release), '--version'], {
+        env: { ...nestedNpmEnv(), HOME: tmp, TMPDIR: tmp, XDG_CONFIG_HOME: tmp, XDG_CACHE_HOME: tmp, XDG_DATA_HOME: tmp, XDG_STATE_HOME: tmp, OPENCLAW_STATE_DIR: join(tmp, 'state') },
+        timeout: 120_000,
+      });
+      const versionLine = `${result.stdout ?? ''}`.split('\n').find((line) => line.includes(release));
+      if (result.status !== 0 || !versionLine) throw new ProvisionError(`openclaw ${release} installed but \`--version\` said: ${result.stdout}${result.stderr}`);
+      return versionLine.trim();
+    },
+  });
+}
+
+async function provisionLocked(versions, { browser = true, openclaw = [], node24 = false } = {}) {
   mkdirSync(cacheDir, { recursive: true });
   installAptPackages(neededAptPackages(versions, { browser }));
   if (browser) await installComponent({
@@ -223,7 +276,7 @@ async function provisionLocked(versions, { browser = true } = {}) {
     packageSpec: `playwright-core@${PLAYWRIGHT_CORE_VERSION}`,
     verify: () => JSON.parse(readFileSync(join(paths.playwrightModules, 'playwright-core', 'package.json'), 'utf8')).version,
   });
-  if (versions.some((v) => VSCODE_VERSIONS[v].node === 'node24')) {
+  if (needsNode24(versions, openclaw, node24)) {
     await installComponent({
       name: `node ${NODE24_VERSION}`,
       prefix: paths.node24Prefix,
@@ -238,13 +291,16 @@ async function provisionLocked(versions, { browser = true } = {}) {
     });
   }
   for (const version of versions) await installCodeServer(version);
+  for (const release of openclaw) await installOpenClaw(release);
 }
 
 async function main() {
   const args = process.argv.slice(2);
   const versionIndex = args.indexOf('--vscode');
-  const versions = parseVersionList(versionIndex >= 0 ? args[versionIndex + 1] : undefined);
-  const options = { browser: !args.includes('--no-browser') };
+  const versionText = versionIndex >= 0 ? args[versionIndex + 1] : undefined;
+  const versions = versionText === 'none' ? [] : parseVersionList(versionText);
+  const openclawIndex = args.indexOf('--openclaw');
+  const options = { browser: !args.includes('--no-browser'), openclaw: openclawIndex >= 0 ? parseOpenClawList(args[openclawIndex + 1]) : [], node24: args.includes('--node24') };
   if (args.includes('--check')) {
     const apt = neededAptPackages(versions, options);
     const missing = missingComponents(versions, options);
@@ -256,9 +312,9 @@ async function main() {
   try {
     if (args.includes('--locked')) {
       await provisionLocked(versions, options);
-      log(`ready: VS Code ${versions.join(', ')} in ${cacheDir}`);
+      log(`ready: VS Code ${versions.join(', ') || 'none'}${options.openclaw.length ? `, openclaw ${options.openclaw.join(', ')}` : ''} in ${cacheDir}`);
     } else if (!ensureProvisioned(versions, options)) {
-      log(`already provisioned: VS Code ${versions.join(', ')} in ${cacheDir}`);
+      log(`already provisioned: VS Code ${versions.join(', ') || 'none'}${options.openclaw.length ? `, openclaw ${options.openclaw.join(', ')}` : ''} in ${cacheDir}`);
     }
   } catch (error) {
     log(error instanceof ProvisionError ? error.message : error.stack);

@@ -11,18 +11,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NEWEST_VSCODE, projectRoot } from './env.mjs';
 import { ensureProvisioned } from './provision.mjs';
+import { createChecks } from './checks.mjs';
 import { artifactsDir, clearArtifacts, createRunDir, freePort, launchBrowser, log, stopProcessGroup } from './server.mjs';
 
 const WAIT_MS = 90_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-let passed = 0;
-let failed = 0;
-const check = (ok, message) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
-  if (ok) passed += 1;
-  else failed += 1;
-  return ok;
-};
+const { check, tally, finish } = createChecks();
 
 function startDemo(port) {
   const child = spawn('npm', ['run', 'demo', '--', '--port', String(port)], { cwd: projectRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -96,10 +90,9 @@ try {
   await browser?.close().catch(() => {});
   if (demo && !demo.exited) await stopProcessGroup(demo.child.pid, () => demo.exited !== undefined);
   run?.dispose();
-  if (failed > 0 && demo) {
+  if (tally.failed > 0 && demo) {
     mkdirSync(artifactsDir, { recursive: true });
     writeFileSync(join(artifactsDir, 'demo-output.log'), demo.output);
   }
 }
-console.log(`suite-result: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+finish();

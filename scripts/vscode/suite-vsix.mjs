@@ -10,16 +10,11 @@ import { parseVersionList, projectRoot } from './env.mjs';
 import { runExtensionTests, summarise } from './integration.mjs';
 import { ensureProvisioned } from './provision.mjs';
 import { clearArtifacts, createRunDir, installExtension } from './server.mjs';
+import { createChecks } from './checks.mjs';
 import { checkVsixContents, packageVsix } from './vsix.mjs';
 
 clearArtifacts('vsix-');
-let passed = 0;
-let failed = 0;
-const check = (ok, message) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
-  if (ok) passed += 1;
-  else failed += 1;
-};
+const { check, add, finish } = createChecks();
 
 let packaging;
 try {
@@ -56,8 +51,7 @@ try {
           // extension its own API object), as in the development run, not for an installed copy.
           env: { OPENCLAW_EXPECT_EXTENSION_UNDER: extensionsDir, OPENCLAW_TEST_GREP: '^extension activation' },
         });
-        passed += result.passed;
-        failed += result.failed + result.pending;
+        add(result.passed, result.failed + result.pending);
         console.log(summarise(`installed .vsix on VS Code ${vscodeVersion}`, result));
       } catch (error) {
         check(false, `installed .vsix on VS Code ${vscodeVersion}: ${error.message}`);
@@ -71,5 +65,4 @@ try {
 } finally {
   packaging?.dispose();
 }
-console.log(`suite-result: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+finish();

@@ -7,20 +7,23 @@ import { projectRoot } from './env.mjs';
 export const VSIX_NAME = 'openclaw-session-locks.vsix';
 
 /** What `npm run package` reads: sources, build scripts, manifest, docs, media. */
-const PACKAGE_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'scripts', 'src'];
+const PACKAGE_INPUTS = ['package.json', 'package.nls.json', 'package-lock.json', 'tsconfig.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media', 'scripts', 'src'];
 
 /** What the package may contain: the bundle, media, the manifest and the three documents. */
 const ALLOWED_ENTRIES = [
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/,
+  /^extension\/package\.nls\.json$/,
   /^extension\/readme\.md$/i,
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt|\.md)?$/i,
   /^extension\/dist\/extension\.js$/,
+  // The SQLite-era child reader: VS Code 1.100's extension host (Node 20) has no node:sqlite.
+  /^extension\/dist\/sqlite-reader\.js$/,
   /^extension\/media\/.+/,
 ];
-const REQUIRED_ENTRIES = ['extension/package.json', 'extension/dist/extension.js', 'extension/media/openclaw.svg'];
+const REQUIRED_ENTRIES = ['extension/package.json', 'extension/package.nls.json', 'extension/dist/extension.js', 'extension/dist/sqlite-reader.js', 'extension/media/openclaw.svg', 'extension/media/icon.png'];
 /** "Small": the bundle is a few hundred KB; a stray node_modules or out/ would blow far past this. */
 export const MAX_VSIX_BYTES = 2 * 1024 * 1024;
 

@@ -1,15 +1,17 @@
 // `openclaw-locks clear-stale`: removes only provably stale locks through the core's
 // compare-and-delete; a live owner's lock goes only with --force <session|lock-path> --pid <pid>.
 import * as path from 'node:path';
-import { forceRemoveLock, inspectLock, removeStaleLock, type RemoveResult } from '../lock';
+import { forceRemoveLock, inspectLock, removeReclaimLeftovers, removeStaleLock, type RemoveResult } from '../lock';
 import { allLocks, lockViewFrom, needsAttention, scanStateDir, type LockEntry, type SessionsSnapshot } from '../sessions';
 import { countOf } from '../wording/format';
-import { containerNote, entryName, reasonsText, unknownAgentsMessage } from './describe';
+import { keptBecause, whyNotStale } from '../wording/kept';
+import { pidWords } from '../wording/locks';
+import { entryName, reasonsText, unknownAgentsMessage } from './describe';
 import { formatAge, indentedBlock, paintSeverity, unbreakable, wrap, type Palette } from './format';
 import { resolutionProblem, resolveSession } from './resolve';
 import { commandBlock, commandLine } from './shell';
 import { missingStateDirMessage } from './status';
-import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
+import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 /** Why a lock was left in place; the summary counts by this. */
 type KeptBecause = 'healthy' | 'being-written' | 'needs-attention' | 'changed';
@@ -32,7 +34,8 @@ async function lockPathFor(ctx: CliContext, target: string): Promise<string> {
   if (target.endsWith('.lock')) return path.resolve(target);
   const snapshot = await scanStateDir(ctx.scanOptions);
   const resolution = resolveSession(snapshot, target);
-  if (resolution.kind === 'found') return resolution.target.view.lockPath;
+  // A SQLite-era session has no lock file: an empty path, at which nothing is found.
+  if (resolution.kind === 'found') return resolution.target.view?.lockPath ?? '';
   if (resolution.kind === 'ambiguous') throw new UsageError(resolutionProblem(resolution, target, snapshot.resolution.stateDir)!);
   throw new UsageError(`--force takes a session (a key, an id or its start, a name) or a lock file path ending in .lock; nothing matches "${target}" in ${snapshot.resolution.stateDir}.`);
 }
@@ -52,7 +55,7 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
   }
   if (inspection.payload?.pid !== pid) {
     const named = inspection.payload?.pid;
-    ctx.err(`refusing: ${lockPath} names ${named === undefined ? 'no valid pid' : `pid ${String(named)}`}, not pid ${pid}. Look at it again and pass the pid it shows:\n  ${commandLine(['inspect', lockPath])}`);
+    ctx.err(`refusing: ${lockPath} names ${pidWords(named)}, not pid ${pid}. Look at it again and pass the pid it shows:\n  ${commandLine(['inspect', lockPath])}`);
     return EXIT_ERROR;
   }
   const owner = inspection.owner?.alive ? `live owner pid ${pid}${inspection.owner.commandLine ? ` (${inspection.owner.commandLine})` : ''}` : `pid ${pid}`;
@@ -62,7 +65,7 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
   }
   const result = await forceRemoveLock(lockPath, { pid, expected: inspection });
   if (!result.removed) {
-    ctx.err(`kept ${lockPath}: ${result.keptBecause ?? 'not removed'}`);
+    ctx.err(`kept ${lockPath}: ${keptBecause(result)}`);
     return EXIT_ERROR;
   }
   ctx.out(`removed ${lockPath} (${owner}, age ${formatAge(view.ageMs)})`);
@@ -74,26 +77,37 @@ async function forceRemove(ctx: CliContext, target: string, pidArg: string | und
 function keepDecision(ctx: CliContext, entry: LockEntry): Decision {
   const v = entry.view;
   const attention = needsAttention(v.severity);
-  if (v.level === 'initialising') {
-    return { entry, action: 'kept', kept: 'being-written', why: ['being written right now: empty or partial, younger than the grace period'] };
-  }
+  const why = [whyNotStale(v.inspection, undefined, (ms) => unbreakable(formatAge(ms)))];
+  if (v.level === 'initialising') return { entry, action: 'kept', kept: 'being-written', why };
   // Stale by the simple check, but the owner may be alive out of sight (this runs in another pid namespace).
   if (v.inspection.state === 'stale' && v.inspection.problem) {
     return {
-      entry, action: 'kept', kept: 'needs-attention',
-      why: [`${v.reasons.length > 0 ? `${v.reasons.join(', ')}, but ` : ''}${v.inspection.problem}`],
+      entry, action: 'kept', kept: 'needs-attention', why,
       ...(v.pid !== undefined ? { forceCommand: ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)]) } : {}),
     };
   }
   if (v.pid !== undefined && v.inspection.owner?.alive) {
-    const why = [`held by live pid ${v.pid}${containerNote(v)} for ${unbreakable(formatAge(v.ageMs))}${v.reasons.length > 0 ? `; ${reasonsText(v)}` : ''}`];
+    if (v.reasons.length > 0) why[0] += `; ${reasonsText(v)}`;
     if (!attention) return { entry, action: 'kept', kept: 'healthy', why };
     return {
       entry, action: 'kept', kept: 'needs-attention', why,
       forceCommand: ctx.commandToRun(['clear-stale', '--force', v.lockPath, '--pid', String(v.pid)]),
     };
   }
-  return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why: [v.inspection.problem ?? `not provably stale: ${v.level}`] };
+  return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why };
+}
+
+/** Removes abandoned reclaim guard/aside files in every sessions folder; returns their paths. */
+async function removeLeftovers(ctx: CliContext, snapshot: SessionsSnapshot): Promise<string[]> {
+  const removed: string[] = [];
+  for (const agent of snapshot.agents) {
+    for (const result of await removeReclaimLeftovers(agent.sessionsDir)) {
+      if (!result.removed) continue;
+      removed.push(result.lockPath);
+      if (!ctx.json) ctx.out(`removed a file left by an interrupted reclaim: ${result.lockPath}`);
+    }
+  }
+  return removed;
 }
 
 async function decide(ctx: CliContext, entry: LockEntry, dryRun: boolean): Promise<Decision> {
@@ -107,7 +121,7 @@ async function decide(ctx: CliContext, entry: LockEntry, dryRun: boolean): Promi
     return { entry, action: 'error', why: [(error as Error).message] };
   }
   if (result.removed) return { entry, action: 'removed', why };
-  return { entry, action: 'kept', kept: 'changed', why: [result.keptBecause ?? 'changed since it was inspected'] };
+  return { entry, action: 'kept', kept: 'changed', why: [keptBecause(result)] };
 }
 
 const VERB: Record<Decision['action'], string> = { removed: 'removed', 'would-remove': 'would remove', kept: 'kept', error: 'error' };
@@ -170,16 +184,53 @@ function selectEntries(snapshot: SessionsSnapshot, targets: string[]): { entries
   for (const target of targets) {
     const resolution = resolveSession(snapshot, target);
     if (resolution.kind !== 'found') problems.push(resolutionProblem(resolution, target, snapshot.resolution.stateDir)!);
-    else if (resolution.target.view.level === 'free') free.push(target);
+    else if (!resolution.target.view || resolution.target.view.level === 'free') free.push(target);
     else wanted.add(resolution.target.view.lockPath);
   }
   return { entries: entries.filter((e) => wanted.has(e.view.lockPath)), problems, free };
 }
 
+/**
+ * The SQLite era has no session locks: say so, offer the era's own actions, and with
+ * --leftovers remove the old era's lock files, each only if it is still the file inspected and
+ * its owner is provably gone (a live pid keeps it: it could be an OpenClaw 2026.7 still running).
+ */
+async function clearInSqliteEra(ctx: CliContext, snapshot: SessionsSnapshot, dryRun: boolean): Promise<number> {
+  const leftovers = snapshot.agents.flatMap((agent) => (agent.leftoverLocks ?? []).map((view) => ({ agent, view })));
+  if (ctx.values.leftovers !== true) {
+    const lines = [
+      'This state dir is in the SQLite era (OpenClaw 2026.8+): sessions have no lock files, so there is no stale lock to clear.',
+      'What blocks a session here, and OpenClaw\'s remedy for it: `openclaw-locks status`. Abort a hung run: `openclaw-locks abort <session>`; recover a session that refuses messages: `openclaw-locks recover <session>` (both take --dry-run).',
+    ];
+    if (leftovers.length > 0) lines.push(`${countOf(leftovers.length, 'leftover .jsonl.lock file')} from before the upgrade ${leftovers.length === 1 ? 'is' : 'are'} inert; remove ${leftovers.length === 1 ? 'it' : 'them'} with: ${ctx.commandToRun(['clear-stale', '--leftovers']).join(' ')}`);
+    if (ctx.json) ctx.out(JSON.stringify({ era: 'sqlite', dryRun, results: [], leftovers: leftovers.map((l) => l.view.lockPath), exitCode: EXIT_OK }, null, 2));
+    else for (const line of lines) for (const l of wrap(line, ctx.width)) ctx.out(l);
+    return EXIT_OK;
+  }
+  const results: { lockPath: string; agentId: string; action: string; reason?: string }[] = [];
+  for (const { agent, view } of leftovers) {
+    if (dryRun) {
+      const removable = view.inspection.reclaimable;
+      results.push({ lockPath: view.lockPath, agentId: agent.id, action: removable ? 'would-remove' : 'kept', ...(removable ? {} : { reason: `its owner pid ${view.pid ?? '?'} is alive` }) });
+      continue;
+    }
+    const removed = await removeStaleLock(view.lockPath, { expected: view.inspection });
+    results.push({ lockPath: view.lockPath, agentId: agent.id, action: removed.removed ? 'removed' : 'kept', ...(removed.removed ? {} : { reason: keptBecause(removed) }) });
+  }
+  const kept = results.filter((r) => r.action === 'kept');
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ era: 'sqlite', dryRun, results, exitCode: kept.length > 0 ? EXIT_ATTENTION : EXIT_OK }, null, 2));
+  } else {
+    if (results.length === 0) ctx.out('No leftover .jsonl.lock files.');
+    for (const r of results) for (const l of wrap(`${r.action.padEnd(VERB_WIDTH)}${r.agentId} ${r.lockPath}${r.reason ? `: ${r.reason}` : ''}`, ctx.width)) ctx.out(l);
+  }
+  return kept.length > 0 ? EXIT_ATTENTION : EXIT_OK;
+}
+
 registerCommand({
   name: 'clear-stale',
   summary: 'Remove provably stale locks safely, printing each decision and its reason.',
-  usage: 'clear-stale [<session>...] [--dry-run] [--force <session|lock-path> --pid <pid>]',
+  usage: 'clear-stale [<session>...] [--dry-run] [--leftovers] [--force <session|lock-path> --pid <pid>]',
   description: [
     'Only locks the core proves abandoned are removed (dead-pid, recycled-pid, orphan-self-pid, and torn or empty',
     'payloads older than the grace period), and only if the file is still the one inspected (inode and bytes).',
@@ -189,6 +240,7 @@ registerCommand({
   ].join('\n'),
   options: {
     'dry-run': { type: 'boolean', description: 'print what would be removed, remove nothing' },
+    leftovers: { type: 'boolean', description: 'SQLite era (2026.8+): remove the inert .jsonl.lock files left from before the upgrade' },
     force: { type: 'string', valueName: '<session|lock-path>', description: 'remove this lock even though its owner may be alive (needs --pid)' },
     pid: { type: 'string', valueName: '<pid>', description: 'the owner pid the lock must still name for --force' },
   },
@@ -219,6 +271,8 @@ registerCommand({
       ctx.err(unknownAgents);
       return EXIT_ERROR;
     }
+    if (snapshot.layout === 'sqlite') return clearInSqliteEra(ctx, snapshot, dryRun);
+    if (ctx.values.leftovers === true) throw new UsageError('--leftovers is for SQLite-era state dirs (OpenClaw 2026.8+), where old .jsonl.lock files are inert; here lock files are live: run clear-stale without it.');
     const { entries, problems, free } = selectEntries(snapshot, ctx.positionals);
     if (problems.length > 0) {
       // Nothing is removed when one of the named sessions is unclear: the command is all or nothing.
@@ -226,9 +280,11 @@ registerCommand({
       return EXIT_ERROR;
     }
     if (!ctx.json) for (const target of free) ctx.out(`nothing to clear: "${target}" is not locked`);
+    // Files a process dying mid-reclaim left beside the locks, when provably abandoned (whole state dir only).
+    const leftovers = dryRun || ctx.positionals.length > 0 ? [] : await removeLeftovers(ctx, snapshot);
     if (entries.length === 0) {
-      if (ctx.json) ctx.out(JSON.stringify({ dryRun, results: [], exitCode: EXIT_OK }, null, 2));
-      else if (free.length === 0) ctx.out(snapshot.layout === 'sqlite' ? 'No lock files: this OpenClaw version keeps sessions in SQLite.' : 'No lock files.');
+      if (ctx.json) ctx.out(JSON.stringify({ dryRun, results: [], leftoversRemoved: leftovers, exitCode: EXIT_OK }, null, 2));
+      else if (free.length === 0) ctx.out('No lock files.');
       return EXIT_OK;
     }
     const decisions: Decision[] = [];
@@ -253,6 +309,7 @@ registerCommand({
           ...(d.kept ? { keptBecause: d.kept } : {}),
           ...(d.forceCommand ? { forceCommand: d.forceCommand.join(' ') } : {}),
         })),
+        leftoversRemoved: leftovers,
         exitCode,
       }, null, 2));
       return exitCode;

@@ -5,3 +5,5 @@ import './clear-stale';
 import './watch';
 import './inspect';
 import './compact';
+import './session-actions';
+import './metrics';

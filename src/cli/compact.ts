@@ -2,23 +2,17 @@
 // lines) under the session write lock, archiving the original; or, with --summarize, asks
 // the gateway for a model compaction through the `openclaw` CLI. Same code as the editor.
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import {
-  compactWithOpenClaw,
-  DEFAULT_MAX_LINES,
-  findOpenClawCli,
-  getGatewayStatus,
-  OpenClawCliError,
-  scanStateDir,
-  TranscriptError,
-  trimTranscript,
-  validateMaxLines,
-  type SessionInfo,
-} from '../sessions';
+import { compactWithOpenClaw, describeCompactTokens, findOpenClawCli, getGatewayStatus, OpenClawCliError } from '../openclaw';
+import { callGateway } from '../openclaw/cli';
+import { readSqliteTranscript } from '../sqlite-store/read-store';
+import { compactRemedy, scanStateDir, type SessionInfo } from '../sessions';
+import { DEFAULT_MAX_LINES, TranscriptError, trimTranscript, validateMaxLines } from '../transcripts';
 import { formatCount } from '../wording/format';
 import { resolutionProblem, resolveSession, sessionName, type Resolution } from './resolve';
 import { formatBytes } from './format';
-import { EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
+import { EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 function count(n: number | undefined): string {
   return n === undefined ? '?' : formatCount(n);
@@ -28,8 +22,9 @@ async function resolveTarget(ctx: CliContext, query: string): Promise<{ transcri
   const snapshot = await scanStateDir(ctx.scanOptions);
   const resolution: Resolution = snapshot.layout === 'missing' ? { kind: 'none' } : resolveSession(snapshot, query);
   if (resolution.kind === 'found') {
-    const session = resolution.target.sessions[0];
-    if (!session) throw new UsageError(`"${query}" is a lock with no session (${resolution.target.view.lockPath}): there is no transcript to compact.`);
+    const { target } = resolution;
+    if (target.view && target.sessions.length === 0) throw new UsageError(`"${query}" is a lock with no session (${target.view.lockPath}): there is no transcript to compact.`);
+    const session = target.sessions[0]!;
     return { transcriptPath: session.transcriptPath, session };
   }
   if (resolution.kind === 'ambiguous') throw new UsageError(resolutionProblem(resolution, query, snapshot.resolution.stateDir)!);
@@ -58,12 +53,63 @@ async function summarize(ctx: CliContext, session: SessionInfo | undefined, quer
   try {
     const result = await compactWithOpenClaw({ cliPath, key: session.key, agentId: session.agentId, env: ctx.env });
     if (ctx.json) ctx.out(JSON.stringify({ method: 'openclaw', key: session.key, agentId: session.agentId, tokensBefore: result.tokensBefore, tokensAfter: result.tokensAfter, result: result.raw }, null, 2));
-    else ctx.out(`OpenClaw compacted ${session.key}: ${count(result.tokensBefore)} → ${count(result.tokensAfter)} tokens.`);
+    else ctx.out(`OpenClaw compacted ${session.key}${describeCompactTokens(result)}.`);
     return EXIT_OK;
   } catch (error) {
     ctx.err(error instanceof OpenClawCliError ? error.message : `openclaw failed: ${String(error)}`);
     return EXIT_ERROR;
   }
+}
+
+/**
+ * SQLite era: OpenClaw compacts inside its database through the gateway (`sessions.compact`).
+ * With maxLines it keeps the header and the last N-1 events in one transaction, permanently,
+ * with no backup archive, so this asks for an export first (or an explicit --no-backup).
+ */
+async function compactSqliteSession(ctx: CliContext, session: SessionInfo, maxLines: number | undefined): Promise<number> {
+  const exportPath = typeof ctx.values.export === 'string' ? path.resolve(ctx.values.export) : undefined;
+  if (maxLines !== undefined && !exportPath && ctx.values['no-backup'] !== true) {
+    ctx.err([
+      `${sessionName(session)} lives in OpenClaw's SQLite database (2026.8+). Trimming it to ${maxLines} lines there is permanent: OpenClaw keeps no backup in this era.`,
+      `Export it first:  ${ctx.commandToRun(['compact', session.key ?? session.sessionId, '--max-lines', String(maxLines), '--export', `${session.sessionId}.jsonl`]).join(' ')}`,
+      `or, to lose the dropped lines for good:  ${ctx.commandToRun(['compact', session.key ?? session.sessionId, '--max-lines', String(maxLines), '--no-backup']).join(' ')}`,
+      `A model summary instead (nothing dropped): ${ctx.commandToRun(['compact', session.key ?? session.sessionId, '--summarize']).join(' ')}`,
+    ].join('\n'));
+    return EXIT_ERROR;
+  }
+  const configured = typeof ctx.values['openclaw-path'] === 'string' ? (ctx.values['openclaw-path'] as string) : ctx.scanOptions.openclawPath;
+  const cliPath = await findOpenClawCli({ ...(configured ? { configuredPath: configured } : {}), env: ctx.env });
+  if (!cliPath) {
+    ctx.err('openclaw CLI not found on PATH (use --openclaw-path): in the SQLite era only OpenClaw compacts its database.');
+    return EXIT_ERROR;
+  }
+  if (exportPath) {
+    const read = await readSqliteTranscript(session.sqlite!.databasePath, session.sessionId, { ...(ctx.scanOptions.nodePath ? { configured: ctx.scanOptions.nodePath } : {}), openclawPath: cliPath, env: ctx.env });
+    if ('failure' in read) {
+      ctx.err(`Could not export ${sessionName(session)} (${read.failure.message}); nothing was compacted.`);
+      return EXIT_ERROR;
+    }
+    if (read.truncated) {
+      ctx.err(`${sessionName(session)} has more events than one export holds; nothing was compacted.`);
+      return EXIT_ERROR;
+    }
+    await writeFile(exportPath, read.jsonl, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(error.code === 'EEXIST' ? `${exportPath} exists; pick a new file for --export (nothing was compacted).` : `cannot write ${exportPath}: ${error.message}`);
+    });
+    if (!ctx.json) ctx.out(`Exported ${read.events} events to ${exportPath}`);
+  }
+  const env = ctx.scanOptions.stateDir ? { ...ctx.env, OPENCLAW_STATE_DIR: path.resolve(ctx.scanOptions.stateDir) } : ctx.env;
+  const remedy = compactRemedy(session, maxLines);
+  const result = await callGateway(cliPath, remedy.rpc!.method, remedy.rpc!.params, { env, timeoutMs: 300_000 });
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ method: maxLines !== undefined ? 'gateway-trim' : 'gateway-summary', key: session.key, agentId: session.agentId, ok: result.ok, exportPath, response: result.response, problem: result.problem }, null, 2));
+  } else if (result.ok) {
+    const kept = result.response?.kept;
+    ctx.out(`OpenClaw compacted ${sessionName(session)}${typeof kept === 'number' ? `: kept ${kept} events` : ''}${maxLines !== undefined && !exportPath ? ' (no backup)' : ''}.`);
+  } else {
+    ctx.err(`OpenClaw did not compact ${sessionName(session)}: ${result.problem}`);
+  }
+  return result.ok ? EXIT_OK : EXIT_ERROR;
 }
 
 registerCommand({
@@ -83,6 +129,8 @@ registerCommand({
     timeout: { type: 'string', valueName: '<seconds>', description: 'how long to wait for the session write lock (default 60)' },
     summarize: { type: 'boolean', description: 'ask OpenClaw\'s gateway for a model compaction instead of trimming' },
     'openclaw-path': { type: 'string', valueName: '<path>', description: 'the openclaw CLI (default: openclaw on PATH)' },
+    export: { type: 'string', valueName: '<file>', description: 'SQLite era: first write the whole transcript to this .jsonl file (OpenClaw keeps no backup when it trims)' },
+    'no-backup': { type: 'boolean', description: 'SQLite era: trim without exporting first; the dropped lines are gone for good' },
   },
   allowPositionals: true,
   examples: ['openclaw-locks compact agent:main:main', 'openclaw-locks compact 0b9b6f52 --max-lines 200 --json', 'openclaw-locks compact ./session.jsonl', 'openclaw-locks compact agent:main:main --summarize'],
@@ -100,6 +148,7 @@ registerCommand({
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout takes a positive number of seconds, got "${String(timeoutArg)}".`);
 
     const { transcriptPath, session } = await resolveTarget(ctx, query);
+    if (session?.sqlite) return compactSqliteSession(ctx, session, ctx.values.summarize === true ? undefined : maxLines);
     if (ctx.values.summarize === true) return summarize(ctx, session, query);
 
     // Ctrl-C and a service manager's stop (SIGTERM) cancel cleanly: the lock is released and

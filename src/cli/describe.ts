@@ -1,27 +1,18 @@
 // Words for locks, shared by status, clear-stale, watch and inspect, and their JSON shape.
 import * as path from 'node:path';
-import { describeNestedHolder, type StaleReason } from '../lock';
-import type { LockEntry, LockView, SessionsSnapshot } from '../sessions';
-import { allLocks, needsAttention } from '../sessions';
-import { formatAge, unbreakable } from './format';
+import type { StaleReason } from '../lock';
+import type { LockEntry, LockThresholds, LockView, SessionsSnapshot } from '../sessions';
+import { DEFAULT_THRESHOLDS, gradeSnapshot, needsAttention } from '../sessions';
+import { explainReason as explainLockReason, inContainer } from '../wording/locks';
+import { unbreakable } from './format';
 import { sessionName } from './resolve';
 
 /**
- * What each of OpenClaw's reason words means for this lock. No brackets: callers put these
- * after `reason: ` or inside a verdict's own brackets, and `(… (…))` is hard to read.
+ * What each of OpenClaw's reason words means for this lock (the shared wording), with its
+ * durations glued so a wrapped line never splits "5m 00s".
  */
 export function explainReason(reason: StaleReason, view: LockView): string {
-  const pid = view.pid !== undefined ? `pid ${view.pid}` : 'the owner';
-  switch (reason) {
-    case 'dead-pid': return `${pid} is not running`;
-    case 'recycled-pid': return `${pid} now belongs to another process, ${view.inspection.owner?.starttimeMatches === false ? 'whose start time differs' : 'which started after the lock was written'}`;
-    case 'missing-pid': return 'the payload is empty or torn and names no valid pid';
-    case 'invalid-createdAt': return 'the payload has no valid createdAt';
-    case 'non-openclaw-owner': return `${pid} does not look like OpenClaw`;
-    case 'too-old': return 'older than OpenClaw\'s stale age of 30 min';
-    case 'hold-exceeded': return view.maxHoldMs !== undefined ? `held past its own maxHoldMs of ${unbreakable(formatAge(view.maxHoldMs))}` : 'held past its own maxHoldMs';
-    case 'orphan-self-pid': return 'names this very process, which holds no such lock';
-  }
+  return explainLockReason(reason, view.inspection).replace(/\d+[smhd] \d+[smhd]/g, (duration) => unbreakable(duration));
 }
 
 /** `dead-pid: pid 4242 is not running; too-old: older than …`, every reason explained. */
@@ -32,7 +23,7 @@ export function reasonsText(view: LockView): string {
 /** `; in a container (docker 1a2b3c4d5e6f, host pid 4242)` when the owner lives in a child pid namespace. */
 export function containerNote(view: LockView): string {
   const nested = view.inspection.owner?.nested;
-  return nested ? `; in a container (${describeNestedHolder(nested)})` : '';
+  return nested ? `; ${inContainer(nested)}` : '';
 }
 
 /** One short verdict for a table cell. */
@@ -96,8 +87,10 @@ export function entryToJson(entry: LockEntry): Record<string, unknown> {
   };
 }
 
-export function attentionNeeded(snapshot: SessionsSnapshot): boolean {
-  return allLocks(snapshot).some((e) => needsAttention(e.view.severity));
+/** A lock or, in the SQLite era, a finding needs a person (leftover lock files never do). */
+export function attentionNeeded(snapshot: SessionsSnapshot, now = snapshot.scannedAt, thresholds?: LockThresholds): boolean {
+  const graded = gradeSnapshot(snapshot, thresholds ?? DEFAULT_THRESHOLDS, now);
+  return graded.locks.some((e) => needsAttention(e.view.severity)) || graded.findings.some((f) => needsAttention(f.severity));
 }
 
 /** A message for `--agent` names the state dir does not have, or undefined when all exist. */

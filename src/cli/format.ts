@@ -1,6 +1,6 @@
 // Terminal output: aligned columns, and colour only on a TTY without NO_COLOR. Ages, sizes and
 // counts come from the shared wording (`src/wording/format.ts`), so they read as in VS Code.
-import type { LockLevel, Severity } from '../sessions';
+import type { Severity } from '../sessions';
 import { formatBytes as formatSize, formatDuration } from '../wording/format';
 
 /** An age or duration as everywhere else (`10m 56s`); `-` in a table when it is not known. */
@@ -167,14 +167,3 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
-/** The level as printed: OpenClaw-ish words a person can act on. */
-export const LEVEL_WORDS: Record<LockLevel, string> = {
-  free: 'free',
-  initialising: 'initialising',
-  held: 'held',
-  'held-long': 'held-long',
-  'held-too-long': 'held-too-long',
-  stale: 'stale',
-  suspect: 'suspect',
-  unreadable: 'unreadable',
-};

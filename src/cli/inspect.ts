@@ -3,11 +3,15 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { inspectLock } from '../lock';
 import { lockViewFrom, needsAttention, scanStateDir, type FoundLock } from '../sessions';
-import { resolutionProblem, resolveSession } from './resolve';
+import { resolutionProblem, resolveSession, type Target } from './resolve';
 import { containerNote, explainReason, lockToJson, verdict } from './describe';
 import { formatAge, formatBytes, labelled, paintSeverity, unbreakable, wrap } from './format';
 import { commandBlock } from './shell';
-import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './registry';
+import { inspectSqliteSession } from './sqlite-status';
+import { failureCountJson } from '../logs';
+import { stuckText } from '../wording/failures';
+import { LOG_FILE_OPTION, entryFailures, entryFailuresText, readCliFailures, summaryLine } from './failures';
+import { EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, UsageError, registerCommand, type CliContext } from './command-table';
 
 /** A process's command line can run to kilobytes; --json has all of it. */
 function clipped(text: string, max: number): string {
@@ -44,6 +48,7 @@ registerCommand({
     'Exit code: 0 when the lock needs no attention, 1 when it does, 2 when nothing (or more than one) matches.',
   ].join('\n'),
   allowPositionals: true,
+  options: { ...LOG_FILE_OPTION },
   examples: ['openclaw-locks inspect agent:main:main', 'openclaw-locks inspect "Team Telegram"', 'openclaw-locks inspect 51103780', 'openclaw-locks inspect ~/.openclaw/agents/main/sessions/abc.jsonl.lock --json'],
   async run(ctx: CliContext): Promise<number> {
     const query = ctx.positionals[0];
@@ -51,7 +56,7 @@ registerCommand({
     if (ctx.positionals.length > 1) throw new UsageError(`inspect takes one session, got ${ctx.positionals.length} arguments (quote a name with spaces: "Team Telegram").`);
     const snapshot = await scanStateDir(ctx.scanOptions);
     const resolution = resolveSession(snapshot, query);
-    let found = resolution.kind === 'found' ? resolution.target : undefined;
+    let found: Target | undefined = resolution.kind === 'found' ? resolution.target : undefined;
     if (resolution.kind === 'none' && query.endsWith('.lock') && existsSync(query)) {
       // A lock outside the state dir (another profile): judge it alone.
       const inspection = await inspectLock(path.resolve(query));
@@ -61,14 +66,27 @@ registerCommand({
       ctx.err(resolutionProblem(resolution, query, snapshot.resolution.stateDir)!);
       return EXIT_ERROR;
     }
+    if (!found.view) {
+      const result = inspectSqliteSession(snapshot, found.sessions[0], { now: Date.now(), all: false, thresholds: ctx.thresholds, palette: ctx.palette, width: ctx.width, commandToRun: ctx.commandToRun });
+      const code = result.attention ? EXIT_ATTENTION : EXIT_OK;
+      if (ctx.json) ctx.out(JSON.stringify({ ...result.json, exitCode: code }, null, 2));
+      else for (const line of result.lines) ctx.out(line);
+      return code;
+    }
     const v = found.view;
     const exitCode = needsAttention(v.severity) ? EXIT_ATTENTION : EXIT_OK;
+    const failures = await readCliFailures(ctx, snapshot);
+    const failedEntry = { view: v, session: found.sessions[0] };
+    const now = Date.now();
     if (ctx.json) {
       ctx.out(JSON.stringify({
         agentId: found.agent.id,
         kind: found.kind,
         sessions: found.sessions.map((s) => ({ key: s.key, sessionId: s.sessionId, title: s.title, label: s.label, displayName: s.displayName, transcriptPath: s.transcriptPath, transcriptExists: s.transcriptExists, sizeBytes: s.sizeBytes, updatedAt: s.updatedAt })),
         lock: lockToJson(v),
+        failures: failures
+          ? { logFile: failures.file, logFound: failures.found, since: new Date(failures.tally.since).toISOString(), ...(failureCountJson(entryFailures(failures.tally, failedEntry)) ?? { count: 0 }) }
+          : undefined,
         exitCode,
       }, null, 2));
       return exitCode;
@@ -103,6 +121,15 @@ registerCommand({
     if (i.problem) rows.push(['Problem', i.problem]);
     if (i.identity) rows.push(['File', `dev ${i.identity.dev} ino ${i.identity.ino}, ${i.identity.size} bytes, modified ${formatAge(i.fileAgeMs)} ago`]);
     if (i.raw) rows.push(['Payload', JSON.stringify(i.raw.toString('utf8'))]);
+    if (failures) {
+      const failed = entryFailures(failures.tally, failedEntry);
+      rows.push(['Failures', failed ? entryFailuresText(failures.tally, failedEntry, now)! : summaryLine(failures, now)]);
+      if (failed) rows.push(['Last error', `${failed.lastError} (OpenClaw's log: ${unbreakable(failures.file)})`]);
+      for (const s of found.sessions) {
+        const stuck = s.key !== undefined ? failures.tally.stuck.get(s.key) : undefined;
+        if (stuck) rows.push(['Stuck', stuckText(stuck, now)]);
+      }
+    }
     for (const line of labelled(rows, ctx.width)) ctx.out(line);
     const step = nextStep(ctx, found);
     if (step.length > 0) {

@@ -7,7 +7,7 @@ import { DEFAULT_WIDTH, colourWanted, fitTable, makePalette, outputWidth, unbrea
 import { commandBlock, commandWords, repeatedGlobalOptions, shellWords } from './shell';
 import { closestWord } from './suggest';
 import { streamOutput } from './output';
-import { EXIT_ERROR, UsageError, getCommand, listCommands, type CliCommand, type CliContext, type OptionSpec } from './registry';
+import { EXIT_ERROR, UsageError, getCommand, listCommands, type CliCommand, type CliContext, type OptionSpec } from './command-table';
 
 const DEFAULT_COMMAND = 'status';
 
@@ -16,6 +16,8 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   agent: { type: 'string', multiple: true, valueName: '<id>', description: 'only this agent (repeatable)' },
   warn: { type: 'string', valueName: '<seconds>', description: 'a live lock held longer than this needs attention (default 60)' },
   error: { type: 'string', valueName: '<seconds>', description: 'a live lock held longer than this is an error (default 300)' },
+  openclaw: { type: 'string', valueName: '<path>', description: 'the openclaw launcher (default: openclaw on PATH); its version names the storage era' },
+  node: { type: 'string', valueName: '<path>', description: 'a Node with node:sqlite to read 2026.8+ databases when this one has none (default: the one beside openclaw, else PATH)' },
   json: { type: 'boolean', description: 'machine-readable output' },
   'no-color': { type: 'boolean', description: 'no colour even on a terminal (NO_COLOR is respected too)' },
   help: { type: 'boolean', short: 'h', description: 'help for the command' },
@@ -143,6 +145,8 @@ export async function runCli(io: CliIo): Promise<number> {
     const scanOptions: ScanOptions = { env: io.env, thresholds };
     if (typeof values['state-dir'] === 'string') scanOptions.stateDir = values['state-dir'];
     if (Array.isArray(values.agent)) scanOptions.agents = values.agent.map(String);
+    if (typeof values.openclaw === 'string') scanOptions.openclawPath = values.openclaw;
+    if (typeof values.node === 'string') scanOptions.nodePath = values.node;
     const ctx: CliContext = {
       command,
       values,

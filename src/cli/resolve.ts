@@ -7,29 +7,44 @@
 // of match is never shadowed by a looser one (a label that happens to equal another session's
 // key cannot win over that key). Several matches under one rule are listed, never guessed.
 import * as path from 'node:path';
-import type { AgentInfo, FoundLock, LockView, SessionInfo, SessionsSnapshot } from '../sessions';
+import { sessionsOfLock, type AgentInfo, type FoundLock, type LockView, type SessionInfo, type SessionsSnapshot, type SqliteSession } from '../sessions';
 
 export type MatchRule = 'path' | 'key' | 'id' | 'name' | 'id prefix';
 
+/** A SQLite-era session named on the command line: it has no lock file, so it is the session alone. */
+export interface SqliteTarget {
+  agent: AgentInfo;
+  view?: undefined;
+  sessions: [SqliteSession];
+  kind: 'session';
+}
+
+/** What a command-line argument names: a lock file (with the sessions it guards), or a SQLite-era session. */
+export type Target = FoundLock | SqliteTarget;
+
 export type Resolution =
-  | { kind: 'found'; target: FoundLock; rule: MatchRule }
-  | { kind: 'ambiguous'; candidates: FoundLock[]; rule: MatchRule }
+  | { kind: 'found'; target: Target; rule: MatchRule }
+  | { kind: 'ambiguous'; candidates: Target[]; rule: MatchRule }
   | { kind: 'none' };
 
 /** Shorter prefixes match too much by accident; git asks for 4 characters too. */
 export const MIN_ID_PREFIX = 4;
 
-function sessionTarget(agent: AgentInfo, session: SessionInfo): FoundLock {
+function sessionTarget(agent: AgentInfo, session: SessionInfo): Target {
+  if (session.sqlite) return { agent, sessions: [session], kind: 'session' };
   // Sessions that share a transcript share its lock: one target, every session named.
-  return { agent, view: session.lock, sessions: agent.sessions.filter((s) => s.lockPath === session.lockPath), kind: 'session' };
+  return { agent, view: session.lock, sessions: sessionsOfLock(agent, session.lockPath), kind: 'session' };
 }
 
+const targetKey = (t: Target) => (t.view ? t.view.lockPath : `sqlite:${t.agent.id}:${t.sessions[0].key}`);
+
 /** One target per lock file: two keys for one transcript are one answer, not an ambiguity. */
-function distinct(targets: FoundLock[]): FoundLock[] {
+function distinct(targets: Target[]): Target[] {
   const seen = new Set<string>();
   return targets.filter((t) => {
-    if (seen.has(t.view.lockPath)) return false;
-    seen.add(t.view.lockPath);
+    const key = targetKey(t);
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }
@@ -51,10 +66,10 @@ export function resolveSession(snapshot: SessionsSnapshot, query: string, cwd = 
   const asPath = path.resolve(cwd, query);
   const wantedName = normalName(query);
   const prefix = query.toLowerCase();
-  const rules: [MatchRule, () => FoundLock[]][] = [
+  const rules: [MatchRule, () => Target[]][] = [
     ['path', () => [
       ...lockTargets(snapshot, asPath),
-      ...sessions.filter(({ session }) => session.transcriptPath === asPath || session.lockPath === asPath).map(({ agent, session }) => sessionTarget(agent, session)),
+      ...sessions.filter(({ session }) => !session.sqlite && (session.transcriptPath === asPath || session.lockPath === asPath)).map(({ agent, session }) => sessionTarget(agent, session)),
     ]],
     ['key', () => sessions.filter(({ session }) => session.key === query).map(({ agent, session }) => sessionTarget(agent, session))],
     ['id', () => sessions.filter(({ session }) => session.sessionId === query).map(({ agent, session }) => sessionTarget(agent, session))],
@@ -81,7 +96,7 @@ export function sessionName(session: SessionInfo): string {
 }
 
 /** A target as one line of a "which one?" list. */
-export function describeTarget(target: FoundLock): string {
+export function describeTarget(target: Target): string {
   if (target.kind === 'store') return `${target.agent.id}  sessions.json lock  ${target.view.lockPath}`;
   if (target.kind === 'orphan') return `${target.agent.id}  lock with no session  ${target.view.lockPath}`;
   const s = target.sessions[0]!;

@@ -1,29 +1,18 @@
-// The extension's settings, read in one place. Values are validated here (package.json
-// minimums are advice to the settings editor, not a guarantee for settings.json).
+// The extension's settings, read in one place: the raw values from VS Code, parsed and
+// type-guarded by the pure parseSettings.
 import * as vscode from 'vscode';
-import { DEFAULT_THRESHOLDS, type LockThresholds } from '../sessions/types';
-import { agentsFromSetting, thresholdsFromSetting } from './lockStatus';
+import { SECTION, parseSettings, type ExtensionSettings } from './settings-parse';
 
-export const SECTION = 'openclawSessions';
-
-export interface ExtensionSettings {
-  /** Explicit state dir; undefined defers to OPENCLAW_STATE_DIR and OpenClaw's defaults. */
-  stateDir?: string;
-  thresholds: LockThresholds;
-  autoClearDeadLocks: boolean;
-  /** Only these agents; undefined shows all. */
-  agents?: string[];
-}
+export { SECTION, type CompactionSettings, type EditingSettings, type ExtensionSettings } from './settings-parse';
 
 export function readSettings(): ExtensionSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const stateDir = config.get<string>('stateDir', '').trim();
-  return {
-    stateDir: stateDir === '' ? undefined : stateDir,
-    thresholds: thresholdsFromSetting(config.get('thresholds'), DEFAULT_THRESHOLDS),
-    autoClearDeadLocks: config.get<boolean>('autoClearDeadLocks', false) === true,
-    agents: agentsFromSetting(config.get('agents')),
-  };
+  return parseSettings((name) => config.get(name));
+}
+
+/** Writes a user setting (e.g. the state dir the user picked). */
+export async function updateUserSetting(name: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update(name, value, vscode.ConfigurationTarget.Global);
 }
 
 export function affectsSettings(event: vscode.ConfigurationChangeEvent, name?: string): boolean {

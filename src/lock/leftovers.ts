@@ -10,7 +10,7 @@ import { readLockFileSync, swapOutSync, type SwapOutcome } from './fsops';
 import { judgeLockFile } from './inspect';
 import { isProcessAlive } from './process';
 import { abandonedGuardReason } from './reclaim';
-import type { InspectOptions, LockInspection, RemoveResult } from './types';
+import type { AbandonedBecause, InspectOptions, KeptReason, LockInspection, RemoveResult } from './types';
 
 /**
  * An aside file exists for microseconds unless its renamer died between rename and unlink (or
@@ -33,34 +33,34 @@ export function reclaimLeftoverKind(name: string): LeftoverKind | undefined {
   return match ? { type: 'aside', pid: Number(match[1]) } : undefined;
 }
 
-function kept(inspection: LockInspection, keptBecause: string): RemoveResult {
-  return { kind: 'reclaim-leftover', lockPath: inspection.lockPath, removed: false, inspection, keptBecause };
+function kept(inspection: LockInspection, why: KeptReason): RemoveResult {
+  return { kind: 'reclaim-leftover', lockPath: inspection.lockPath, removed: false, inspection, kept: why };
 }
 
-function abandonedAsideReason(path: string, pid: number, inspection: LockInspection, now: number): string | { keep: string } {
-  if (pid === process.pid || isProcessAlive(pid)) return { keep: `the process that made it (pid ${pid}) is alive` };
+function abandonedAsideReason(path: string, pid: number, inspection: LockInspection, now: number): AbandonedBecause | { keep: KeptReason } {
+  if (pid === process.pid || isProcessAlive(pid)) return { keep: { code: 'maker-alive', pid } };
   let ctimeMs: number;
   try {
     const stats = lstatSync(path);
-    if (stats.dev !== inspection.identity!.dev || stats.ino !== inspection.identity!.ino) return { keep: 'the file changed while it was inspected' };
+    if (stats.dev !== inspection.identity!.dev || stats.ino !== inspection.identity!.ino) return { keep: { code: 'leftover-changed' } };
     ctimeMs = stats.ctimeMs;
   } catch {
-    return { keep: 'the file changed while it was inspected' };
+    return { keep: { code: 'leftover-changed' } };
   }
   const ageMs = now - Math.max(ctimeMs, inspection.identity!.mtimeMs);
-  if (ageMs <= ASIDE_STALE_MS) return { keep: `its maker (pid ${pid}) is dead, but the file is younger than ${ASIDE_STALE_MS / 1000} s` };
-  return `the process that made it (pid ${pid}) is dead`;
+  if (ageMs <= ASIDE_STALE_MS) return { keep: { code: 'maker-young', pid, youngerThanMs: ASIDE_STALE_MS } };
+  return { code: 'maker-dead', pid };
 }
 
-function outcomeResult(inspection: LockInspection, outcome: SwapOutcome, why: string): RemoveResult {
+function outcomeResult(inspection: LockInspection, outcome: SwapOutcome, why: AbandonedBecause): RemoveResult {
   switch (outcome) {
     case 'removed':
       return { kind: 'reclaim-leftover', lockPath: inspection.lockPath, removed: true, inspection };
     case 'gone':
-      return kept(inspection, 'the file was already gone');
+      return kept(inspection, { code: 'leftover-gone' });
     case 'restored':
     case 'displaced':
-      return kept(inspection, `judged abandoned (${why}), but the file changed before it could be removed; the new one was kept`);
+      return kept(inspection, { code: 'leftover-replaced', abandoned: why });
   }
 }
 
@@ -73,15 +73,15 @@ export function removeReclaimLeftoverSync(path: string, kind: LeftoverKind, opti
   const now = options.now ?? Date.now();
   const inspection = judgeLockFile(path, readLockFileSync(path), { ...options, readCommandLine: false });
   if (inspection.state === 'free') return undefined;
-  if (!inspection.identity || !inspection.raw) return kept(inspection, inspection.problem ?? 'the file cannot be judged');
-  let why: string;
+  if (!inspection.identity || !inspection.raw) return kept(inspection, { code: 'leftover-unjudgeable' });
+  let why: AbandonedBecause;
   if (kind.type === 'guard') {
     const reason = abandonedGuardReason(inspection.raw, inspection.identity.mtimeMs, now, false);
-    if (reason === undefined) return kept(inspection, 'a reclaimer may be using this guard right now (its pid is alive and it is young)');
+    if (reason === undefined) return kept(inspection, { code: 'guard-in-use' });
     why = reason;
   } else {
     const verdict = abandonedAsideReason(path, kind.pid, inspection, now);
-    if (typeof verdict !== 'string') return kept(inspection, verdict.keep);
+    if ('keep' in verdict) return kept(inspection, verdict.keep);
     why = verdict;
   }
   return outcomeResult(inspection, swapOutSync(path, { dev: inspection.identity.dev, ino: inspection.identity.ino, raw: inspection.raw }), why);

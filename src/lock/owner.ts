@@ -1,5 +1,5 @@
 // Whether the process a lock names is still its owner, across pid namespaces and platforms.
-// Shared by session locks (inspect.ts) and the gateway's lock (sessions/gateway.ts), so both
+// Shared by session locks (inspect.ts) and the gateway's lock (openclaw/gateway.ts), so both
 // say the same thing about the same process. Fails closed: "gone" is returned as proof only
 // when this process could have seen the owner had it been alive.
 import { isProcessAlive, readProcessStartTime } from './process';

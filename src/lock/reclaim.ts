@@ -18,7 +18,7 @@ import { readLockFileSync, swapOutSync, type SwapDetails, type SwapOutcome } fro
 import { inspectLockSync } from './inspect';
 import { formatLockPayload, parseLockPayload, validPid } from './payload';
 import { isProcessAlive } from './process';
-import type { InspectOptions, LockInspection } from './types';
+import type { AbandonedBecause, InspectOptions, LockInspection } from './types';
 
 /** A guard is held for a handful of syscalls; one this old belongs to a dead or stuck process. */
 export const GUARD_STALE_MS = 10_000;
@@ -72,11 +72,11 @@ function tryCreateGuard(guardPath: string): Guard | undefined {
  * `selfIsAbandoned`: a guard naming this process is abandoned when seen from code that cannot
  * run while this process holds a guard (reclaims are synchronous from start to end).
  */
-export function abandonedGuardReason(raw: Buffer, mtimeMs: number, now: number, selfIsAbandoned: boolean): string | undefined {
+export function abandonedGuardReason(raw: Buffer, mtimeMs: number, now: number, selfIsAbandoned: boolean): AbandonedBecause | undefined {
   const pid = validPid(parseLockPayload(raw)?.pid);
-  if (pid !== undefined && pid !== process.pid && !isProcessAlive(pid)) return `its reclaimer (pid ${pid}) is dead`;
-  if (pid === process.pid && selfIsAbandoned) return 'it names this process, which is not reclaiming';
-  if (now - mtimeMs > GUARD_STALE_MS) return `it is older than ${GUARD_STALE_MS / 1000} s`;
+  if (pid !== undefined && pid !== process.pid && !isProcessAlive(pid)) return { code: 'reclaimer-dead', pid };
+  if (pid === process.pid && selfIsAbandoned) return { code: 'names-this-process' };
+  if (now - mtimeMs > GUARD_STALE_MS) return { code: 'guard-old', staleMs: GUARD_STALE_MS };
   return undefined;
 }
 

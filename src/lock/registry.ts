@@ -13,8 +13,6 @@ export interface HeldRecord {
   dev?: number;
   ino?: number;
   acquiredAt: number;
-  /** Called (by whichever copy notices) when the lock is force-released by the watchdog. */
-  readonly onLost?: (reason: string) => void;
 }
 
 interface Registry {

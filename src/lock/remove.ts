@@ -18,7 +18,7 @@ function matchesExpected(inspection: LockInspection, expected: RemoveOptions['ex
 
 function swapOut(inspection: LockInspection, options: InspectOptions, stillRemovable: (fresh: LockInspection) => boolean): RemoveResult {
   const { lockPath, identity, raw } = inspection;
-  if (!identity || !raw) return { lockPath, removed: false, inspection, keptBecause: 'the lock file could not be read' };
+  if (!identity || !raw) return { lockPath, removed: false, inspection, kept: { code: 'unreadable' } };
   let outcome: ReclaimOutcome;
   const details: SwapDetails = {};
   try {
@@ -30,19 +30,14 @@ function swapOut(inspection: LockInspection, options: InspectOptions, stillRemov
     case 'removed':
       return { lockPath, removed: true, inspection };
     case 'gone':
-      return { lockPath, removed: false, inspection, keptBecause: 'the lock file was already gone' };
+      return { lockPath, removed: false, inspection, kept: { code: 'already-gone' } };
     case 'busy':
-      return { lockPath, removed: false, inspection, keptBecause: 'another process is reclaiming this lock right now' };
+      return { lockPath, removed: false, inspection, kept: { code: 'reclaim-busy' } };
     case 'changed':
     case 'restored':
-      return { lockPath, removed: false, inspection, keptBecause: 'the lock file changed after it was inspected; the new one was kept' };
+      return { lockPath, removed: false, inspection, kept: { code: 'replaced' } };
     case 'displaced':
-      return {
-        lockPath,
-        removed: false,
-        inspection,
-        keptBecause: `the lock file changed after it was inspected and another lock was created meanwhile; the newest lock was kept and the one it displaced was left at ${details.asidePath ?? 'its aside name'}`,
-      };
+      return { lockPath, removed: false, inspection, kept: { code: 'displaced', ...(details.asidePath !== undefined ? { asidePath: details.asidePath } : {}) } };
   }
 }
 
@@ -52,29 +47,14 @@ function swapOut(inspection: LockInspection, options: InspectOptions, stillRemov
  */
 export async function removeStaleLock(lockPath: string, options: RemoveOptions = {}): Promise<RemoveResult> {
   const inspection = inspectLockSync(lockPath, options);
-  if (inspection.state === 'free') return { lockPath: inspection.lockPath, removed: false, inspection, keptBecause: 'there is no lock file' };
+  if (inspection.state === 'free') return { lockPath: inspection.lockPath, removed: false, inspection, kept: { code: 'no-lock-file' } };
   if (!matchesExpected(inspection, options.expected)) {
-    return { lockPath: inspection.lockPath, removed: false, inspection, keptBecause: 'the lock file changed since it was inspected' };
+    return { lockPath: inspection.lockPath, removed: false, inspection, kept: { code: 'changed-since-inspected' } };
   }
   if (!inspection.reclaimable) {
-    return { lockPath: inspection.lockPath, removed: false, inspection, keptBecause: keptReason(inspection) };
+    return { lockPath: inspection.lockPath, removed: false, inspection, kept: { code: 'not-stale' } };
   }
   return swapOut(inspection, options, (fresh) => fresh.reclaimable);
-}
-
-function keptReason(inspection: LockInspection): string {
-  switch (inspection.state) {
-    case 'initialising':
-      return 'the lock file is being written (empty or partial and younger than the grace period)';
-    case 'unknown-host':
-      return inspection.problem ?? 'the lock belongs to another host';
-    case 'unreadable':
-      return inspection.problem ?? 'the lock file cannot be judged';
-    case 'stale':
-      return `not provably stale (${inspection.reasons.join(', ')}): ${inspection.problem ?? 'the owner may be alive out of sight'}`;
-    default:
-      return `the owner (pid ${inspection.owner?.pid ?? 'unknown'}) is alive`;
-  }
 }
 
 /**
@@ -85,14 +65,14 @@ function keptReason(inspection: LockInspection): string {
 export async function forceRemoveLock(lockPath: string, options: ForceRemoveOptions): Promise<RemoveResult> {
   const inspection = inspectLockSync(lockPath, options);
   const path = inspection.lockPath;
-  if (inspection.state === 'free') return { lockPath: path, removed: false, inspection, keptBecause: 'there is no lock file' };
-  if (inspection.state === 'unreadable') return { lockPath: path, removed: false, inspection, keptBecause: keptReason(inspection) };
+  if (inspection.state === 'free') return { lockPath: path, removed: false, inspection, kept: { code: 'no-lock-file' } };
+  if (inspection.state === 'unreadable') return { lockPath: path, removed: false, inspection, kept: { code: 'not-stale' } };
   if (inspection.payload?.pid !== options.pid) {
-    const now = inspection.payload?.pid;
-    return { lockPath: path, removed: false, inspection, keptBecause: `the lock now names ${now === undefined ? 'no valid pid' : `pid ${String(now)}`}, not pid ${options.pid}` };
+    const named = inspection.payload?.pid;
+    return { lockPath: path, removed: false, inspection, kept: { code: 'names-another-pid', pid: options.pid, ...(named !== undefined ? { named } : {}) } };
   }
   if (!matchesExpected(inspection, options.expected)) {
-    return { lockPath: path, removed: false, inspection, keptBecause: 'the lock file changed since it was inspected' };
+    return { lockPath: path, removed: false, inspection, kept: { code: 'changed-since-inspected' } };
   }
   return swapOut(inspection, options, () => true);
 }
@@ -104,18 +84,37 @@ export async function forceRemoveLock(lockPath: string, options: ForceRemoveOpti
  */
 export async function sweepStaleLocks(sessionsDir: string, options: Omit<RemoveOptions, 'expected'> = {}): Promise<RemoveResult[]> {
   const dir = resolve(sessionsDir);
-  let names: string[];
+  const sorted = await sortedNames(dir);
+  const results: RemoveResult[] = [];
+  for (const name of sorted.filter((n) => n.endsWith('.lock'))) {
+    results.push({ kind: 'lock', ...(await removeStaleLock(join(dir, name), options)) });
+  }
+  results.push(...removeLeftoversIn(dir, sorted, options));
+  return results;
+}
+
+/**
+ * Removes the reclaim guard and aside files that processes dying mid-reclaim left in a
+ * sessions directory, where provably abandoned (kind 'reclaim-leftover'). What Clear All and
+ * `clear-stale` run after their own lock-by-lock pass. A missing directory has none.
+ */
+export async function removeReclaimLeftovers(sessionsDir: string, options: Omit<RemoveOptions, 'expected'> = {}): Promise<RemoveResult[]> {
+  const dir = resolve(sessionsDir);
+  return removeLeftoversIn(dir, await sortedNames(dir), options);
+}
+
+/** The directory's entries, sorted; none for a missing directory. */
+async function sortedNames(dir: string): Promise<string[]> {
   try {
-    names = await readdir(dir);
+    return (await readdir(dir)).sort();
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return [];
     throw new SessionLockError('SESSION_LOCK_IO', `cannot list ${dir}: ${(error as Error).message}`, dir, { cause: error });
   }
+}
+
+function removeLeftoversIn(dir: string, sorted: readonly string[], options: Omit<RemoveOptions, 'expected'>): RemoveResult[] {
   const results: RemoveResult[] = [];
-  const sorted = names.sort();
-  for (const name of sorted.filter((n) => n.endsWith('.lock'))) {
-    results.push({ kind: 'lock', ...(await removeStaleLock(join(dir, name), options)) });
-  }
   for (const name of sorted) {
     const kind = reclaimLeftoverKind(name);
     if (!kind) continue;

@@ -35,12 +35,6 @@ export type StaleReason =
   | 'hold-exceeded'
   | 'orphan-self-pid';
 
-/** Reasons that make a lock provably stale (removable without the user's say-so). */
-export const RECLAIMABLE_REASONS: readonly StaleReason[] = ['dead-pid', 'recycled-pid', 'orphan-self-pid'];
-/** Reasons that are reclaimable only once the file's mtime is older than the torn-payload grace. */
-export const TORN_REASONS: readonly StaleReason[] = ['missing-pid', 'invalid-createdAt'];
-/** Reasons that are only reported while the owner is alive. */
-export const REPORT_ONLY_REASONS: readonly StaleReason[] = ['too-old', 'hold-exceeded', 'non-openclaw-owner'];
 
 /**
  * - `free`: no lock file.
@@ -107,7 +101,11 @@ export interface LockInspection {
   owner?: LockOwner;
   /** Every reason that applies, in OpenClaw's words. */
   reasons: StaleReason[];
-  /** True only when removal is provably safe (see RECLAIMABLE_REASONS and TORN_REASONS). */
+  /**
+   * True only when removal is provably safe: the owner is provably gone (dead-pid, recycled-pid,
+   * orphan-self-pid), or the payload is torn (missing-pid, invalid-createdAt) past its grace.
+   * too-old, hold-exceeded and non-openclaw-owner are only reported while the owner lives.
+   */
   reclaimable: boolean;
   /** Human-readable explanation for `unreadable` / `unknown-host`, or a read error. */
   problem?: string;
@@ -174,7 +172,7 @@ export type SessionLockErrorCode =
 
 export interface RemoveResult {
   /**
-   * `lock` (also when absent): a session lock. `reclaim-leftover` (only from sweepStaleLocks):
+   * `lock` (also when absent): a session lock. `reclaim-leftover` (from sweepStaleLocks and removeReclaimLeftovers):
    * a `<lock>.reclaim` guard or `<lock>.reclaim.<pid>.<hex>` aside file that a process dying
    * mid-reclaim left behind; `lockPath` is then that file's path, and `inspection` reads its
    * bytes as a lock payload (the verdict on it follows the leftover's own rules, not `reclaimable`).
@@ -184,9 +182,38 @@ export interface RemoveResult {
   removed: boolean;
   /** What was judged right before acting. */
   inspection: LockInspection;
-  /** Why nothing was removed, in words for a person. */
-  keptBecause?: string;
+  /** Why nothing was removed (set whenever `removed` is false), as facts; src/wording/kept.ts words it. */
+  kept?: KeptReason;
 }
+
+/** Why a reclaim leftover was judged abandoned. */
+export type AbandonedBecause =
+  | { code: 'reclaimer-dead'; pid: number }
+  | { code: 'names-this-process' }
+  | { code: 'guard-old'; staleMs: number }
+  | { code: 'maker-dead'; pid: number };
+
+/**
+ * Why a removal left the file in place. `not-stale`: the inspection itself says why (being
+ * written, another host, unreadable, stale only by a check that cannot see the owner, alive).
+ */
+export type KeptReason =
+  | { code: 'no-lock-file' }
+  | { code: 'changed-since-inspected' }
+  | { code: 'not-stale' }
+  | { code: 'names-another-pid'; pid: number; named?: number }
+  | { code: 'unreadable' }
+  | { code: 'already-gone' }
+  | { code: 'reclaim-busy' }
+  | { code: 'replaced' }
+  | { code: 'displaced'; asidePath?: string }
+  | { code: 'leftover-unjudgeable' }
+  | { code: 'guard-in-use' }
+  | { code: 'maker-alive'; pid: number }
+  | { code: 'leftover-changed' }
+  | { code: 'maker-young'; pid: number; youngerThanMs: number }
+  | { code: 'leftover-gone' }
+  | { code: 'leftover-replaced'; abandoned: AbandonedBecause };
 
 export interface RemoveOptions extends InspectOptions {
   /** Remove only if the file still matches this earlier inspection (inode and bytes). */

@@ -1,7 +1,8 @@
-// The session model's public surface (no `vscode` here): the extension and the CLI import
-// only from this file.
+// The session model's public surface (no `vscode` here): discovery, verdicts and watching of
+// every session. Transcript editing lives in src/transcripts, OpenClaw's own facts and CLI in
+// src/openclaw.
 export * from './types';
-export { resolveStateDir, resolveHome, expandTilde, describeStateDirSource, STATE_DIR_NAME, LEGACY_STATE_DIR_NAMES } from './state-dir';
+export { resolveStateDir, resolveHome, expandTilde, describeStateDirSource, STATE_DIR_NAME, LEGACY_STATE_DIR_NAMES } from '../openclaw/state-dir';
 export { classifyEntry, isValidSessionId, SESSION_ID_PATTERN } from './classify';
 export {
   lockLevel,
@@ -9,27 +10,25 @@ export {
   lockViewFrom,
   freeLockView,
   ageLockView,
+  regradeLockView,
+  levelRank,
+  isLiveLevel,
   thresholdsFromSeconds,
   needsAttention,
   maxSeverity,
   severityRank,
 } from './levels';
-export { scanStateDir, scanAgent, agentLocks, describeFsError } from './scan';
-export { readGatewayInfo, defaultGatewayLockDir } from './gateway';
-export { findSession, findLock, allLocks, type FoundLock, type LockEntry } from './find';
-export { SessionModel, snapshotSignature, snapshotChanged, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS } from './model';
-export { CommandLineLookup } from './processes';
-// Editing and compaction of transcripts (safe save, trim, the openclaw CLI route).
-export { trimTranscript, validateMaxLines, DEFAULT_MAX_LINES, type TrimOptions, type TrimResult, type CompactStep, type CompactProgress } from './compact';
-export { safeSaveTranscript, readTranscriptSnapshot, foreignActivityWarning, sha256Hex, type TranscriptSnapshot, type SafeSaveOptions, type SafeSaveResult } from './transcript-save';
-export { TranscriptError, isTranscriptError, type TranscriptErrorCode } from './transcript-errors';
-export { findInvalidLine, type InvalidLine } from './transcript-validate';
-export { formatWaitMessage, describeHolder as describeLockHolder, type LockWaitInfo } from './transcript-lock';
-export {
-  findOpenClawCli,
-  getGatewayStatus,
-  compactWithOpenClaw,
-  OpenClawCliError,
-  type GatewayStatus,
-  type OpenClawCompactResult,
-} from './openclaw-cli';
+export { scanStateDir } from './scan';
+export { scanAgent } from './jsonl/scan-agent';
+export { describeFsError } from './fs-errors';
+export { readGatewayInfo, defaultGatewayLockDir } from '../openclaw/gateway';
+export { findSession, findLock, sessionsOfLock, allLocks, agentLocks, type FoundLock, type LockEntry } from './find';
+export { SessionModel, DEFAULT_DEBOUNCE_MS, DEFAULT_RESCAN_MS, DEFAULT_HEALTH_POLL_MS } from './model';
+export { snapshotSignature, snapshotChanged } from './signature';
+export { observeGatewayHealth, withGatewayHealth, gatewayWorthProbing } from './gateway-health';
+export { nextGatewayHealth, gatewayHealthKey, STARTUP_GRACE_MS } from '../openclaw/gateway-health';
+export { probeGateway, PROBE_HOST, DEFAULT_PROBE_TIMEOUT_MS } from '../openclaw/health';
+export { CommandLineLookup } from './command-lines';
+export { gradeSnapshot, gradeLocks, regradeSnapshot, type GradedSnapshot } from './grade';
+export { gradeFindings, findingsOf, abortRemedy, recoverRemedy, compactRemedy, WAL_TARGET_BYTES, MAINTENANCE_SCOPE } from './findings';
+export { detectEra, parseVersionLine, eraOfVersion, readInstalledVersion } from '../openclaw/era';

@@ -52,10 +52,6 @@ export function levelSeverity(level: LockLevel): Severity {
   }
 }
 
-export function freeInspection(lockPath: string): LockInspection {
-  return { lockPath, state: 'free', reasons: [], reclaimable: false };
-}
-
 export function lockViewFrom(
   inspection: LockInspection,
   thresholds: LockThresholds = DEFAULT_THRESHOLDS,
@@ -99,14 +95,58 @@ export function thresholdsFromSeconds(
   return { warnMs, errorMs: Math.max(errorMs, warnMs) };
 }
 
+/** Worse locks sort first and win the status bar. */
+const LEVEL_RANK: Readonly<Record<LockLevel, number>> = {
+  free: 0,
+  initialising: 1,
+  held: 2,
+  'held-long': 3,
+  suspect: 4,
+  unreadable: 5,
+  'held-too-long': 6,
+  stale: 7,
+};
+
+export function levelRank(level: LockLevel): number {
+  return LEVEL_RANK[level];
+}
+
+const LIVE_LEVELS: ReadonlySet<LockLevel> = new Set(['held', 'held-long', 'held-too-long']);
+
+/** A live owner holds it: the only levels the clock moves. */
+export function isLiveLevel(level: LockLevel): boolean {
+  return LIVE_LEVELS.has(level);
+}
+
 /**
- * The same lock `deltaMs` later, without touching the disk: how UIs let ages tick and levels
- * cross thresholds between scans (`deltaMs = Date.now() - snapshot.scannedAt`).
+ * The same lock `deltaMs` later, without touching the disk: how ages tick and live locks cross
+ * thresholds between scans, for the view, the badge, the alerts and the CLI alike. A live lock
+ * crosses thresholds without its file changing, so no watcher event tells of it; the level
+ * only ever gets worse than the view's verdict, since getting better needs a fresh inspection.
  */
 export function ageLockView(view: LockView, deltaMs: number, thresholds: LockThresholds = DEFAULT_THRESHOLDS): LockView {
   if (deltaMs <= 0 || view.level === 'free') return view;
   const inspection = { ...view.inspection };
   if (inspection.ageMs !== undefined) inspection.ageMs += deltaMs;
   if (inspection.fileAgeMs !== undefined) inspection.fileAgeMs += deltaMs;
-  return lockViewFrom(inspection, thresholds, view.commandLine);
+  const aged: LockView = { ...view, inspection };
+  if (view.ageMs !== undefined) aged.ageMs = view.ageMs + deltaMs;
+  if (isLiveLevel(view.level) && aged.ageMs !== undefined) {
+    const ticked = lockLevel({ ...inspection, ageMs: aged.ageMs }, thresholds);
+    if (levelRank(ticked) > levelRank(view.level)) {
+      aged.level = ticked;
+      aged.severity = levelSeverity(ticked);
+    }
+  }
+  return aged;
+}
+
+/**
+ * The same lock judged against other thresholds: its level afresh from its inspection (the
+ * facts), so a changed setting re-grades a snapshot without reading the disk again.
+ */
+export function regradeLockView(view: LockView, thresholds: LockThresholds): LockView {
+  if (view.level === 'free') return view;
+  const level = lockLevel(view.inspection, thresholds);
+  return level === view.level ? view : { ...view, level, severity: levelSeverity(level) };
 }

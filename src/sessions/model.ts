@@ -1,14 +1,26 @@
 // The live session model: a scan, then a watcher on each agent's sessions folder (depth 0)
 // and chokidar on the state dir's agent skeleton, debounced into one update (a changed lock is
 // re-inspected alone; anything else rescans its agent), plus a slow unref'd rescan as a
-// backstop for locks that come and go between events.
+// backstop for locks that come and go between events, and a cheap liveness poll of the live
+// owners' pids: a SIGKILLed gateway leaves its lock unchanged, so no file event tells of it.
+// The gateway's health (its lock and a probe of its port) is looked at on every full scan and
+// every 10 s, off the scan's path: a scan never waits on the network except the very first.
 import { existsSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { findSession } from './find';
-import { CommandLineLookup } from './processes';
+import { isProcessAlive } from '../lock/process';
+import { readGatewayInfo } from '../openclaw/gateway';
+import type { GatewayHealth } from '../openclaw/gateway-health';
+import type { GatewayInfo } from '../openclaw/types';
+import { observeGatewayHealth } from './gateway-health';
+import { allLocks, findSession } from './find';
+import { CommandLineLookup } from './command-lines';
 import { scanStateDir } from './scan';
-import type { AgentInfo, Disposable, Problem, SessionInfo, SessionModelOptions, SessionsSnapshot } from './types';
+import { regradeSnapshot } from './grade';
+import { snapshotChanged } from './signature';
+import { databaseFiles, filesSignature } from '../sqlite-store/files';
+import { stateDatabasePath } from '../sqlite-store/request';
+import { DEFAULT_THRESHOLDS, type Disposable, type LockThresholds, type SessionInfo, type SessionModelOptions, type SessionsSnapshot } from './types';
 
 export const DEFAULT_DEBOUNCE_MS = 50;
 export const DEFAULT_RESCAN_MS = 30_000;
@@ -27,6 +39,20 @@ export function lockNameOf(name: string): string | undefined {
   return at > 0 ? name.slice(0, at + '.jsonl.lock'.length) : undefined;
 }
 
+const sameThresholds = (a: LockThresholds | undefined, b: LockThresholds | undefined) =>
+  (a ?? DEFAULT_THRESHOLDS).warnMs === (b ?? DEFAULT_THRESHOLDS).warnMs && (a ?? DEFAULT_THRESHOLDS).errorMs === (b ?? DEFAULT_THRESHOLDS).errorMs;
+
+/** Whether `partial` changes the thresholds and nothing a scan reads (an agent list by its ids). */
+function onlyThresholdsChanged(before: SessionModelOptions, partial: Partial<SessionModelOptions>): boolean {
+  if (!('thresholds' in partial) || sameThresholds(before.thresholds, partial.thresholds)) return false;
+  return Object.entries(partial).every(([key, value]) => {
+    if (key === 'thresholds') return true;
+    const was: unknown = before[key as keyof SessionModelOptions];
+    if (Array.isArray(value) && Array.isArray(was)) return value.join('\0') === was.join('\0');
+    return value === was;
+  });
+}
+
 interface ScanPlan {
   /** Rescan these agents fully. */
   onlyAgents: string[];
@@ -34,54 +60,25 @@ interface ScanPlan {
   lockChanges: Map<string, Set<string>>;
 }
 
-type LockLike = { lockPath: string; level: string; pid?: number; createdAt?: string; reasons: string[] };
-const lockKey = (v: LockLike) => `${v.lockPath}|${v.level}|${v.pid ?? ''}|${v.createdAt ?? ''}|${v.reasons.join(',')}`;
-const problemsKey = (problems: readonly Problem[]) => problems.map((p) => `${p.path}|${p.message}`).join('\n');
-
-const sessionKeys = new WeakMap<SessionInfo, string>();
-/** What a person sees of one session; cached because a lock update reuses 9,999 of 10,000 sessions. */
-function sessionKey(s: SessionInfo): string {
-  let key = sessionKeys.get(s);
-  if (key === undefined) {
-    key = `${s.key ?? ''}|${s.sessionId}|${s.title}|${s.updatedAt ?? ''}|${s.sizeBytes ?? ''}|${s.transcriptExists}|${problemsKey(s.problems)}|${s.lock.level === 'free' ? '' : lockKey(s.lock)}`;
-    sessionKeys.set(s, key);
-  }
-  return key;
-}
-
-function agentHeader(a: AgentInfo): string {
-  return [a.id, a.layout, a.sessionsDir, a.sideFiles.length, problemsKey(a.problems), ...a.orphanLocks.map(lockKey), a.storeLock ? lockKey(a.storeLock) : ''].join('\n');
-}
-
-function snapshotHeader(s: SessionsSnapshot): string {
-  return [s.resolution.stateDir, s.resolution.exists, s.layout, JSON.stringify(s.gateway), problemsKey(s.problems)].join('\n');
-}
-
+/** How often the pids of live lock owners are checked (kill(pid, 0) and /proc state each). */
+export const DEFAULT_OWNER_POLL_MS = 1000;
 /**
- * Whether `next` shows anything `previous` did not. Agents and sessions reused by a partial
- * update are the same objects, so this is mostly pointer comparisons.
+ * How often a SQLite-era state dir's database files are stat'ed. A commit changes the WAL's
+ * size or mtime, so metadata says when to read again, and no query polls OpenClaw's databases.
  */
-export function snapshotChanged(previous: SessionsSnapshot | undefined, next: SessionsSnapshot): boolean {
-  if (!previous) return true;
-  if (snapshotHeader(previous) !== snapshotHeader(next) || previous.agents.length !== next.agents.length) return true;
-  for (let i = 0; i < next.agents.length; i++) {
-    const a = previous.agents[i]!;
-    const b = next.agents[i]!;
-    if (a === b) continue;
-    if (agentHeader(a) !== agentHeader(b) || a.sessions.length !== b.sessions.length) return true;
-    for (let j = 0; j < b.sessions.length; j++) {
-      const x = a.sessions[j]!;
-      const y = b.sessions[j]!;
-      if (x !== y && sessionKey(x) !== sessionKey(y)) return true;
-    }
-  }
-  return false;
-}
+export const DEFAULT_DATABASE_POLL_MS = 1000;
 
-/** A fingerprint of everything subscribers are told about (equal fingerprints: nothing to tell). */
-export function snapshotSignature(snapshot: SessionsSnapshot): string {
-  return [snapshotHeader(snapshot), ...snapshot.agents.flatMap((a) => [agentHeader(a), ...a.sessions.map(sessionKey)])].join('\n');
+/** The files whose metadata tells that a SQLite-era snapshot is out of date. */
+function databaseSignature(snapshot: SessionsSnapshot): string {
+  if (snapshot.layout !== 'sqlite') return '';
+  const paths = snapshot.agents.map((a) => a.database?.files.path).filter((p): p is string => p !== undefined);
+  paths.push(stateDatabasePath(snapshot.resolution.stateDir));
+  return paths.map((p) => filesSignature(databaseFiles(p))).join(';');
 }
+/** How often the gateway is probed between scans. */
+export const DEFAULT_HEALTH_POLL_MS = 10_000;
+/** Scans closer together than this (a burst of lock events) share one probe. */
+const MIN_PROBE_GAP_MS = 1000;
 
 export class SessionModel implements Disposable {
   private options: SessionModelOptions;
@@ -96,6 +93,15 @@ export class SessionModel implements Disposable {
   private pendingFull = false;
   private debounceTimer: NodeJS.Timeout | undefined;
   private periodicTimer: NodeJS.Timeout | undefined;
+  private ownerTimer: NodeJS.Timeout | undefined;
+  private ownerPids: number[] = [];
+  private databaseTimer: NodeJS.Timeout | undefined;
+  private databaseSeen = '';
+  private healthTimer: NodeJS.Timeout | undefined;
+  /** The last verdict on the gateway, for the state dir it was made for (its history: since when). */
+  private health: { stateDir: string; value: GatewayHealth } | undefined;
+  private probing: Promise<void> | undefined;
+  private lastProbeAt = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly commandLines = new CommandLineLookup();
   private started = false;
@@ -130,14 +136,16 @@ export class SessionModel implements Disposable {
   }
 
   /**
-   * A changed state dir, agent filter or thresholds: rewatch as needed and rescan. Resolves
-   * with that rescan's snapshot, so a caller waits on it instead of scanning a second time.
+   * A changed state dir or agent filter: rewatch as needed and rescan. Resolves with that
+   * rescan's snapshot, so a caller waits on it instead of scanning a second time. New
+   * thresholds alone re-grade the snapshot at hand: the facts on disk did not change.
    */
   updateOptions(partial: Partial<SessionModelOptions>): Promise<SessionsSnapshot> {
     const before = this.options;
     this.options = { ...before, ...partial };
     // Once disposed, refresh() answers with the last snapshot without scanning.
     if (!this.disposed && partial.rescanMs !== undefined && partial.rescanMs !== before.rescanMs && this.started) this.restartPeriodic();
+    if (this.current && !this.disposed && onlyThresholdsChanged(before, partial)) return this.serialize(async () => this.regrade());
     const rescan = this.refresh();
     // Handled here so that callers who ignore the result cannot leave a rejection unhandled.
     rescan.catch(() => undefined);
@@ -155,6 +163,9 @@ export class SessionModel implements Disposable {
     this.listeners.clear();
     clearTimeout(this.debounceTimer);
     clearInterval(this.periodicTimer);
+    clearInterval(this.ownerTimer);
+    clearInterval(this.databaseTimer);
+    clearInterval(this.healthTimer);
     for (const watcher of this.sessionWatchers.values()) watcher.close();
     this.sessionWatchers.clear();
     if (this.structureWatcher) void this.structureWatcher.watcher.close().catch(() => undefined);
@@ -166,10 +177,109 @@ export class SessionModel implements Disposable {
     const every = this.options.rescanMs ?? DEFAULT_RESCAN_MS;
     this.periodicTimer = setInterval(() => void this.refresh().catch(() => undefined), every);
     this.periodicTimer.unref();
+    clearInterval(this.healthTimer);
+    const healthEvery = this.options.healthPollMs ?? DEFAULT_HEALTH_POLL_MS;
+    if (healthEvery > 0) {
+      this.healthTimer = setInterval(() => this.probeSoon(true), healthEvery);
+      this.healthTimer.unref();
+    }
+  }
+
+  /**
+   * A probe in the background, unless one runs or ran a moment ago (`force`: the gateway's
+   * lock changed, so the last verdict is out of date).
+   */
+  private probeSoon(force = false): void {
+    if (this.disposed || this.probing || !this.current) return;
+    if (!force && Date.now() - this.lastProbeAt < MIN_PROBE_GAP_MS) return;
+    this.lastProbeAt = Date.now();
+    const base = this.current;
+    const stateDir = base.resolution.stateDir;
+    const look = async () => {
+      // The gateway's lock is read again with each probe (a few hundred bytes): a restarted
+      // gateway answers with a new pid, and "up" must not be shown beside the old, dead one.
+      const gateway = base.layout === 'missing' ? base.gateway : await readGatewayInfo(stateDir, this.options.gatewayLockDir, []);
+      const health = await observeGatewayHealth({ ...base, gateway }, this.options, this.health?.stateDir === stateDir ? this.health.value : undefined);
+      // Applied in the scan queue, so that it never races a scan's snapshot.
+      await this.serialize(async () => this.applyHealth(stateDir, gateway, health));
+    };
+    this.probing = look().catch(() => undefined).finally(() => { this.probing = undefined; });
+  }
+
+  private applyHealth(stateDir: string, gateway: GatewayInfo, health: GatewayHealth): void {
+    const current = this.current;
+    if (this.disposed || !current || current.resolution.stateDir !== stateDir) return;
+    this.health = { stateDir, value: health };
+    this.current = { ...current, gateway, gatewayHealth: health };
+    if (this.started) this.watchOwners(this.current);
+    this.announce(this.current);
+  }
+
+  /**
+   * Found by running the real gateway: SIGKILLed mid-reply, its lock stays byte for byte, so
+   * the view said "held" by a dead pid until the 30 s rescan. While a lock has a live local
+   * owner, its pid is checked every second; a death rescans.
+   */
+  private watchOwners(snapshot: SessionsSnapshot): void {
+    const every = this.options.ownerPollMs ?? DEFAULT_OWNER_POLL_MS;
+    // The gateway too: SIGKILLed, its lock stays, and only a probe or its pid tells (and a dead
+    // gateway turns a running SQLite-era session from hung into interrupted).
+    const gatewayPid = snapshot.gateway.alive && snapshot.gateway.uncertain === undefined ? snapshot.gateway.nested?.hostPid ?? snapshot.gateway.pid : undefined;
+    const pids = every > 0
+      ? [...new Set([...allLocks(snapshot).filter((e) => e.view.inspection.owner?.alive === true && !e.view.inspection.owner.isSelf)
+        .map((e) => e.view.pid), gatewayPid].filter((pid): pid is number => pid !== undefined))]
+      : [];
+    this.ownerPids = pids;
+    if (pids.length === 0) {
+      clearInterval(this.ownerTimer);
+      this.ownerTimer = undefined;
+      return;
+    }
+    if (this.ownerTimer) return;
+    this.ownerTimer = setInterval(() => {
+      if (this.ownerPids.some((pid) => !isProcessAlive(pid))) {
+        this.ownerPids = [];
+        void this.refresh().catch(() => undefined);
+      }
+    }, every);
+    this.ownerTimer.unref();
+  }
+
+  private watchDatabases(snapshot: SessionsSnapshot): void {
+    const every = this.options.databasePollMs ?? DEFAULT_DATABASE_POLL_MS;
+    if (snapshot.layout !== 'sqlite' || every <= 0 || this.options.watch === false) {
+      clearInterval(this.databaseTimer);
+      this.databaseTimer = undefined;
+      return;
+    }
+    this.databaseSeen = databaseSignature(snapshot);
+    if (this.databaseTimer) return;
+    this.databaseTimer = setInterval(() => {
+      const current = this.current;
+      if (!current || current.layout !== 'sqlite') return;
+      const now = databaseSignature(current);
+      if (now === this.databaseSeen) return;
+      this.databaseSeen = now;
+      void this.refresh().catch(() => undefined);
+    }, every);
+    this.databaseTimer.unref();
+  }
+
+  /** The current snapshot judged against the thresholds now set, announced like a scan's. */
+  private regrade(): SessionsSnapshot {
+    const current = this.current!;
+    if (this.disposed) return current;
+    this.current = regradeSnapshot(current, this.options.thresholds ?? DEFAULT_THRESHOLDS);
+    this.announce(this.current);
+    return this.current;
   }
 
   private enqueue(plan: ScanPlan | undefined): Promise<SessionsSnapshot> {
-    const run = this.queue.then(() => this.scanNow(plan));
+    return this.serialize(() => this.scanNow(plan));
+  }
+
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -184,20 +294,45 @@ export class SessionModel implements Disposable {
       ...(partial ? { onlyAgents: plan.onlyAgents, lockChanges: plan.lockChanges, previous } : {}),
     });
     if (this.disposed) return snapshot;
-    this.current = snapshot;
-    // Events before a watcher's `ready` count as initial and are dropped, so wait for it.
-    if (this.started && this.options.watch !== false) await this.reconcileWatchers(snapshot);
-    if (snapshotChanged(this.announced, snapshot)) {
-      this.announced = snapshot;
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(snapshot);
-        } catch {
-          // one faulty subscriber must not starve the others
-        }
+    const stateDir = snapshot.resolution.stateDir;
+    const known = this.health?.stateDir === stateDir ? this.health.value : undefined;
+    if (known) {
+      snapshot.gatewayHealth = known;
+    } else if (snapshot.layout !== 'missing') {
+      // The first look at this state dir's gateway is waited for, so that the first snapshot
+      // says how it is; bounded by the probe's deadlines (1.5 s each).
+      this.lastProbeAt = Date.now();
+      const health = await observeGatewayHealth(snapshot, this.options).catch(() => undefined);
+      if (this.disposed) return snapshot;
+      if (health) {
+        this.health = { stateDir, value: health };
+        snapshot.gatewayHealth = health;
       }
     }
+    const gatewayMoved = previous !== undefined && JSON.stringify(previous.gateway) !== JSON.stringify(snapshot.gateway);
+    this.current = snapshot;
+    if (this.started) {
+      this.watchOwners(snapshot);
+      this.watchDatabases(snapshot);
+    }
+    if (known && (!partial || gatewayMoved)) this.probeSoon(gatewayMoved);
+    // Events before a watcher's `ready` count as initial and are dropped, so wait for it.
+    if (this.started && this.options.watch !== false) await this.reconcileWatchers(snapshot);
+    this.announce(snapshot);
     return snapshot;
+  }
+
+  /** Tells subscribers, when the snapshot shows anything the last one they saw did not. */
+  private announce(snapshot: SessionsSnapshot): void {
+    if (!snapshotChanged(this.announced, snapshot)) return;
+    this.announced = snapshot;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(snapshot);
+      } catch {
+        // one faulty subscriber must not starve the others
+      }
+    }
   }
 
   /** `lockName`: only this lock file changed, so re-inspecting it is enough. */

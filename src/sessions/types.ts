@@ -1,14 +1,17 @@
 // The public contract of the session model. The extension and the CLI depend only on what
 // `src/sessions/index.ts` exports. No `vscode` import here, ever.
 import type { LockInspection, StaleReason } from '../lock/types';
+import type { GatewayHealth } from '../openclaw/gateway-health';
+import type { GatewayProbe, ProbeOptions } from '../openclaw/health';
+import type { GatewayInfo, Problem, StateDirResolution } from '../openclaw/types';
+import type { EraInfo } from '../openclaw/era';
+import type { AgentDatabaseFacts, DatabaseLease, SqliteSessionRow, SqliteStoreFacts, StateDatabaseFacts } from '../sqlite-store/facts';
 
-export type StateDirSource = 'explicit' | 'env' | 'home' | 'legacy' | 'default';
-
-export interface StateDirResolution {
-  stateDir: string;
-  source: StateDirSource;
-  exists: boolean;
-}
+export type { GatewayInfo, Problem, StateDirResolution, StateDirSource } from '../openclaw/types';
+export type { EraInfo, StorageEra, OpenClawVersion } from '../openclaw/era';
+export type { AgentDatabaseFacts, SqliteSessionRow, SqliteStoreFacts, StateDatabaseFacts, DatabaseLease, StateLease } from '../sqlite-store/facts';
+export type { GatewayHealth, GatewayState, GatewaySeverity, GatewayExpectation } from '../openclaw/gateway-health';
+export type { GatewayProbe, ProbeError, ProbeOptions } from '../openclaw/health';
 
 /** `{warn, error}` in milliseconds (settings are in seconds; convert at the edge). */
 export interface LockThresholds {
@@ -48,12 +51,9 @@ export interface LockView {
   createdAt?: string;
 }
 
-export interface Problem {
-  path: string;
-  message: string;
-}
 
-export interface SessionInfo {
+/** What every session has, whichever store keeps it. */
+interface SessionFacts {
   agentId: string;
   /** `sessions.json` key, e.g. `agent:main:main`; undefined for transcripts no entry names. */
   key?: string;
@@ -74,13 +74,30 @@ export interface SessionInfo {
   transcriptExists: boolean;
   sizeBytes?: number;
   mtimeMs?: number;
-  lockPath: string;
-  /** Always present; level `free` when no lock file. */
-  lock: LockView;
   /** Whether `sessions.json` names it. */
   inStore: boolean;
   problems: Problem[];
 }
+
+/** A session kept in a `.jsonl` transcript, guarded by its `.jsonl.lock` write lock. */
+export interface JsonlSession extends SessionFacts {
+  lockPath: string;
+  /** Always present; level `free` when no lock file. */
+  lock: LockView;
+  sqlite?: undefined;
+}
+
+/**
+ * SQLite era (2026.8+): the session's row in its agent database. It has no transcript file and
+ * no write lock; what blocks it is graded into `Finding`s instead.
+ */
+export interface SqliteSession extends SessionFacts {
+  sqlite: { row: SqliteSessionRow; databasePath: string };
+  lockPath?: undefined;
+  lock?: undefined;
+}
+
+export type SessionInfo = JsonlSession | SqliteSession;
 
 export type SideFileKind = 'reset' | 'deleted' | 'bak' | 'checkpoint' | 'trajectory' | 'store-tmp' | 'compact-tmp' | 'other';
 
@@ -101,20 +118,72 @@ export interface AgentInfo {
   storeLock?: LockView;
   sideFiles: SideFile[];
   problems: Problem[];
+  /** SQLite era: the agent database as read (files, schema, failure). */
+  database?: AgentDatabaseFacts;
+  /**
+   * SQLite era: `.jsonl.lock` files left from before the upgrade. Nothing reads them any more,
+   * so they are neither stale alarms nor counted; they can be removed safely.
+   */
+  leftoverLocks?: LockView[];
 }
 
-export interface GatewayInfo {
-  /** Path of the gateway lock file found, if any. */
-  lockPath?: string;
-  pid?: number;
-  /** True also when the gateway may be alive out of sight (see `uncertain`): callers then ask first. */
-  alive: boolean;
-  port?: number;
-  /** Why liveness could not be proven here (e.g. this runs inside a container). */
-  uncertain?: string;
-  /** The gateway lives in a child pid namespace: its pid on this side and its container. */
-  nested?: { hostPid: number; namespace?: string; container?: string };
+/** A process that has an agent database open, with its owner judged (pid and start time) at scan time. */
+export type JudgedLease = DatabaseLease & { alive: boolean };
+
+/** Something that blocks a session (or every session of an agent) in the SQLite era, graded. */
+export type FindingKind =
+  | 'run-active' // running, under the warn threshold: informational
+  | 'run-hung' // running past the thresholds while the gateway is alive: the session lane is busy
+  | 'run-orphaned' // left running by a gateway that is gone: marked interrupted at its next start
+  | 'tombstone' // restart recovery gave up: refuses new messages ("Use /new or /reset")
+  | 'queue-stalled' // inputs queued and not moving
+  | 'initialization-pending'
+  | 'archived'
+  | 'maintenance-lease' // doctor maintenance blocks agent database opens
+  | 'database-held-open' // a live process other than the state dir's owner has the database open
+  | 'database-busy' // a writer held the database past our short read
+  | 'database-unreadable'
+  | 'wal-large' // the WAL far above OpenClaw's 64 MiB checkpoint target
+  | 'migration-pending' // a legacy sessions.json a 2026.8+ gateway refuses to start with
+  | 'owner-lock-dead' // the state-dir owner lock names a dead process
+  | 'no-sqlite-reader'; // nothing here can read the databases
+
+export type RemedyAction =
+  | 'abort'
+  | 'abort-clear-queued'
+  | 'recover'
+  | 'compact'
+  | 'doctor-compact'
+  | 'doctor-import'
+  | 'start-gateway'
+  | 'wait'
+  | 'install-node'
+  | 'new-session';
+
+export interface Remedy {
+  action: RemedyAction;
+  /** A ready-to-run command, program first (`openclaw …`). */
+  command?: string[];
+  /** The gateway RPC behind it (`openclaw gateway call <method> --params <json>`). */
+  rpc?: { method: string; params: Record<string, unknown> };
+  /** OpenClaw only runs it with the gateway stopped. */
+  gatewayMustBeStopped?: boolean;
 }
+
+export interface Finding {
+  /** Stable across scans: kind, agent and session key. */
+  id: string;
+  kind: FindingKind;
+  severity: Severity;
+  agentId?: string;
+  sessionKey?: string;
+  /** When the condition began (epoch ms): ages tick from it between scans. */
+  since?: number;
+  /** The facts behind it, for wording and `--json`. */
+  facts: Record<string, string | number | boolean>;
+  remedies: Remedy[];
+}
+
 
 export interface SessionsSnapshot {
   resolution: StateDirResolution;
@@ -122,9 +191,20 @@ export interface SessionsSnapshot {
   layout: 'jsonl' | 'sqlite' | 'missing' | 'empty';
   agents: AgentInfo[];
   gateway: GatewayInfo;
+  /**
+   * The gateway's health: its lock and a probe of its port together, with since when. Set by
+   * the live model (kept across scans) and by `observeGatewayHealth`; a bare scan leaves it out.
+   */
+  gatewayHealth?: GatewayHealth;
   problems: Problem[];
   scannedAt: number;
   scanMs: number;
+  /** Which storage era, and why. */
+  era: EraInfo;
+  /** SQLite era: how the databases were read, the shared state database, its leases judged. */
+  sqlite?: { reader: SqliteStoreFacts['reader']; state?: StateDatabaseFacts; leases: JudgedLease[] };
+  /** SQLite era: what blocks sessions, graded at `scannedAt` (`gradeSnapshot` grades at another time, `regradeSnapshot` against other thresholds). */
+  findings: Finding[];
 }
 
 export interface ScanOptions {
@@ -137,17 +217,39 @@ export interface ScanOptions {
   now?: number;
   /** Where gateway locks live. Default `<os.tmpdir()>/openclaw-<uid>`. */
   gatewayLockDir?: string;
+  /** The `openclaw` launcher (a setting); default `openclaw` on PATH. Its version line names the era. */
+  openclawPath?: string;
+  /** A Node that has `node:sqlite`, for reading SQLite-era databases when this one has none. */
+  nodePath?: string;
+  /** Ask the installed `openclaw --version` (default true; about 0.15 s once per install). */
+  readVersion?: boolean;
+}
+
+/** Probes a gateway port on 127.0.0.1 (`probeGateway`, or a stand-in). */
+export type GatewayProber = (port: number, options: ProbeOptions) => Promise<GatewayProbe>;
+
+export interface HealthOptions {
+  /** false: never connect to the gateway's port (its lock alone is judged). Default: `probeGateway`. */
+  probe?: GatewayProber | false;
+  /** Per request, connect and whole answer. Default 1.5 s. */
+  probeTimeoutMs?: number;
 }
 
 export interface Disposable {
   dispose(): void;
 }
 
-export interface SessionModelOptions extends ScanOptions {
+export interface SessionModelOptions extends ScanOptions, HealthOptions {
+  /** How often the gateway is probed between scans, while one is worth probing. Default 10 s; 0: only on scans. */
+  healthPollMs?: number;
   /** Debounce for watcher events. Default 50 ms. */
   debounceMs?: number;
   /** Slow safety rescan. Default 30 s. */
   rescanMs?: number;
+  /** How often live lock owners' pids are checked, so a killed owner shows as stale at once. Default 1 s; 0 turns it off. */
+  ownerPollMs?: number;
+  /** SQLite era: how often the database files' size and mtime are checked (a change rereads). Default 1 s; 0 turns it off. */
+  databasePollMs?: number;
   /** Watch the sessions folders (fs.watch) and agents (chokidar). Default true; false leaves only the periodic rescan. */
   watch?: boolean;
 }
@@ -159,7 +261,7 @@ export interface SessionModelOptions extends ScanOptions {
  *   refresh(): Promise<SessionsSnapshot> rescan now
  *   get snapshot(): SessionsSnapshot | undefined
  *   onDidChange(listener: (s: SessionsSnapshot) => void): Disposable
- *   updateOptions(partial: Partial<SessionModelOptions>): Promise<snapshot>   rescans once (state dir / thresholds changed)
+ *   updateOptions(partial: Partial<SessionModelOptions>): Promise<snapshot>   rescans once (state dir changed); new thresholds alone re-grade
  *   findSession(keyOrIdOrPath: string): SessionInfo | undefined
  *   dispose(): void
  * and the pure function `scanStateDir(options): Promise<SessionsSnapshot>`.

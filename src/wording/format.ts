@@ -1,6 +1,6 @@
 // How durations, ages, sizes and counts read, in one place: the CLI and the extension print
 // them alike (`10m 56s` in a terminal and in a tooltip, never `10m56s` in one of them). Pure:
-// no `vscode`, no disk, no clock.
+// no `vscode`, no disk, no clock (`now` is passed in).
 
 /** `42s`, `3m 05s`, `2h 07m`, `3d 4h`; `?` for a negative or unknown duration. */
 export function formatDuration(ms: number): string {
@@ -58,4 +58,18 @@ export function formatCount(n: number): string {
 /** `1 lock`, `2 locks`, `1,500 sessions`; `plural` for irregular words (`1 process`, `2 processes`). */
 export function countOf(n: number, singular: string, plural = `${singular}s`): string {
   return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * "14:20" today, "2026-11-30 14:20" on another day (local time): for text that does not tick,
+ * where "since 14:20" stays true however long it is on screen.
+ */
+export function formatClockTime(ms: number, now: number): string {
+  const at = new Date(ms);
+  const today = new Date(now);
+  const time = `${pad2(at.getHours())}:${pad2(at.getMinutes())}`;
+  const sameDay = at.getFullYear() === today.getFullYear() && at.getMonth() === today.getMonth() && at.getDate() === today.getDate();
+  return sameDay ? time : `${at.getFullYear()}-${pad2(at.getMonth() + 1)}-${pad2(at.getDate())} ${time}`;
 }

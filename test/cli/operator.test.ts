@@ -5,18 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  deadPid,
-  isoAgo,
-  makeSessionsDir,
-  makeTempRoot,
-  spawnLockHolder,
-  waitForExit,
-  writeLock,
-  writeStore,
-  writeTranscript,
-  type LockHolder,
-} from '../fixtures/sessions-fixture';
+import { deadPid, startHolder, type LiveHolder } from '../fixtures/live-holder';
+import { isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeStore, writeTranscript } from '../fixtures/state-dir';
 import { cli, cliShimDir, decisionBlocks, gatewayTmp, pasteIntoShell } from './run-cli';
 
 const TEAM_ID = '51103780-1f2e-4d3c-8b4a-000000000001';
@@ -37,7 +27,7 @@ describe('openclaw-locks: finding sessions and acting on what it prints', () => 
   const { root, cleanup } = makeTempRoot('oc-cli-operator-');
   // A space and a quote in the state dir: printed commands must quote it to work when pasted.
   const stateDir = path.join(root, "state dir's");
-  let holder: LockHolder;
+  let holder: LiveHolder;
   let env: NodeJS.ProcessEnv;
   let main: string;
   let dead: number;
@@ -59,12 +49,11 @@ describe('openclaw-locks: finding sessions and acting on what it prints', () => 
     // Dead owner, and past its own maxHoldMs: two reasons, one of them with a number in it.
     writeLock(path.join(main, `${OPS_ID}.jsonl.lock`), { pid: dead, createdAt: isoAgo(10 * 60_000), maxHoldMs: 300_000 });
     writeLock(path.join(main, '77771111-0000-4000-8000-00000000000b.jsonl.lock'), { pid: dead, createdAt: isoAgo(60_000) });
-    holder = await spawnLockHolder([{ lockPath: path.join(main, 's-nightly.jsonl.lock'), createdAt: isoAgo(47 * 60_000), maxHoldMs: 300_000 }]);
+    holder = await startHolder([{ sessionFile: path.join(main, 's-nightly.jsonl'), createdAt: isoAgo(47 * 60_000), maxHoldMs: 300_000 }]);
     env = { TMPDIR: gatewayTmp(root) };
   });
   after(async () => {
-    holder.kill();
-    await waitForExit(holder.child);
+    await holder.kill();
     cleanup();
   });
   // The command comes first; global options may follow it.

@@ -6,21 +6,22 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { CLI_PATH, nodeHere, nodeInNewPidNamespace, pidNamespaceUnsupported, startHolderInNewPidNamespace } from '../fixtures/pid-namespace';
-import { makeSessionsDir, makeTempRoot, spawnLockHolder, waitForExit, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { startHolder } from '../fixtures/live-holder';
+import { makeSessionsDir, makeTempRoot, writeStore, writeTranscript } from '../fixtures/state-dir';
 
 /** The CLI wraps to the terminal's width (commands with ` \` continuations): match on the words, not the line breaks. */
 const flat = (text: string) => text.replace(/ \\\n/g, '\n').replace(/\s+/g, ' ');
 
 const skip = pidNamespaceUnsupported();
 
-function stateDirWithSession(root: string): { stateDir: string; lockPath: string; env: NodeJS.ProcessEnv } {
+function stateDirWithSession(root: string): { stateDir: string; transcript: string; lockPath: string; env: NodeJS.ProcessEnv } {
   const stateDir = path.join(root, 'state');
   const dir = makeSessionsDir(stateDir, 'main');
-  writeTranscript(dir, 'abc.jsonl');
+  const transcript = writeTranscript(dir, 'abc.jsonl');
   writeStore(dir, { 'agent:main:main': { sessionId: 'abc', updatedAt: Date.now() } });
   const tmp = path.join(root, 'tmp');
   mkdirSync(tmp, { recursive: true });
-  return { stateDir, lockPath: path.join(dir, 'abc.jsonl.lock'), env: { TMPDIR: tmp } };
+  return { stateDir, transcript, lockPath: path.join(dir, 'abc.jsonl.lock'), env: { TMPDIR: tmp } };
 }
 
 function lockJson(stdout: string): Record<string, unknown> {
@@ -33,7 +34,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
   it('a gateway that is pid 1 of a container: the host CLI shows it held, with its host pid, and clear-stale keeps it', async () => {
     const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
     const fx = stateDirWithSession(root);
-    const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
+    const holder = await startHolderInNewPidNamespace([{ sessionFile: fx.transcript }]);
     try {
       const status = await nodeHere([CLI_PATH, 'status', '--json', '--state-dir', fx.stateDir], fx.env);
       const lock = lockJson(status.stdout);
@@ -58,7 +59,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
     const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
     try {
       const fx = stateDirWithSession(root);
-      const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
+      const holder = await startHolderInNewPidNamespace([{ sessionFile: fx.transcript }]);
       await holder.kill();
       const clear = await nodeHere([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
       assert.match(flat(clear.stdout), /removed main agent:main:main recycled-pid/);
@@ -72,7 +73,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
   it('the CLI inside a container, a live holder on the host: suspect, clear-stale keeps it', async () => {
     const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
     const fx = stateDirWithSession(root);
-    const holder = await spawnLockHolder([{ lockPath: fx.lockPath }]);
+    const holder = await startHolder([{ sessionFile: fx.transcript }]);
     try {
       const status = await nodeInNewPidNamespace([CLI_PATH, 'status', '--json', '--state-dir', fx.stateDir], fx.env);
       const lock = lockJson(status.stdout);
@@ -84,11 +85,11 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
       assert.equal(status.code, 1, 'a suspect lock needs attention');
 
       const clear = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(flat(clear.stdout), new RegExp(`kept main agent:main:main dead-pid, but this runs inside a container; the holder may be outside it.*--force ${fx.lockPath.replace(/[.]/g, '\\.')} --pid ${holder.pid}`));
+      assert.match(flat(clear.stdout), new RegExp(`kept main agent:main:main not provably stale \\(dead-pid\\): this runs inside a container; the holder may be outside it.*--force ${fx.lockPath.replace(/[.]/g, '\\.')} --pid ${holder.pid}`));
       assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
       assert.equal(clear.code, 1);
     } finally {
-      holder.kill();
+      await holder.kill();
       cleanup();
     }
   });
@@ -96,10 +97,10 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
   it('the CLI as pid 1 of one container, a gateway as pid 1 of another: suspect, never orphan-self-pid', async () => {
     const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
     const fx = stateDirWithSession(root);
-    const holder = await startHolderInNewPidNamespace([{ lockPath: fx.lockPath }]);
+    const holder = await startHolderInNewPidNamespace([{ sessionFile: fx.transcript }]);
     try {
       const clear = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(flat(clear.stdout), /kept main agent:main:main recycled-pid, but this runs inside a container; the holder may be outside it/);
+      assert.match(flat(clear.stdout), /kept main agent:main:main not provably stale \(recycled-pid\): this runs inside a container; the holder may be outside it/);
       assert.doesNotMatch(clear.stdout, /orphan-self-pid|removed/);
       assert.ok(existsSync(fx.lockPath), 'the live lock is still there');
     } finally {
@@ -112,11 +113,10 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
     const { root, cleanup } = makeTempRoot('oc-cli-pidns-');
     try {
       const fx = stateDirWithSession(root);
-      const holder = await spawnLockHolder([{ lockPath: fx.lockPath }]);
-      holder.kill();
-      await waitForExit(holder.child);
+      const holder = await startHolder([{ sessionFile: fx.transcript }]);
+      await holder.kill();
       const inside = await nodeInNewPidNamespace([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
-      assert.match(flat(inside.stdout), /kept main agent:main:main dead-pid, but this runs inside a container/);
+      assert.match(flat(inside.stdout), /kept main agent:main:main not provably stale \(dead-pid\): this runs inside a container/);
       assert.ok(existsSync(fx.lockPath));
       const host = await nodeHere([CLI_PATH, 'clear-stale', '--state-dir', fx.stateDir], fx.env);
       assert.match(flat(host.stdout), /removed main agent:main:main dead-pid/);
@@ -133,7 +133,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
     mkdirSync(gatewayDir, { recursive: true });
     const gatewayLock = path.join(gatewayDir, 'gateway.1a2b3c4d.lock');
     const holder = await startHolderInNewPidNamespace([]);
-    const host = await spawnLockHolder([]);
+    const host = await startHolder([]);
     try {
       writeFileSync(gatewayLock, JSON.stringify({ pid: 1, createdAt: new Date().toISOString(), configPath: path.join(fx.stateDir, 'openclaw.json'), startTime: holder.starttime }));
       const seen = JSON.parse((await nodeHere([CLI_PATH, 'status', '--json', '--state-dir', fx.stateDir], fx.env)).stdout) as { gateway: Record<string, unknown> };
@@ -145,7 +145,7 @@ describe('openclaw-locks across pid namespaces', { skip }, () => {
       assert.match(inside.stdout, new RegExp(`Gateway\\s+may be running \\(its lock names pid ${host.pid}: dead-pid, but this runs inside a container`));
     } finally {
       await holder.kill();
-      host.kill();
+      await host.kill();
       cleanup();
     }
   });

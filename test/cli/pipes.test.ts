@@ -4,19 +4,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  buildLargeFixture,
-  deadPid,
-  isoAgo,
-  makeTempRoot,
-  spawnLockHolder,
-  waitForExit,
-  writeLock,
-  writeStore,
-  writeTranscript,
-  makeSessionsDir,
-  type LockHolder,
-} from '../fixtures/sessions-fixture';
+import { deadPid, startHolder, type LiveHolder } from '../fixtures/live-holder';
+import { buildLargeFixture, isoAgo, makeTempRoot, writeLock, writeStore, writeTranscript, makeSessionsDir } from '../fixtures/state-dir';
 import { cliIntoClosedPipe, gatewayTmp } from './run-cli';
 
 /** Node's unhandled-error output: a stack line or the event emitter's throw. */
@@ -24,7 +13,7 @@ const CRASH = /EPIPE|Unhandled 'error' event|^\s+at /m;
 
 describe('openclaw-locks into a closed pipe', () => {
   const { root, cleanup } = makeTempRoot('oc-cli-pipes-');
-  let holder: LockHolder;
+  let holder: LiveHolder;
   let healthy: NodeJS.ProcessEnv;
   let large: NodeJS.ProcessEnv;
   before(async () => {
@@ -33,7 +22,7 @@ describe('openclaw-locks into a closed pipe', () => {
     const dir = makeSessionsDir(stateDir, 'main');
     writeStore(dir, { 'agent:main:main': { sessionId: 'a', label: 'Main chat', updatedAt: Date.now() } });
     writeTranscript(dir, 'a.jsonl');
-    holder = await spawnLockHolder([{ lockPath: path.join(dir, 'a.jsonl.lock'), createdAt: isoAgo(1_000), maxHoldMs: 3_600_000 }]);
+    holder = await startHolder([{ sessionFile: path.join(dir, 'a.jsonl'), createdAt: isoAgo(1_000), maxHoldMs: 3_600_000 }]);
     healthy = { OPENCLAW_STATE_DIR: stateDir, TMPDIR: gatewayTmp(root) };
     // More output than a pipe buffers (64 KiB), so the CLI is still writing when the reader leaves.
     const largeDir = path.join(root, 'large');
@@ -41,8 +30,7 @@ describe('openclaw-locks into a closed pipe', () => {
     large = { OPENCLAW_STATE_DIR: largeDir, TMPDIR: gatewayTmp(root) };
   });
   after(async () => {
-    holder.kill();
-    await waitForExit(holder.child);
+    await holder.kill();
     cleanup();
   });
 

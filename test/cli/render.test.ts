@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { scanStateDir, type SessionsSnapshot } from '../../src/sessions';
 import { makePalette } from '../../src/cli/format';
 import { renderStatus } from '../../src/cli/status';
-import { deadPid, isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeTranscript } from '../fixtures/sessions-fixture';
+import { deadPid } from '../fixtures/live-holder';
+import { isoAgo, makeSessionsDir, makeTempRoot, writeLock, writeTranscript } from '../fixtures/state-dir';
 
 describe('status rendering (what a terminal shows)', () => {
   const { root, cleanup } = makeTempRoot('oc-render-');

@@ -1,15 +1,11 @@
 // Shared helpers for the lock tests (not a test file itself).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempDir as makeDir, withDir as withTempDir } from '../fixtures/temp-dir';
 import { readProcessStartTime } from '../../src/lock/process';
 
 /** A fresh directory on tmpfs when available (fast, like the benchmark), removed by the returned cleanup. */
 export function makeTempDir(prefix = 'oc-lock-test-'): { dir: string; cleanup: () => void } {
-  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  const dir = mkdtempSync(join(base, prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return makeDir(prefix, { tmpfs: true });
 }
 
 /** A long-lived process whose command line contains `tag` (e.g. "openclaw"), killed by `stop`. */
@@ -102,12 +98,5 @@ export function spawnWorker(command: WorkerCommand, extraArgv: string[] = []): W
 
 /** Runs a test body in a fresh temporary directory that is removed afterwards. */
 export function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const { dir, cleanup } = makeTempDir();
-    try {
-      await fn(dir);
-    } finally {
-      cleanup();
-    }
-  };
+  return withTempDir(fn, 'oc-lock-test-', { tmpfs: true });
 }

@@ -8,6 +8,7 @@ import { acquireSessionWriteLock, sweepStaleLocks, type RemoveResult, type Sessi
 import { asidePathFor, putBackAsideSync, type SwapDetails } from '../../src/lock/fsops';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
 import { guardPathFor } from '../../src/lock/reclaim';
+import { keptBecause as keptWords } from '../../src/wording/kept';
 import { deadPid, lockBytes, spawnSleeper, spawnWorker, withDir } from './helpers';
 
 const guardText = (pid: number) => lockBytes({ pid, createdAt: new Date().toISOString() });
@@ -22,7 +23,7 @@ function keptBecause(results: RemoveResult[], name: string): string {
   const found = results.find((r) => basename(r.lockPath) === name);
   assert.ok(found, `no result for ${name}`);
   assert.equal(found.removed, false);
-  return found.keptBecause ?? '';
+  return keptWords(found);
 }
 
 test('reclaim leftover names: the guard and aside names the core makes, and nothing else', () => {

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectLockSync, readCommandLine, readProcessStartTime, removeStaleLock, selfPidNamespace } from '../../src/lock';
 import { nodeInNewPidNamespace, pidNamespaceUnsupported, startHolderInNewPidNamespace } from '../fixtures/pid-namespace';
-import { spawnLockHolder } from '../fixtures/sessions-fixture';
+import { startHolder } from '../fixtures/live-holder';
 import { lockBytes, makeTempDir } from './helpers';
 
 const skip = pidNamespaceUnsupported();
@@ -37,7 +37,7 @@ test('this suite runs in the initial pid namespace (the host side of every test 
 test('a holder that is pid 1 of a container, judged from the host: held, with its host pid and namespace; never removed', { skip }, async () => {
   const { dir, cleanup } = makeTempDir();
   const lockPath = join(dir, 's.jsonl.lock');
-  const holder = await startHolderInNewPidNamespace([{ lockPath, createdAt: new Date(Date.now() - 3_000).toISOString() }]);
+  const holder = await startHolderInNewPidNamespace([{ sessionFile: join(dir, 's.jsonl'), createdAt: new Date(Date.now() - 3_000).toISOString() }]);
   try {
     const inspection = inspectLockSync(lockPath);
     assert.equal(inspection.payload?.pid, 1, 'the lock names pid 1, as written inside the namespace');
@@ -69,7 +69,7 @@ test('a container holder that is truly dead is still reclaimable from the host (
   const { dir, cleanup } = makeTempDir();
   try {
     const lockPath = join(dir, 's.jsonl.lock');
-    const holder = await startHolderInNewPidNamespace([{ lockPath }]);
+    const holder = await startHolderInNewPidNamespace([{ sessionFile: join(dir, 's.jsonl') }]);
     await holder.kill();
     const inspection = inspectLockSync(lockPath);
     assert.equal(inspection.payload?.pid, 1);
@@ -89,7 +89,7 @@ test('a container lock naming a pid the host does not have, holder dead: dead-pi
   try {
     const lockPath = join(dir, 's.jsonl.lock');
     // A real container start time, and a pid this host has no process for.
-    const holder = await startHolderInNewPidNamespace([{ lockPath }]);
+    const holder = await startHolderInNewPidNamespace([{ sessionFile: join(dir, 's.jsonl') }]);
     const starttime = holder.starttime;
     await holder.kill();
     let pid = 4_000_000;
@@ -105,7 +105,7 @@ test('a container lock naming a pid the host does not have, holder dead: dead-pi
 test('judged from inside a new pid namespace, a live host holder is suspect and kept', { skip }, async () => {
   const { dir, cleanup } = makeTempDir();
   const lockPath = join(dir, 's.jsonl.lock');
-  const holder = await spawnLockHolder([{ lockPath }]);
+  const holder = await startHolder([{ sessionFile: join(dir, 's.jsonl') }]);
   try {
     const report = await probeInNewNamespace('judge', lockPath);
     assert.equal(report.pid, 1);
@@ -121,7 +121,7 @@ test('judged from inside a new pid namespace, a live host holder is suspect and 
     assert.match(report.keptBecause ?? '', /not provably stale \(dead-pid\): this runs inside a container/);
     assert.ok(existsSync(lockPath));
   } finally {
-    holder.kill();
+    await holder.kill();
     cleanup();
   }
 });
@@ -130,9 +130,8 @@ test('a host holder that is truly dead: suspect from inside, reclaimable from th
   const { dir, cleanup } = makeTempDir();
   try {
     const lockPath = join(dir, 's.jsonl.lock');
-    const holder = await spawnLockHolder([{ lockPath }]);
-    holder.kill();
-    await new Promise<void>((resolve) => (holder.child.exitCode !== null || holder.child.signalCode !== null ? resolve() : holder.child.once('exit', () => resolve())));
+    const holder = await startHolder([{ sessionFile: join(dir, 's.jsonl') }]);
+    await holder.kill();
     const inside = await probeInNewNamespace('judge', lockPath);
     assert.deepEqual([inside.state, inside.reasons, inside.reclaimable, inside.removed], ['stale', ['dead-pid'], false, false]);
     const outside = inspectLockSync(lockPath);
@@ -159,7 +158,7 @@ test('inside a container, a lock this core wrote in that same namespace is still
 test('inside one container, pid 1 of another container (the same pid as the judge itself) is suspect, not orphan-self-pid', { skip }, async () => {
   const { dir, cleanup } = makeTempDir();
   const lockPath = join(dir, 's.jsonl.lock');
-  const holder = await startHolderInNewPidNamespace([{ lockPath }]);
+  const holder = await startHolderInNewPidNamespace([{ sessionFile: join(dir, 's.jsonl') }]);
   try {
     const report = await probeInNewNamespace('judge', lockPath);
     assert.equal(report.pid, 1, 'the judge is pid 1 of its own namespace');

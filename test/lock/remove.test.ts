@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, sweepStaleLocks } from '../../src/lock';
 import { swapOutSync } from '../../src/lock/fsops';
 import { reclaimJudgedLockSync } from '../../src/lock/reclaim';
+import { keptBecause } from '../../src/wording/kept';
 import { deadPid, lockBytes, spawnSleeper, startTicksOf, withDir } from './helpers';
 
 const staleText = () => lockBytes({ pid: deadPid(), createdAt: new Date().toISOString(), maxHoldMs: 300000 });
@@ -26,7 +27,7 @@ test('removeStaleLock keeps a live lock, an initialising one, an unknown-host on
     writeFileSync(live, lockBytes({ pid: sleeper.pid, createdAt: new Date(0).toISOString(), maxHoldMs: 1, starttime: startTicksOf(sleeper.pid) }));
     const result = await removeStaleLock(live);
     assert.equal(result.removed, false);
-    assert.match(result.keptBecause!, /alive/);
+    assert.match(keptBecause(result), new RegExp(`held by live pid ${sleeper.pid}\\b`));
     assert.ok(existsSync(live));
   } finally {
     sleeper.stop();
@@ -35,12 +36,12 @@ test('removeStaleLock keeps a live lock, an initialising one, an unknown-host on
   writeFileSync(empty, '');
   const kept = await removeStaleLock(empty);
   assert.equal(kept.removed, false);
-  assert.match(kept.keptBecause!, /being written/);
+  assert.match(keptBecause(kept), /being written/);
   const other = join(dir, 'other.jsonl.lock');
   writeFileSync(other, lockBytes({ pid: deadPid(), createdAt: new Date().toISOString(), hostname: 'elsewhere.invalid' }));
   assert.equal((await removeStaleLock(other)).removed, false);
   assert.ok(existsSync(empty) && existsSync(other));
-  assert.match((await removeStaleLock(join(dir, 'none.lock'))).keptBecause!, /no lock file/);
+  assert.match(keptBecause(await removeStaleLock(join(dir, 'none.lock'))), /no lock file/);
 }));
 
 test('an old empty file is removed once past the grace', withDir(async (dir) => {
@@ -61,7 +62,7 @@ test('with expected, a lock replaced since inspection (new inode or new bytes) i
   writeFileSync(lockPath, staleText());
   const result = await removeStaleLock(lockPath, { expected: seen });
   assert.equal(result.removed, false);
-  assert.match(result.keptBecause!, /changed/);
+  assert.match(keptBecause(result), /changed/);
   assert.ok(existsSync(lockPath));
   // Matching expectation: removed.
   const again = await inspectLock(lockPath);
@@ -96,7 +97,7 @@ test('forceRemoveLock removes a live lock only while it still names the confirme
     const seen = await inspectLock(lockPath);
     const wrongPid = await forceRemoveLock(lockPath, { pid: sleeper.pid + 1 });
     assert.equal(wrongPid.removed, false);
-    assert.match(wrongPid.keptBecause!, /names pid/);
+    assert.match(keptBecause(wrongPid), /names pid/);
     // Same pid, but the file was rewritten since the user looked.
     unlinkSync(lockPath);
     writeFileSync(lockPath, lockBytes({ pid: sleeper.pid, createdAt: new Date(Date.now() + 1).toISOString() }));
@@ -184,7 +185,7 @@ test('a stale lock renamed away mid-swap is reported as gone, not an error', wit
   renameSync(lockPath, join(dir, 'elsewhere'));
   const result = await removeStaleLock(lockPath, { expected: judged });
   assert.equal(result.removed, false);
-  assert.match(result.keptBecause!, /no lock file/);
+  assert.match(keptBecause(result), /no lock file/);
 }));
 
 test('reclaim guard: a live guard makes removal wait its turn, a dead or ancient one is cleared', withDir(async (dir) => {
@@ -196,7 +197,7 @@ test('reclaim guard: a live guard makes removal wait its turn, a dead or ancient
     writeFileSync(guardPath, lockBytes({ pid: sleeper.pid, createdAt: new Date().toISOString() }));
     const busy = await removeStaleLock(lockPath);
     assert.equal(busy.removed, false);
-    assert.match(busy.keptBecause!, /another process is reclaiming/);
+    assert.match(keptBecause(busy), /another process is reclaiming/);
     assert.ok(existsSync(lockPath) && existsSync(guardPath));
     // The same live guard, but far older than any reclaim takes: its holder is stuck.
     const ancient = new Date(Date.now() - 60_000);

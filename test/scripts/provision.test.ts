@@ -109,3 +109,39 @@ test('--check on an empty cache lists what the demo needs (one VS Code, no brows
     assert.match(suites.stdout, /code-server 4\.100\.3/);
   });
 });
+
+test('--check --openclaw lists the real OpenClaw releases (and the Node 24 they run on), nothing of VS Code with --vscode none', () => {
+  withDir((dir) => {
+    const check = (...args: string[]) => spawnSync(process.execPath, [provisionScript, '--check', ...args], {
+      encoding: 'utf8', env: { ...process.env, OPENCLAW_LOCKS_CACHE_DIR: join(dir, 'cache') },
+    });
+    const real = check('--vscode', 'none', '--no-browser', '--openclaw', 'all');
+    assert.equal(real.status, 1, real.stdout + real.stderr);
+    assert.match(real.stdout, /missing: node 24\.\d+\.\d+, openclaw 2026\.7\.35, openclaw 2026\.9\.6\n/);
+    assert.doesNotMatch(real.stdout, /code-server|playwright/);
+    const unknown = check('--vscode', 'none', '--openclaw', '2026.1.1');
+    assert.notEqual(unknown.status, 0);
+    assert.match(unknown.stderr, /unknown OpenClaw release 2026\.1\.1/);
+    // A complete install (its marker) is reused: --check then reports it as there.
+    for (const prefix of ['node-24.21.0', 'openclaw-2026.7.35']) {
+      mkdirSync(join(dir, 'cache', prefix), { recursive: true });
+      writeFileSync(join(dir, 'cache', prefix, '.openclaw-installed'), '{}\n');
+    }
+    assert.equal(check('--vscode', 'none', '--no-browser', '--openclaw', '2026.7.35').status, 0);
+  });
+});
+
+test('--node24 alone (what npm test provisions before the unit suites, for the SQLite-era fixtures) lists only Node 24', () => {
+  withDir((dir) => {
+    const check = spawnSync(process.execPath, [provisionScript, '--check', '--vscode', 'none', '--no-browser', '--node24'], {
+      encoding: 'utf8', env: { ...process.env, OPENCLAW_LOCKS_CACHE_DIR: join(dir, 'cache') },
+    });
+    assert.equal(check.status, 1, check.stdout + check.stderr);
+    assert.match(check.stdout, /missing: node 24\.\d+\.\d+\n/);
+    assert.doesNotMatch(check.stdout, /code-server|playwright|openclaw 20/);
+    const without = spawnSync(process.execPath, [provisionScript, '--check', '--vscode', 'none', '--no-browser'], {
+      encoding: 'utf8', env: { ...process.env, OPENCLAW_LOCKS_CACHE_DIR: join(dir, 'cache') },
+    });
+    assert.equal(without.status, 0, 'nothing is needed without it');
+  });
+});

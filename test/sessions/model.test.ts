@@ -3,7 +3,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanStateDir, SessionModel, snapshotChanged, snapshotSignature, type SessionsSnapshot } from '../../src/sessions';
-import { deadPid, isoAgo, lockBytes, makeSessionsDir, makeTempRoot, spawnLockHolder, waitForExit, writeStore, writeTranscript } from '../fixtures/sessions-fixture';
+import { deadPid, startHolder } from '../fixtures/live-holder';
+import { isoAgo, lockBytes, makeSessionsDir, makeTempRoot, writeStore, writeTranscript } from '../fixtures/state-dir';
 
 /** Resolves with the first snapshot delivered to subscribers that satisfies `accept`. */
 function nextSnapshot(model: SessionModel, accept: (s: SessionsSnapshot) => boolean, timeoutMs = 15_000): Promise<SessionsSnapshot> {
@@ -73,18 +74,36 @@ describe('SessionModel (real files, real watchers)', () => {
     const m = model({ stateDir });
     await m.start();
     const held = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'held');
-    const holder = await spawnLockHolder([{ lockPath: path.join(main, 'one.jsonl.lock') }]);
+    const holder = await startHolder([{ sessionFile: path.join(main, 'one.jsonl') }]);
     try {
       const s = await held;
       assert.equal(lockOf(s, 'main', 'one')?.pid, holder.pid);
       // SIGKILL leaves the file behind; the periodic/forced rescan then calls it dead.
-      holder.kill();
-      await waitForExit(holder.child);
+      await holder.kill();
       const after = await m.refresh();
       assert.equal(lockOf(after, 'main', 'one')?.level, 'stale');
       assert.deepEqual(lockOf(after, 'main', 'one')?.reasons, ['dead-pid']);
     } finally {
-      holder.kill();
+      await holder.kill();
+    }
+  });
+
+  it('a live owner SIGKILLed (its lock left unchanged, no file event) shows as stale within about a second, without a rescan', async () => {
+    const { stateDir, main } = setup();
+    const m = model({ stateDir, rescanMs: 600_000 });
+    await m.start();
+    const held = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'held');
+    const holder = await startHolder([{ sessionFile: path.join(main, 'one.jsonl') }]);
+    try {
+      await held;
+      const stale = nextSnapshot(m, (s) => lockOf(s, 'main', 'one')?.level === 'stale', 5000);
+      const killedAt = Date.now();
+      await holder.kill();
+      const s = await stale;
+      assert.deepEqual(lockOf(s, 'main', 'one')?.reasons, ['dead-pid']);
+      assert.ok(Date.now() - killedAt < 3000, `noticed ${Date.now() - killedAt} ms after the kill`);
+    } finally {
+      await holder.kill();
     }
   });
 
@@ -193,7 +212,7 @@ describe('SessionModel (real files, real watchers)', () => {
     const s = await moved;
     assert.deepEqual(s.agents.map((x) => x.id), ['extra', 'main', 'other']);
     assert.equal(m.findSession('agent:main:main')?.transcriptPath, path.join(b.main, 'one.jsonl'));
-    const holder = await spawnLockHolder([{ lockPath: path.join(b.main, 'one.jsonl.lock'), createdAt: isoAgo(5_000) }]);
+    const holder = await startHolder([{ sessionFile: path.join(b.main, 'one.jsonl'), createdAt: isoAgo(5_000) }]);
     try {
       const heldNow = await m.refresh();
       assert.equal(lockOf(heldNow, 'main', 'one')?.level, 'held');
@@ -201,8 +220,29 @@ describe('SessionModel (real files, real watchers)', () => {
       m.updateOptions({ thresholds: { warnMs: 1_000, errorMs: 2_000 } });
       await stricter;
     } finally {
-      holder.kill();
-      await waitForExit(holder.child);
+      await holder.kill();
+    }
+  });
+
+  it('re-grades on new thresholds alone without reading the disk again', async () => {
+    const { stateDir, main } = setup();
+    const lockPath = path.join(main, 'one.jsonl.lock');
+    const holder = await startHolder([{ sessionFile: path.join(main, 'one.jsonl'), createdAt: isoAgo(5_000) }]);
+    try {
+      const m = model({ stateDir, watch: false, rescanMs: 3_600_000, ownerPollMs: 0, databasePollMs: 0, healthPollMs: 0 });
+      const scanned = await m.start();
+      assert.equal(lockOf(scanned, 'main', 'one')?.level, 'held');
+      // A rescan would find the session free now; a re-grade keeps the scan's facts.
+      rmSync(lockPath);
+      const regraded = await m.updateOptions({ stateDir, thresholds: { warnMs: 1_000, errorMs: 2_000 } });
+      assert.equal(lockOf(regraded, 'main', 'one')?.level, 'held-too-long');
+      assert.equal(regraded.scannedAt, scanned.scannedAt, 'no scan ran');
+      assert.equal(m.snapshot, regraded);
+      assert.equal(lockOf(scanned, 'main', 'one')?.level, 'held', 'the earlier snapshot is untouched');
+      const rescanned = await m.refresh();
+      assert.equal(lockOf(rescanned, 'main', 'one')?.level, 'free', 'a rescan still reads the disk');
+    } finally {
+      await holder.kill();
     }
   });
 

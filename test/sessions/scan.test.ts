@@ -3,21 +3,12 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  allLocks,
-  CommandLineLookup,
-  findLock,
-  findSession,
-  readGatewayInfo,
-  scanStateDir,
-  type AgentInfo,
-  type SessionsSnapshot,
-} from '../../src/sessions';
-import { reageAgent } from '../../src/sessions/scan';
+import { allLocks, CommandLineLookup, findLock, findSession, readGatewayInfo, scanStateDir, type AgentInfo, type JsonlSession, type SessionsSnapshot } from '../../src/sessions';
+import { reageAgent } from '../../src/sessions/jsonl/update';
 import { readCommandLine } from '../../src/lock';
+import { deadPid } from '../fixtures/live-holder';
 import {
   buildRichFixture,
-  deadPid,
   isoAgo,
   makeSessionsDir,
   makeTempRoot,
@@ -25,7 +16,7 @@ import {
   writeStore,
   writeTranscript,
   type RichFixture,
-} from '../fixtures/sessions-fixture';
+} from '../fixtures/state-dir';
 
 const noProcessListing = () => new CommandLineLookup(0, async () => new Map());
 
@@ -40,7 +31,7 @@ describe('scanStateDir on a rich fixture', () => {
   });
   after(() => fx.cleanup());
 
-  const session = (key: string) => main.sessions.find((s) => s.key === key)!;
+  const session = (key: string) => main.sessions.find((s): s is JsonlSession => s.key === key && !s.sqlite)!;
 
   it('finds every agent, with its layout', () => {
     assert.deepEqual(snap.agents.map((a) => [a.id, a.layout]), [['bare', 'missing'], ['main', 'jsonl'], ['ops', 'jsonl']]);
@@ -177,7 +168,7 @@ describe('scanStateDir on a rich fixture', () => {
 
   it('ages reused agents for a partial rescan without touching the earlier snapshot', () => {
     const later = reageAgent(main, 4 * 60_000, { warnMs: 60_000, errorMs: 300_000 });
-    const warnNow = later.sessions.find((s) => s.key === 'agent:main:warn')!.lock;
+    const warnNow = later.sessions.find((s) => s.key === 'agent:main:warn')!.lock!;
     assert.equal(warnNow.level, 'held-too-long');
     assert.equal(session('agent:main:warn').lock.level, 'held-long');
   });
@@ -217,10 +208,15 @@ describe('scanStateDir on odd layouts', () => {
     writeFileSync(path.join(stateDir, 'agents', 'main', 'agent', 'openclaw-agent.sqlite'), 'SQLite format 3\0');
     mkdirSync(path.join(stateDir, 'agents', 'work', 'agent'), { recursive: true });
     writeFileSync(path.join(stateDir, 'agents', 'work', 'agent', 'openclaw-agent.sqlite'), 'SQLite format 3\0');
-    const snap = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'none') });
+    const snap = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'none'), readVersion: false });
     assert.equal(snap.layout, 'sqlite');
+    assert.deepEqual({ era: snap.era.era, decidedBy: snap.era.decidedBy }, { era: 'sqlite', decidedBy: 'disk' });
     assert.deepEqual(snap.agents.map((a) => a.layout), ['sqlite', 'sqlite']);
-    assert.equal(snap.agents[0]!.sessions.length, 1);
+    // The old transcript is a leftover the doctor did not archive, not a session: sessions come
+    // from the database, and one that cannot be read is said so, never shown as an empty list.
+    assert.equal(snap.agents[0]!.sessions.length, 0);
+    assert.ok(snap.agents[0]!.database?.failure, 'the unreadable database is reported');
+    assert.deepEqual(snap.findings.filter((f) => f.agentId === 'main').map((f) => f.severity === 'error' || f.severity === 'warning'), [true]);
   });
 
   it('finds a legacy ~/.clawdbot home through HOME', async () => {
@@ -255,7 +251,7 @@ describe('scanStateDir on odd layouts', () => {
     writeFileSync(target, '{"pid": 1, "createdAt": "2026-01-01T00:00:00.000Z"}');
     symlinkSync(target, path.join(dir, 'a.jsonl.lock'));
     const snap = await scanStateDir({ stateDir, gatewayLockDir: path.join(root, 'none') });
-    const lock = snap.agents[0]!.sessions[0]!.lock;
+    const lock = snap.agents[0]!.sessions[0]!.lock!;
     assert.equal(lock.level, 'unreadable');
     assert.equal(lock.inspection.reclaimable, false);
     assert.equal(readFileSync(target, 'utf8'), '{"pid": 1, "createdAt": "2026-01-01T00:00:00.000Z"}');
@@ -308,7 +304,7 @@ describe('scanStateDir on odd layouts', () => {
     const broken = snap.agents.find((a) => a.id === 'broken')!;
     assert.match(broken.problems[0]!.message, /not a folder/);
     const main = snap.agents.find((a) => a.id === 'main')!;
-    assert.equal(main.sessions[0]!.lock.level, 'unreadable');
+    assert.equal(main.sessions[0]!.lock?.level, 'unreadable');
   });
 });
 
@@ -327,8 +323,9 @@ describe('readGatewayInfo', () => {
     const dir = path.join(root, 'dead');
     mkdirSync(dir);
     const pid = deadPid();
-    writeFileSync(path.join(dir, 'gateway.deadbeef.lock'), JSON.stringify({ pid, createdAt: isoAgo(1000), configPath: '/state/openclaw.json', startTime: 1 }));
-    assert.deepEqual(await readGatewayInfo('/state', dir), { lockPath: path.join(dir, 'gateway.deadbeef.lock'), pid, alive: false });
+    const createdAt = isoAgo(1000);
+    writeFileSync(path.join(dir, 'gateway.deadbeef.lock'), JSON.stringify({ pid, createdAt, configPath: '/state/openclaw.json', startTime: 1 }));
+    assert.deepEqual(await readGatewayInfo('/state', dir), { lockPath: path.join(dir, 'gateway.deadbeef.lock'), pid, alive: false, createdAt });
   });
 
   it('treats a live pid with another start time as not this gateway', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countOf, formatBytes, formatCoarseAge, formatCount, formatDuration } from '../../src/wording/format';
-import * as presentation from '../../src/extension/lockPresentation';
+import * as presentation from '../../src/extension/lock-presentation';
 import { formatAge, formatBytes as cliFormatBytes } from '../../src/cli/format';
 
 test('durations: seconds, then minutes and seconds, hours and minutes, days and hours', () => {
