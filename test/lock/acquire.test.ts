@@ -393,6 +393,25 @@ test('another process queued: a re-acquirer takes the lock at most FAIR_STREAK t
   assert.equal(existsSync(dead), false);
 }));
 
+test('a waiter that never takes its turn (a frozen process) costs one queued acquisition per batch, not one per acquisition', { timeout: 60_000 }, withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const queueDir = queueDirFor(lockPath);
+  mkdirSync(queueDir);
+  // Our parent: alive, and it never acts on its ticket.
+  writeFileSync(join(queueDir, `${String(Date.now() * 1000).padStart(16, '0')}-${process.ppid}-${startTicksOf(process.ppid)}-0123456789abcdef`), '');
+  const batches = 4;
+  let queued = 0;
+  for (let i = 0; i < batches * (FAIR_STREAK + 1); i++) {
+    const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
+    if (!existsSync(lockPath)) queued++;
+    await (await pending).release();
+  }
+  // Each batch ends with one acquisition that queues behind the frozen head and takes the free
+  // lock on its timer; the next batch starts afresh from there.
+  assert.ok(queued <= batches, `${queued} of ${batches * (FAIR_STREAK + 1)} acquisitions queued`);
+}));
+
 test('a lock this process is creating is never judged orphan-self-pid by another caller in the same process', withDir(async (dir) => {
   const sessionFile = join(dir, 'racing.jsonl');
   // open(wx) and the payload write happen synchronously inside the call; the handle is built a
