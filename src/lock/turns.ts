@@ -7,14 +7,14 @@ import type { HeldLock } from './held';
 
 /**
  * Fairness across processes (see on-disk.ts): while other processes queue for a lock, this
- * process takes it again without queueing at most FAIR_STREAK times in a row (a batch of
- * FAIR_STREAK + 1 = 16 holds), then wakes the head and queues behind it. The batch keeps a
- * releaser's immediate re-acquire cheap (no wake-up of another process per acquisition); with
- * more waiters it shrinks so that a round of the queue stays near QUEUE_ROUND_HOLDS holds and
- * the longest wait stays near an unfair lock's.
+ * process takes it again without queueing at most FAIR_STREAK times in a row (a batch of 16
+ * holds, with one waiter), then queues and wakes the head. The batch keeps a releaser's
+ * immediate re-acquire cheap (no wake-up of another process per acquisition); with more
+ * waiters it shrinks so that a round of the queue stays near QUEUE_ROUND_HOLDS holds and the
+ * longest wait stays near an unfair lock's.
  */
 export const FAIR_STREAK = 15;
-const QUEUE_ROUND_HOLDS = 48;
+const QUEUE_ROUND_HOLDS = 32;
 const MIN_STREAK = 3;
 
 /** The streak allowed while `waiters` processes queue. */
