@@ -1,9 +1,9 @@
 // A holder's release while others queue: wake the head (touch its ticket), unless this process
 // takes the lock again before its event loop turns. The wake is deferred by one turn so that a
-// batch of back-to-back acquisitions (at most FAIR_STREAK, see turns.ts) wakes nobody; the
+// batch of back-to-back acquisitions (at most fairStreakFor, see turns.ts) wakes nobody; the
 // holder's mark (queue.ts) tells the head that this wake will come, so it sleeps meanwhile.
 // A holder killed before the wake is noticed by the head's kill(pid, 0) check.
-import { firstLiveTicket, holderMarkPath, placeHolderMark, waitersSeen, queueDirFor, removeHolderMark, touchTicket } from './queue';
+import { firstLiveTicket, holderMarkPath, placeHolderMark, queueDirFor, removeHolderMark, removeTicket, seemingWaiters, ticketOwnerAlive, touchTicket, waitersSeen } from './queue';
 import { existsSync } from 'node:fs';
 import type { Slot } from './turns';
 
@@ -18,9 +18,10 @@ export function markHolding(slot: Slot, lockPath: string): void {
 }
 
 /**
- * After a release: the head is woken on the next turn of the event loop, unless cancelled;
- * at once when nobody waits any more (the mark and the queue directory go with it). A process
- * exiting before that turn wakes the head on its way out.
+ * After a release: the head is woken on the next turn of the event loop, unless this process
+ * takes the lock again first (a wake at once would let the head win the lock from under the
+ * batch); at once when nobody waits any more (the mark and the queue directory go with it). A
+ * process exiting before that turn wakes the head on its way out.
  */
 export function scheduleHandover(slot: Slot): void {
   if (!slot.mark || slot.handover) return;
@@ -43,15 +44,22 @@ export function cancelHandover(slot: Slot): void {
   if (pending.size === 0) process.removeListener('exit', handOverAll);
 }
 
-/** Lets go for good: the mark goes, the oldest live waiter is woken. */
+/** Lets go for good: the oldest waiter is woken (first: its wake is the handoff), the mark goes. */
 export function handOver(slot: Slot): void {
   cancelHandover(slot);
   const mark = slot.mark;
   if (!mark) return;
   slot.mark = undefined;
+  const dir = queueDirFor(mark.lockPath);
+  const { first } = seemingWaiters(dir);
+  if (first) touchTicket(first);
   removeHolderMark(mark.path);
-  const head = firstLiveTicket(queueDirFor(mark.lockPath));
-  if (head) touchTicket(head);
+  // The cheap look trusted kill(pid, 0); a recycled pid is no waiter: wake the real next one.
+  if (!first || !ticketOwnerAlive(first)) {
+    if (first) removeTicket(first);
+    const next = firstLiveTicket(dir);
+    if (next) touchTicket(next);
+  }
 }
 
 /** Every pending wake at once (the process is about to exit). */

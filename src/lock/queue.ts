@@ -219,20 +219,25 @@ export function leaveQueue(ticket: Ticket, dir: string): void {
 }
 
 /**
- * How many processes seem to wait (0: nobody): a cheap look for a holder's every acquisition
- * (a stat when nobody queues; kill(pid, 0) on the oldest ticket only, no /proc reads, which
- * slow the process they read). A recycled pid can make it say yes wrongly; the queue's own
- * checks remove such a ticket. Dead tickets further back are counted until someone meets them.
+ * Who seems to wait: the oldest ticket whose pid is alive and how many tickets stand from it
+ * on. A cheap look for a holder's every acquisition and release (a stat when nobody queues;
+ * kill(pid, 0) on the oldest ticket only, no /proc reads, which slow the process they read).
+ * A recycled pid can make it say yes wrongly; ticketOwnerAlive, met later, removes such a
+ * ticket. Dead tickets further back are counted until someone meets them.
  */
-export function waitersSeen(dir: string): number {
-  if (!existsSync(dir)) return 0;
+export function seemingWaiters(dir: string): { first: Ticket | undefined; count: number } {
+  if (!existsSync(dir)) return { first: undefined, count: 0 };
   const tickets = listTickets(dir);
   for (const [index, ticket] of tickets.entries()) {
-    if (ticket.pid === process.pid || pidExists(ticket.pid)) return tickets.length - index;
+    if (ticket.pid === process.pid || pidExists(ticket.pid)) return { first: ticket, count: tickets.length - index };
     removeTicket(ticket);
   }
   removeMarksAndQueue(dir);
-  return 0;
+  return { first: undefined, count: 0 };
+}
+
+export function waitersSeen(dir: string): number {
+  return seemingWaiters(dir).count;
 }
 
 /** This module instance's mark name (one per process and bundled copy of the core). */
