@@ -12,7 +12,7 @@ import { formatLockPayload } from './payload';
 import { visibleOwnerPid } from './owner';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload } from './types';
-import { firstLiveTicket, holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, waitersSeen, type Ticket } from './queue';
+import { holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, waitersSeen, type Ticket } from './queue';
 import { cancelHandover, handOver, markHolding } from './handover';
 import { fairStreakFor, type Slot } from './turns';
 import { QUEUED_LIVENESS_CHECK_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
@@ -55,6 +55,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   let triedQueue = false;
   let backstop = false;
   let freeAtBackstop = 0;
+  let wasHead = false;
   const reportWait = (now: number): void => {
     if (!settings.onWait || now - lastOnWait < ON_WAIT_INTERVAL_MS) return;
     lastOnWait = now;
@@ -73,7 +74,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
     if (!(mayTryFirst && othersWaiting)) handOver(slot);
     for (;;) {
       if (signal?.aborted) throw abortedError(lockPath, signal);
-      if (ticket) {
+      if (ticket && !wasHead) {
         let position = positionOf(queueDir, ticket);
         if (position.lost) {
           // Someone who cannot see this process judged our ticket dead: put it back (same name, same place).
@@ -96,8 +97,10 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           backstop = await sleepUntilChange(wake, delay, position.first?.pid, signal, QUEUED_LIVENESS_CHECK_MS);
           continue;
         }
-        // Head (or the backstop found the lock free): try it.
+        // Head (or the backstop found the lock free): try it. A head stays head (nobody queues
+        // ahead of the oldest ticket), so its wake-ups skip this look, all but its timeouts.
         backstop = false;
+        wasHead = position.head;
       }
       const payload = newPayload(settings.maxHoldMs);
       const bytes = Buffer.from(formatLockPayload(payload));
@@ -116,7 +119,14 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         cancelHandover(slot);
         // Others wait behind us: our mark promises them a wake. Placed before we leave the
         // queue (which wakes the next waiter), so that it finds the mark.
-        if (ticket ? firstLiveTicket(queueDir, ticket.name) !== undefined : othersWaiting) markHolding(slot, lockPath);
+        if (ticket) {
+          // Leaving the queue wakes the next waiter: it must find our mark (others wait behind us).
+          const queued = ticket;
+          ticket = undefined;
+          leaveQueue(queued, queueDir, () => markHolding(slot, lockPath));
+        } else if (othersWaiting) {
+          markHolding(slot, lockPath);
+        }
         return { payload, bytes, record, ...identity };
       } catch (error) {
         removeHeldRecord(record);
@@ -165,7 +175,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, lastInspection);
       reportWait(now);
       const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
-      await sleepUntilChange(wake, delay, holderPid, signal);
+      if (await sleepUntilChange(wake, delay, holderPid, signal)) wasHead = false;
     }
   } finally {
     wake.close();

@@ -124,11 +124,12 @@ function removeMarksAndQueue(dir: string): void {
   removeEmptyQueueDir(dir);
 }
 
-export function removeEmptyQueueDir(dir: string): void {
+export function removeEmptyQueueDir(dir: string): boolean {
   try {
     rmdirSync(dir);
+    return true;
   } catch {
-    // Not empty (someone just queued) or already gone.
+    return false; // Not empty (someone queued) or already gone.
   }
 }
 
@@ -212,8 +213,18 @@ export function touchTicket(ticket: Ticket): void {
  * lock); the last one out removes the empty directory (rmdir fails on a non-empty one, so a
  * waiter arriving at the same moment keeps its ticket, or re-creates the directory).
  */
-export function leaveQueue(ticket: Ticket, dir: string): void {
+export function leaveQueue(ticket: Ticket, dir: string, beforeWake?: () => void): void {
   removeTicket(ticket);
+  // Nobody else there (no ticket, no mark): the directory goes in one syscall.
+  if (removeEmptyQueueDir(dir)) return;
+  // Wake first (the cheap look: kill(pid, 0)), then check the start time: a recycled pid is
+  // no waiter, and the real next one is woken instead.
+  const { first } = seemingWaiters(dir);
+  if (!first) return;
+  beforeWake?.();
+  touchTicket(first);
+  if (ticketOwnerAlive(first)) return;
+  removeTicket(first);
   const next = firstLiveTicket(dir);
   if (next) touchTicket(next);
 }
