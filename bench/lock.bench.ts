@@ -11,9 +11,10 @@ import { lockBenchTable } from './lock-table';
 import { createInterface } from 'node:readline';
 import * as properLockfile from 'proper-lockfile';
 import { acquireSessionWriteLock } from '../src/lock';
+import { findOpenClawLockModule, loadOpenClawLock, provisionOpenClawLock, OPENCLAW_ARGV_TAG, OPENCLAW_LOCK_VERSION, type OpenClawAcquire } from './openclaw-lock';
 
-type ImplName = 'floor' | 'core' | 'proper-lockfile';
-const IMPLS: ImplName[] = ['floor', 'core', 'proper-lockfile'];
+type ImplName = 'floor' | 'core' | 'proper-lockfile' | 'openclaw';
+const BASE_IMPLS: ImplName[] = ['floor', 'core', 'proper-lockfile'];
 type Release = () => Promise<void>;
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -26,8 +27,15 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 // at its 10 s default: that is what decides its reclaim time.
 const PROPER_OPTIONS = { realpath: false, retries: { retries: 2000, factor: 1, minTimeout: 1, maxTimeout: 1 } };
 
+let openclaw: OpenClawAcquire | undefined;
+
 async function acquireWith(impl: ImplName, sessionFile: string): Promise<Release> {
   switch (impl) {
+    case 'openclaw': {
+      openclaw ??= await loadOpenClawLock();
+      const lock = await openclaw(sessionFile, 120_000);
+      return () => lock.release();
+    }
     case 'core': {
       const lock = await acquireSessionWriteLock({ sessionFile, timeoutMs: 120_000 });
       return () => lock.release();
@@ -71,7 +79,8 @@ function syncFloorOnce(lockPath: string): void {
 type WorkerJob =
   | { kind: 'uncontended'; impl: ImplName | 'floor-sync'; dir: string; iterations: number }
   | { kind: 'handoff'; impl: ImplName; sessionFile: string; holds: number; holdMs: number; pauseMs: number }
-  | { kind: 'contend'; impl: ImplName; sessionFile: string; counterFile: string; durationMs: number }
+  | { kind: 'contend'; impl: ImplName; sessionFile: string; counterFile: string; markerFile: string; durationMs: number }
+  | { kind: 'idle-wait'; impl: ImplName; sessionFile: string; settleMs: number }
   | { kind: 'hold'; impl: ImplName; sessionFile: string }
   | { kind: 'wait'; impl: ImplName; sessionFile: string };
 
@@ -129,25 +138,48 @@ async function runWorker(job: WorkerJob): Promise<void> {
       const deadline = now() + job.durationMs;
       const holds: Array<[number, number, number]> = [];
       let count = 0;
+      let overlaps = 0;
+      const id = String(process.pid);
       while (now() < deadline) {
         const requested = now();
         const release = await acquireWith(job.impl, job.sessionFile);
         const acquired = now();
+        // Whoever held the lock before cleared the marker; anything else means two holders.
+        if (readFileSync(job.markerFile, 'utf8') !== '') overlaps++;
+        writeFileSync(job.markerFile, id);
         const value = Number(await readFile(job.counterFile, 'utf8'));
         await writeFile(job.counterFile, String(value + 1));
+        if (readFileSync(job.markerFile, 'utf8') !== id) overlaps++;
+        writeFileSync(job.markerFile, '');
         count++;
         const releasing = now();
         await release();
         holds.push([requested, acquired, releasing]);
       }
-      emit({ count, holds });
+      emit({ count, holds, overlaps });
       return;
     }
     case 'hold': {
-      await acquireWith(job.impl, job.sessionFile);
+      const release = await acquireWith(job.impl, job.sessionFile);
       emit({ held: true });
+      createInterface({ input: process.stdin }).on('line', (line) => {
+        if (line === 'release') void release().then(() => emit({ released: true }));
+      });
       setInterval(() => undefined, 1 << 30);
       return;
+    }
+    case 'idle-wait': {
+      // CPU spent by a waiter while the lock stays held: after settling in, until it gets the lock.
+      emit({ ready: true });
+      const pending = acquireWith(job.impl, job.sessionFile);
+      await sleep(job.settleMs);
+      const cpu = process.cpuUsage();
+      const from = now();
+      const release = await pending;
+      const used = process.cpuUsage(cpu);
+      emit({ cpuMsPerSecond: (used.user + used.system) / 1000 / ((now() - from) / 1000) });
+      await release();
+      process.exit(0);
     }
     case 'wait': {
       emit({ ready: true });
@@ -166,8 +198,14 @@ interface Child {
   exited: Promise<void>;
 }
 
+/** Set when the real OpenClaw lock takes part: see OPENCLAW_ARGV_TAG (every worker carries it then). */
+let argvTag: string[] = [];
+
+const trace = process.env.LOCK_BENCH_TRACE ? (line: string) => console.error(`[trace ${new Date().toISOString()}] ${line}`) : () => undefined;
+
 function spawnJob(job: WorkerJob): Child {
-  const child = spawn(process.execPath, [__filename, 'worker', JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  trace(JSON.stringify(job).slice(0, 100));
+  const child = spawn(process.execPath, [__filename, 'worker', JSON.stringify(job), ...argvTag], { stdio: ['pipe', 'pipe', 'inherit'] });
   const queue: Array<Record<string, unknown>> = [];
   const waiting: Array<(m: Record<string, unknown>) => void> = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -242,18 +280,26 @@ async function handoff(impl: ImplName, dir: string, holds: number): Promise<{ p5
 interface ContentionResult {
   opsPerSecond: number;
   lostUpdates: number;
+  overlaps: number;
   longestRun: number;
   maxWaitMs: number;
+  /** Mixed runs: acquisitions per implementation. */
+  byImpl?: Record<string, number>;
 }
 
-async function contention(impl: ImplName, dir: string, processes: number, durationMs: number): Promise<ContentionResult> {
-  const sessionFile = join(dir, `contend-${impl}-${processes}.jsonl`);
-  const counterFile = join(dir, `counter-${impl}-${processes}`);
+/** `impl` for every process, or a list (mixed runs: one implementation per process, round robin). */
+async function contention(impl: ImplName | ImplName[], dir: string, processes: number, durationMs: number): Promise<ContentionResult> {
+  const impls = Array.isArray(impl) ? impl : [impl];
+  const name = impls.join('+');
+  const sessionFile = join(dir, `contend-${name}-${processes}.jsonl`);
+  const counterFile = join(dir, `counter-${name}-${processes}`);
+  const markerFile = join(dir, `marker-${name}-${processes}`);
   writeFileSync(sessionFile, '');
   writeFileSync(counterFile, '0');
-  const children = Array.from({ length: processes }, () => spawnJob({ kind: 'contend', impl, sessionFile, counterFile, durationMs }));
+  writeFileSync(markerFile, '');
+  const children = Array.from({ length: processes }, (_, i) => spawnJob({ kind: 'contend', impl: impls[i % impls.length]!, sessionFile, counterFile, markerFile, durationMs }));
   await startTogether(children);
-  const results = (await Promise.all(children.map((c) => c.next()))) as Array<{ count: number; holds: Array<[number, number, number]> }>;
+  const results = (await Promise.all(children.map((c) => c.next()))) as Array<{ count: number; overlaps: number; holds: Array<[number, number, number]> }>;
   await Promise.all(children.map((c) => c.exited));
   const total = results.reduce((sum, r) => sum + r.count, 0);
   const merged = mergeHolds(results);
@@ -272,7 +318,32 @@ async function contention(impl: ImplName, dir: string, processes: number, durati
     maxWaitMs = Math.max(maxWaitMs, hold.acquired - hold.requested);
   }
   const span = (merged.at(-1)!.releasing - merged[0]!.acquired) / 1000;
-  return { opsPerSecond: total / span, lostUpdates: total - Number(readFileSync(counterFile, 'utf8')), longestRun, maxWaitMs };
+  const byImpl: Record<string, number> = {};
+  results.forEach((r, i) => (byImpl[impls[i % impls.length]!] = (byImpl[impls[i % impls.length]!] ?? 0) + r.count));
+  return {
+    opsPerSecond: total / span,
+    lostUpdates: total - Number(readFileSync(counterFile, 'utf8')),
+    overlaps: results.reduce((sum, r) => sum + r.overlaps, 0),
+    longestRun,
+    maxWaitMs,
+    ...(impls.length > 1 ? { byImpl } : {}),
+  };
+}
+
+/** CPU time of each of `waiters` processes waiting while one process holds the lock for `holdMs`. */
+async function idleWaiterCpu(impl: ImplName, dir: string, waiters: number, holdMs: number): Promise<number> {
+  const sessionFile = join(dir, `idle-${impl}.jsonl`);
+  writeFileSync(sessionFile, '');
+  const holder = spawnJob({ kind: 'hold', impl, sessionFile });
+  await holder.next();
+  const children = Array.from({ length: waiters }, () => spawnJob({ kind: 'idle-wait', impl, sessionFile, settleMs: 300 }));
+  await Promise.all(children.map((c) => c.next()));
+  await sleep(holdMs);
+  holder.process.stdin!.write('release\n');
+  const results = (await Promise.all(children.map((c) => c.next()))) as Array<{ cpuMsPerSecond: number }>;
+  holder.process.kill('SIGKILL');
+  await Promise.all([holder.exited, ...children.map((c) => c.exited)]);
+  return median(results.map((r) => r.cpuMsPerSecond));
 }
 
 async function reclaim(impl: ImplName, dir: string, samples: number): Promise<number[]> {
@@ -314,6 +385,16 @@ async function runParent(quick: boolean): Promise<void> {
     const contendMs = quick ? 800 : 1500;
     const reclaimSamples = quick ? 4 : 10;
 
+    const stillMissing = provisionOpenClawLock();
+    const found = findOpenClawLockModule();
+    const withOpenClaw = !('missing' in found);
+    if (withOpenClaw) {
+      argvTag = [OPENCLAW_ARGV_TAG];
+      console.log(`real OpenClaw lock: ${found.file} (OpenClaw ${found.version}); every worker carries ${OPENCLAW_ARGV_TAG} so OpenClaw does not judge it a non-openclaw-owner`);
+    } else {
+      console.log(`real OpenClaw lock: not run. ${stillMissing ?? found.missing}`);
+    }
+    const IMPLS: ImplName[] = withOpenClaw ? [...BASE_IMPLS, 'openclaw'] : BASE_IMPLS;
     const un: Record<string, { p50: number; p99: number }> = {};
     for (const impl of [...IMPLS, 'floor-sync'] as const) un[impl] = await uncontended(impl, dir, iterations);
     const ho: Record<string, { p50: number; p99: number; n: number }> = {};
@@ -323,10 +404,15 @@ async function runParent(quick: boolean): Promise<void> {
       co[impl] = {};
       for (const n of [2, 4, 8]) co[impl]![n] = await contention(impl, dir, n, contendMs);
     }
+    const mixed: Record<number, ContentionResult> = {};
+    if (withOpenClaw) for (const n of [2, 4, 8]) mixed[n] = await contention(['core', 'openclaw'], dir, n, contendMs);
     const coreReclaim = await reclaim('core', dir, reclaimSamples);
     const properReclaim = quick ? [] : await reclaim('proper-lockfile', dir, 1);
+    const openclawReclaim = withOpenClaw ? await reclaim('openclaw', dir, quick ? 2 : 4) : [];
+    const idle: Record<string, number> = {};
+    for (const impl of IMPLS) idle[impl] = await idleWaiterCpu(impl, dir, 4, quick ? 1000 : 2000);
 
-    const table = lockBenchTable({ un, ho, co, coreReclaim, properReclaim, median });
+    const table = lockBenchTable({ un, ho, co, mixed, coreReclaim, properReclaim, openclawReclaim, idle, median, openclawVersion: withOpenClaw ? OPENCLAW_LOCK_VERSION : undefined });
     console.log('');
     printTable(table.rows);
     console.log('');
@@ -335,7 +421,9 @@ async function runParent(quick: boolean): Promise<void> {
     console.log(table.referenceTitle);
     printTable(table.reference);
     console.log(`\nproper-lockfile options: ${JSON.stringify(PROPER_OPTIONS)} (stale: default 10 s).`);
-    console.log(`Handoff: two processes, hold 10 ms, pause 3 ms after release. Contention: ${contendMs} ms per run, read+write a counter file under the lock.`);
+    console.log(`Handoff: two processes, hold 10 ms, pause 3 ms after release. Contention: ${contendMs} ms per run, read+write a counter file under the lock (plus a marker file that counts overlapping holders).`);
+    if (withOpenClaw) console.log('Mixed: the same contention with this core and the real OpenClaw lock in alternate processes (OpenClaw polls every 50 ms and takes no ticket).');
+    console.log(`Idle waiter CPU: 4 processes wait ${quick ? 1 : 2} s for a held lock; CPU time (user+system) per waiter per second of waiting, median.`);
     console.log(`Total ${((Date.now() - began) / 1000).toFixed(1)} s.`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

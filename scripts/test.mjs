@@ -47,7 +47,9 @@ if (!run('typecheck', process.execPath, [join(root, 'node_modules/typescript/bin
 if (only !== 'vscode') {
   // The SQLite-era fixtures are written by Node 24's node:sqlite (this Node may have none):
   // provisioned here, into the tool cache, before the first suite needs it.
-  if (!run('provision Node 24 for the SQLite-era fixtures', process.execPath, ['scripts/vscode/provision.mjs', '--vscode', 'none', '--no-browser', '--node24'])) fail('could not provision Node 24: the SQLite-era tests need it');
+  // The lock tests' mixed runs drive the real OpenClaw 2026.7.35 lock: the real-OpenClaw suites'
+  // release, provisioned here rather than later so that those tests run instead of skipping.
+  if (!run('provision Node 24 and OpenClaw 2026.7.35 for the unit suites', process.execPath, ['scripts/vscode/provision.mjs', '--vscode', 'none', '--no-browser', '--node24', '--openclaw', '2026.7.35'])) fail('could not provision Node 24 and OpenClaw 2026.7.35: the SQLite-era and mixed-lock tests need them');
   const tapFile = join(root, 'artifacts/unit.tap');
   const suites = ['lock', 'openclaw', 'logs', 'sqlite-store', 'sessions', 'transcripts', 'cli', 'wording', 'bench', 'extension', 'fixtures', 'scripts', 'architecture'].map((d) => join('out/test', d)).filter((d) => existsSync(join(root, d)));
   run('unit and cross-process suites (node --test)', process.execPath, [

@@ -2,6 +2,7 @@
 // installs nothing; a host (CLI, extension) calls installExitCleanup() once it wants it.
 import { swapOutSync } from './fsops';
 import { heldRecords, removeHeldRecord } from './registry';
+import { handOverAll } from './handover';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGABRT'];
 
@@ -29,6 +30,8 @@ export function releaseAllHeldLocksSync(): string[] {
     }
     removeHeldRecord(record);
   }
+  // Our queued neighbours would otherwise notice only our death.
+  handOverAll();
   return removed;
 }
 

@@ -5,6 +5,7 @@ import { SessionLockError } from './errors';
 import { readLockFileSync, swapOutSync } from './fsops';
 import { removeHeldRecord, type HeldRecord } from './registry';
 import { passTurn, type Slot } from './turns';
+import { scheduleHandover } from './handover';
 import type { LockPayload, SessionWriteLock } from './types';
 import { unwatchLock, watchLock, type WatchdogTarget } from './watchdog';
 
@@ -96,6 +97,7 @@ export class HeldLock implements WatchdogTarget {
     removeHeldRecord(this.record);
     unwatchLock(this);
     this.slot.lastReleaseAt = Date.now();
+    scheduleHandover(this.slot);
     passTurn(this.slot);
   }
 }

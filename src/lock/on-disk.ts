@@ -1,6 +1,8 @@
 // Taking the lock file across processes: open(wx) with OpenClaw's payload; while another
-// process holds it, judge it (reclaiming a provably stale one under the reclaim guard) and
-// wait (wait.ts) until its name changes.
+// process holds it, announce ourselves in the waiter queue (queue.ts) and, once at its head,
+// judge the lock (reclaiming a provably stale one under the reclaim guard) and wait (wait.ts)
+// until its name changes. Behind the head, sleep until we become head.
+import { existsSync } from 'node:fs';
 import { SessionLockError, errnoCode } from './errors';
 import { inspectLockSync } from './inspect';
 import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
@@ -10,8 +12,10 @@ import { formatLockPayload } from './payload';
 import { visibleOwnerPid } from './owner';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload } from './types';
-import { CONTENDED_MEMORY_MS, FAIR_STREAK, FAIR_STREAK_CONTENDED, FAIR_YIELD_MS, type Slot } from './turns';
-import { backoffMs, sameHeldFile, sleepUntilChange, watchDirectory, type DirectoryWatch } from './wait';
+import { holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, waitersSeen, type Ticket } from './queue';
+import { cancelHandover, handOver, markHolding } from './handover';
+import { fairStreakFor, type Slot } from './turns';
+import { QUEUED_LIVENESS_CHECK_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
 
 const ON_WAIT_INTERVAL_MS = 1000;
 
@@ -33,25 +37,70 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   const { lockPath, signal, slot } = settings;
   const started = Date.now();
   const inspectOptions = { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false };
-  let watchState: DirectoryWatch | undefined;
+  const queueDir = queueDirFor(lockPath);
+  const wake = newWakeState();
+  let ticket: Ticket | undefined;
   let attempt = 0;
   let lastInspection: LockInspection | undefined;
   // The first wait reports the holder at once; later ones at most once a second.
   let lastOnWait = Number.NEGATIVE_INFINITY;
-  // Fairness: right after our own release of a contended lock, let the woken waiters try first.
-  const fastReacquire = started - slot.lastReleaseAt < FAIR_YIELD_MS;
-  slot.fastStreak = fastReacquire ? slot.fastStreak + 1 : 0;
-  const streakLimit = started - slot.lastContendedAt < CONTENDED_MEMORY_MS ? FAIR_STREAK_CONTENDED : FAIR_STREAK;
-  let yieldFirst = fastReacquire && slot.fastStreak >= streakLimit;
-  if (yieldFirst) slot.fastStreak = 0;
+  // Fairness. While other processes queue for the lock, this process may take it again without
+  // queueing (our release's wake of the head is still pending, see handover.ts) only a streak
+  // of fairStreakFor(waiters) times in a row; then it queues and wakes the head. Nobody
+  // queued: no cost.
+  const waiters = waitersSeen(queueDir);
+  const othersWaiting = waiters > 0;
+  const mayTryFirst = !othersWaiting || slot.streak < fairStreakFor(waiters);
+  let contended = false;
+  let triedQueue = false;
+  let backstop = false;
+  let freeAtBackstop = 0;
+  let wasHead = false;
+  const reportWait = (now: number): void => {
+    if (!settings.onWait || now - lastOnWait < ON_WAIT_INTERVAL_MS) return;
+    lastOnWait = now;
+    try {
+      settings.onWait({ waitedMs: now - started, holder: inspectLockSync(lockPath, { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs }) });
+    } catch {
+      // A UI callback must not break acquisition.
+    }
+  };
   try {
+    if (!mayTryFirst) {
+      // Queued before the head is woken: from its first acquisition on, it sees us waiting.
+      triedQueue = true;
+      ticket = joinQueue(queueDir, wake);
+    }
+    if (!(mayTryFirst && othersWaiting)) handOver(slot);
     for (;;) {
       if (signal?.aborted) throw abortedError(lockPath, signal);
-      if (yieldFirst) {
-        yieldFirst = false;
-        watchState ??= watchDirectory(lockPath);
-        await sleepUntilChange(watchState, FAIR_YIELD_MS, undefined, signal);
-        continue;
+      if (ticket && !wasHead) {
+        let position = positionOf(queueDir, ticket);
+        if (position.lost) {
+          // Someone who cannot see this process judged our ticket dead: put it back (same name, same place).
+          if (placeTicket(ticket, queueDir)) position = positionOf(queueDir, ticket);
+          else {
+            ticket = undefined;
+            continue;
+          }
+        }
+        // A free lock the head has left alone for two of our timeouts in a row: the head is
+        // stuck (or does not take part), so we try; once only would race a head that is merely slow.
+        freeAtBackstop = backstop && lockFileMissing(lockPath) ? freeAtBackstop + 1 : 0;
+        if (!position.head && freeAtBackstop < 2) {
+          // Not our turn: sleep until our ticket is touched (we became head) or the head dies.
+          backstop = false;
+          const now = Date.now();
+          if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, undefined);
+          reportWait(now);
+          const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
+          backstop = await sleepUntilChange(wake, delay, position.first?.pid, signal, QUEUED_LIVENESS_CHECK_MS);
+          continue;
+        }
+        // Head (or the backstop found the lock free): try it. A head stays head (nobody queues
+        // ahead of the oldest ticket), so its wake-ups skip this look, all but its timeouts.
+        backstop = false;
+        wasHead = position.head;
       }
       const payload = newPayload(settings.maxHoldMs);
       const bytes = Buffer.from(formatLockPayload(payload));
@@ -65,6 +114,19 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         record.dev = identity.dev;
         record.ino = identity.ino;
         record.acquiredAt = Date.now();
+        // Through the queue (our turn came) or against a holder: a new batch begins.
+        slot.streak = ticket || contended || !othersWaiting ? 0 : slot.streak + 1;
+        cancelHandover(slot);
+        // Others wait behind us: our mark promises them a wake. Placed before we leave the
+        // queue (which wakes the next waiter), so that it finds the mark.
+        if (ticket) {
+          // Leaving the queue wakes the next waiter: it must find our mark (others wait behind us).
+          const queued = ticket;
+          ticket = undefined;
+          leaveQueue(queued, queueDir, () => markHolding(slot, lockPath));
+        } else if (othersWaiting) {
+          markHolding(slot, lockPath);
+        }
         return { payload, bytes, record, ...identity };
       } catch (error) {
         removeHeldRecord(record);
@@ -73,10 +135,14 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           throw new SessionLockError('SESSION_LOCK_IO', `cannot create lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
         }
       }
-      slot.lastContendedAt = Date.now();
-      if (!watchState) {
-        // Watch before judging, so a release between our open and the watch is not missed.
-        watchState = watchDirectory(lockPath);
+      contended = true;
+      // Someone else has the lock: our batch is over, the head is woken now.
+      handOver(slot);
+      if (!triedQueue) {
+        // Announce ourselves; as head (or without a queue: an unwritable directory) judge the
+        // lock and watch it.
+        triedQueue = true;
+        ticket = joinQueue(queueDir, wake);
         continue;
       }
       const inspection = sameHeldFile(lockPath, lastInspection) ?? inspectLockSync(lockPath, inspectOptions);
@@ -94,26 +160,40 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         // Whatever the outcome, only open(wx) decides who holds the lock; while another
         // process reclaims, wait briefly for it instead of spinning.
         if (outcome !== 'busy') continue;
-        await sleepUntilChange(watchState, 1, undefined, signal);
+        await sleepUntilChange(wake, 1, undefined, signal);
         continue;
       }
       lastInspection = inspection;
+      const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? visibleOwnerPid(inspection.owner) : undefined;
+      if (ticket && holderPid !== undefined && holderMarked(queueDir, holderPid)) {
+        // The holder will touch our ticket when it lets go: sleep through its batch.
+        stopWatchingLock(wake);
+      } else if (inspection.identity && !watchHeldLock(wake, lockPath, inspection.identity)) {
+        continue; // Released or replaced since we looked: look again at once.
+      }
       const now = Date.now();
       if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, lastInspection);
-      if (settings.onWait && now - lastOnWait >= ON_WAIT_INTERVAL_MS) {
-        lastOnWait = now;
-        try {
-          settings.onWait({ waitedMs: now - started, holder: inspectLockSync(lockPath, { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs }) });
-        } catch {
-          // A UI callback must not break acquisition.
-        }
-      }
-      watchState.wantsContentChanges = inspection.state === 'initialising';
-      const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? visibleOwnerPid(inspection.owner) : undefined;
+      reportWait(now);
       const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
-      await sleepUntilChange(watchState, delay, holderPid, signal);
+      if (await sleepUntilChange(wake, delay, holderPid, signal)) wasHead = false;
     }
   } finally {
-    watchState?.close();
+    wake.close();
+    if (ticket) leaveQueue(ticket, queueDir);
   }
+}
+
+/**
+ * Places a fresh ticket and watches it (a touch means "you are head now"). Returns undefined
+ * when the queue cannot be written: the caller then waits the old way, watching the lock.
+ */
+function joinQueue(queueDir: string, wake: WakeState): Ticket | undefined {
+  const ticket = newTicket(queueDir);
+  if (placeTicket(ticket, queueDir) && watchFileChanges(wake, ticket.path)) return ticket;
+  if (existsSync(ticket.path)) leaveQueue(ticket, queueDir);
+  return undefined;
+}
+
+function lockFileMissing(lockPath: string): boolean {
+  return !existsSync(lockPath);
 }

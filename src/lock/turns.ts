@@ -6,18 +6,24 @@ import { abortedError, timeoutError } from './acquire-errors';
 import type { HeldLock } from './held';
 
 /**
- * Fairness across processes. A process that re-acquires right after its own release wins
- * every race against the waiters its release woke (they need an inotify wake-up and an event
- * loop turn), which starves them. Nothing on disk tells the releaser whether anyone waits, so:
- * a fast re-acquire first yields for FAIR_YIELD_MS (ending early as soon as the lock name
- * changes, i.e. a waiter took it) when this process saw the lock contended recently, and in
- * any case every FAIR_STREAK-th consecutive fast re-acquire. Uncontended loops pay one short
- * yield per FAIR_STREAK acquisitions; contended ones hand over instead of running away.
+ * Fairness across processes (see on-disk.ts): while other processes queue for a lock, this
+ * process takes it again without queueing at most FAIR_STREAK times in a row (a batch of 16
+ * holds, with one waiter), then queues and wakes the head. The batch keeps a releaser's
+ * immediate re-acquire cheap (no wake-up of another process per acquisition); with more
+ * waiters it shrinks so that a round of the queue stays near QUEUE_ROUND_HOLDS holds and the
+ * longest wait stays near an unfair lock's.
  */
-export const FAIR_YIELD_MS = 2;
-export const FAIR_STREAK = 16;
-export const FAIR_STREAK_CONTENDED = 4;
-export const CONTENDED_MEMORY_MS = 1000;
+export const FAIR_STREAK = 15;
+const QUEUE_ROUND_HOLDS = 32;
+const MIN_STREAK = 3;
+
+/** The streak allowed while `waiters` processes queue. */
+export function fairStreakFor(waiters: number): number {
+  return Math.max(MIN_STREAK, Math.min(FAIR_STREAK, Math.ceil(QUEUE_ROUND_HOLDS / (waiters + 1)) - 1));
+}
+
+/** Slots of locks nobody used for this long may be forgotten. */
+const IDLE_SLOT_MS = 1000;
 const MAX_IDLE_SLOTS = 256;
 
 export interface Waiter {
@@ -30,9 +36,12 @@ export interface Slot {
   holder?: HeldLock;
   queue: Waiter[];
   lastReleaseAt: number;
-  lastContendedAt: number;
-  /** Consecutive acquisitions that started right after this process's own release. */
-  fastStreak: number;
+  /** Consecutive acquisitions taken without queueing while other processes queued. */
+  streak: number;
+  /** Our "held" mark in the lock's queue (handover.ts), while this process holds a batch. */
+  mark?: { path: string; lockPath: string };
+  /** The deferred wake of the queue's head after a release (handover.ts). */
+  handover?: NodeJS.Immediate;
 }
 
 const slots = new Map<string, Slot>();
@@ -41,7 +50,7 @@ export function slotFor(lockPath: string): Slot {
   let slot = slots.get(lockPath);
   if (!slot) {
     if (slots.size >= MAX_IDLE_SLOTS) pruneIdleSlots();
-    slot = { busy: false, queue: [], lastReleaseAt: 0, lastContendedAt: 0, fastStreak: 0 };
+    slot = { busy: false, queue: [], lastReleaseAt: 0, streak: 0 };
     slots.set(lockPath, slot);
   }
   return slot;
@@ -49,9 +58,9 @@ export function slotFor(lockPath: string): Slot {
 
 /** Slots remember fairness history; forget the ones nobody used for a while. */
 function pruneIdleSlots(): void {
-  const cutoff = Date.now() - CONTENDED_MEMORY_MS;
+  const cutoff = Date.now() - IDLE_SLOT_MS;
   for (const [path, slot] of slots) {
-    if (!slot.busy && slot.queue.length === 0 && slot.lastReleaseAt < cutoff && slot.lastContendedAt < cutoff) slots.delete(path);
+    if (!slot.busy && slot.queue.length === 0 && !slot.mark && slot.lastReleaseAt < cutoff) slots.delete(path);
   }
 }
 

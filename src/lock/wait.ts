@@ -1,8 +1,7 @@
-// Waiting for a lock file held by another process: a watch on the lock's directory (the
-// holder's release renames the file away), an exponential backoff with jitter as the
+// Waiting for a lock file held by another process: a watch on the lock file's inode (the
+// holder's release renames or unlinks it), an exponential backoff with jitter as the
 // backstop, and a cheap kill(pid, 0) check so a SIGKILLed holder is noticed within milliseconds.
 import { lstatSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import { visibleOwnerPid } from './owner';
 import { isProcessAlive, pidExists } from './process';
 import type { LockInspection } from './types';
@@ -11,58 +10,116 @@ const BACKOFF_START_MS = 5;
 const BACKOFF_CAP_MS = 200;
 /** kill(pid, 0) cadence while a live holder is known: a syscall, so this costs ~no CPU. */
 const LIVENESS_CHECK_MS = 4;
+/**
+ * The same check by a waiter behind the head, on the head: a dead head stalls nobody while
+ * releasers skip it (handover.ts), so this needs only OpenClaw's own 50 ms poll cadence; idle
+ * waiters then cost next to nothing.
+ */
+export const QUEUED_LIVENESS_CHECK_MS = 50;
 
 export interface DirectoryWatch {
   changed: boolean;
-  wantsContentChanges: boolean;
   wake: (() => void) | undefined;
   close(): void;
 }
 
-/** Watches the lock's directory for the lock name changing; falls back to polling if watching fails. */
-export function watchDirectory(lockPath: string): DirectoryWatch {
-  const name = basename(lockPath);
-  const state: DirectoryWatch = { changed: false, wantsContentChanges: false, wake: undefined, close: () => undefined };
-  let watcher: FSWatcher | undefined;
-  try {
-    watcher = watch(dirname(lockPath), { persistent: false }, (event, filename) => {
-      if (filename !== null && filename !== name) return;
-      // 'change' is the holder writing its payload: only a waiter looking at an empty file cares.
-      if (event === 'change' && !state.wantsContentChanges) return;
-      state.changed = true;
-      state.wake?.();
-    });
-    watcher.on('error', () => watcher?.close());
-    watcher.unref();
-  } catch {
-    watcher = undefined; // ENOSPC (inotify limits) and friends: the backoff still polls.
-  }
-  state.close = () => watcher?.close();
+/** A wake-up state no watcher feeds yet (see watchHeldLock and watchFileChanges). */
+export function newWakeState(): DirectoryWatch & { watchers: FSWatcher[]; lock: { watcher: FSWatcher; dev: number; ino: number } | undefined } {
+  const state = {
+    changed: false,
+    wake: undefined as (() => void) | undefined,
+    watchers: [] as FSWatcher[],
+    lock: undefined as { watcher: FSWatcher; dev: number; ino: number } | undefined,
+    close: () => {
+      for (const watcher of state.watchers.splice(0)) watcher.close();
+      state.lock?.watcher.close();
+      state.lock = undefined;
+    },
+  };
   return state;
 }
 
-export function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, holderPid: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+export type WakeState = ReturnType<typeof newWakeState>;
+
+function startWatcher(state: WakeState, path: string): FSWatcher | undefined {
+  try {
+    const watcher = watch(path, { persistent: false }, () => {
+      state.changed = true;
+      state.wake?.();
+    });
+    watcher.on('error', () => watcher.close());
+    watcher.unref();
+    return watcher;
+  } catch {
+    return undefined; // ENOSPC (inotify limits), a vanished path and friends: the backoff still polls.
+  }
+}
+
+/**
+ * Wakes `state` when the held lock file itself changes: its release (a rename or an unlink
+ * changes the inode's links), its payload being written. The lock's inode, not its
+ * directory: the holder writes its transcript beside the lock, and a directory watch would
+ * wake every waiter on each of those writes. Armed, then checked, so a release in between
+ * is never missed: false when the path is no longer that inode (look again at once).
+ */
+export function watchHeldLock(state: WakeState, lockPath: string, identity: { dev: number; ino: number }): boolean {
+  if (state.lock && state.lock.dev === identity.dev && state.lock.ino === identity.ino) return true;
+  stopWatchingLock(state);
+  const watcher = startWatcher(state, lockPath);
+  try {
+    const stats = lstatSync(lockPath);
+    if (stats.dev !== identity.dev || stats.ino !== identity.ino) {
+      watcher?.close();
+      return false;
+    }
+  } catch {
+    watcher?.close();
+    return false;
+  }
+  if (watcher) state.lock = { watcher, dev: identity.dev, ino: identity.ino };
+  return true;
+}
+
+export function stopWatchingLock(state: WakeState): void {
+  state.lock?.watcher.close();
+  state.lock = undefined;
+}
+
+/** Wakes `state` on any change of one file (a waiter's ticket being touched or removed). */
+export function watchFileChanges(state: WakeState, path: string): boolean {
+  const watcher = startWatcher(state, path);
+  if (watcher) state.watchers.push(watcher);
+  return watcher !== undefined;
+}
+
+/** Sleeps until a watched change, the watched pid's death, an abort or `delayMs`; true when the time ran out. */
+export function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, watchedPid: number | undefined, signal: AbortSignal | undefined, livenessMs = LIVENESS_CHECK_MS): Promise<boolean> {
   if (watchState.changed) {
     watchState.changed = false;
-    return Promise.resolve();
+    return Promise.resolve(false);
   }
-  return new Promise<void>((resolve) => {
+  return new Promise<boolean>((resolve) => {
     let liveness: NodeJS.Timeout | undefined;
+    let timedOut = false;
     const done = (): void => {
       clearTimeout(timer);
       if (liveness) clearInterval(liveness);
       signal?.removeEventListener('abort', done);
       watchState.wake = undefined;
       watchState.changed = false;
-      resolve();
+      resolve(timedOut);
     };
-    const timer = setTimeout(done, delayMs);
-    if (holderPid !== undefined && delayMs > LIVENESS_CHECK_MS) {
+    const timer = setTimeout(() => {
+      timedOut = true;
+      done();
+    }, delayMs);
+    if (watchedPid !== undefined && delayMs > livenessMs) {
       liveness = setInterval(() => {
-        // kill(pid, 0) only: reading /proc/<pid>/stat of the holder this often slows the holder
-        // down measurably; zombies are caught by the full check at each backoff wake-up.
-        if (!pidExists(holderPid)) done();
-      }, LIVENESS_CHECK_MS);
+        // kill(pid, 0) only (the holder's, or a queued waiter's predecessor's): reading
+        // /proc/<pid>/stat this often slows that process down measurably; zombies are caught
+        // by the full check at each backoff wake-up.
+        if (!pidExists(watchedPid)) done();
+      }, livenessMs);
     }
     watchState.wake = done;
     signal?.addEventListener('abort', done, { once: true });

@@ -27,10 +27,28 @@ test('counts say what they count instead of n=10/1', () => {
 test('a ratio only stands next to the values it divides, and never for counts', () => {
   const { rows } = lockBenchTable(results);
   for (const row of rows.slice(1)) {
-    if (row[4]) assert.ok(row[1] && row[2], `core/floor ${row[4]} in "${row[0]}" needs both cells: ${JSON.stringify(row)}`);
-    if (row[5]) assert.ok(row[1] && row[3], `p-l/floor ${row[5]} in "${row[0]}" needs both cells: ${JSON.stringify(row)}`);
-    if (/lost updates|longest run/.test(row[0]!)) assert.deepEqual(row.slice(4), ['', ''], row[0]);
+    if (row[5]) assert.ok(row[1] && row[2], `core/floor ${row[5]} in "${row[0]}" needs both cells: ${JSON.stringify(row)}`);
+    if (/lost updates|longest run/.test(row[0]!)) assert.deepEqual(row.slice(5), [''], row[0]);
   }
+});
+
+test('the real OpenClaw column: measured values when it ran, "not run" otherwise; mixed runs and idle CPU get rows', () => {
+  const without = lockBenchTable(results).rows;
+  assert.ok(without.slice(1).every((row) => row[4] === '' || row[4] === 'not run'), JSON.stringify(without.map((r) => r[4])));
+  const withOc = lockBenchTable({
+    ...results,
+    un: { ...results.un, openclaw: p(0.8) },
+    ho: { ...results.ho, openclaw: { ...p(30), n: 100 } },
+    co: { ...results.co, openclaw: { 2: contention(500), 4: contention(600), 8: contention(700) } },
+    mixed: { 2: { ...contention(400), overlaps: 0, byImpl: { core: 300, openclaw: 100 } } },
+    openclawReclaim: [40, 50],
+    idle: { floor: 120, core: 0.3, 'proper-lockfile': 100, openclaw: 2 },
+    openclawVersion: '2026.7.35',
+  }).rows;
+  assert.equal(withOc.find((r) => r[0]!.startsWith('uncontended acquire+release p50'))![4], '0.80 ms');
+  assert.match(withOc.find((r) => r[0]!.startsWith('mixed core + OpenClaw, 2 procs'))![2]!, /^400; 0 \/ 0 \(core 300, OpenClaw 100 acquisitions\)$/);
+  assert.equal(withOc.find((r) => r[0]!.startsWith('idle waiter CPU'))![2], '0.30 ms/s');
+  assert.match(withOc.find((r) => r[0]!.startsWith('SIGKILLed holder'))![4]!, /\(2 runs\)$/);
 });
 
 test('the table and its notes stand alone: every column explained, no pointer to an issue', () => {

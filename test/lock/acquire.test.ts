@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, unlinkSync, utimesSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { queueDirFor } from '../../src/lock/queue';
+import { FAIR_STREAK } from '../../src/lock/turns';
 import {
   acquireSessionWriteLock,
   configureWatchdog,
@@ -349,18 +351,65 @@ test('the watchdog interval does not keep a process alive', withDir(async (dir) 
 // Keeps the type import honest for handles used above.
 export type { SessionWriteLock };
 
-test('a back-to-back re-acquirer periodically yields before creating the file (fairness to other processes)', withDir(async (dir) => {
+test('nobody queued: a back-to-back re-acquirer never yields (open(wx) runs inside the call)', withDir(async (dir) => {
   const sessionFile = join(dir, 's.jsonl');
   const lockPath = `${sessionFile}.lock`;
-  let yielded = 0;
   for (let i = 0; i < 200; i++) {
     const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
-    // Without a yield the file exists as soon as the call returns (open(wx) runs synchronously).
-    if (!existsSync(lockPath)) yielded++;
+    assert.ok(existsSync(lockPath), `acquisition ${i} did not create the file at once`);
     await (await pending).release();
   }
-  assert.ok(yielded >= 1, `no yield in 200 back-to-back acquisitions`);
-  assert.ok(yielded <= 100, `yielded ${yielded} times: uncontended loops should rarely yield`);
+  assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('another process queued: a re-acquirer takes the lock at most FAIR_STREAK times in a row, then queues behind it', withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const queueDir = queueDirFor(lockPath);
+  // A live waiter of another process (our parent) announced itself and never acts.
+  mkdirSync(queueDir);
+  const other = join(queueDir, `${String(Date.now() * 1000).padStart(16, '0')}-${process.ppid}-${startTicksOf(process.ppid)}-0123456789abcdef`);
+  writeFileSync(other, '');
+  let immediate = 0;
+  for (let i = 0; i <= FAIR_STREAK; i++) {
+    const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
+    if (existsSync(lockPath)) immediate++;
+    await (await pending).release();
+  }
+  assert.equal(immediate, FAIR_STREAK);
+  // The one that queued left its ticket behind when it got the lock; the other waiter's stays,
+  // and our holder's mark goes when the release's wake goes out (on the next turn).
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(readdirSync(queueDir), [basename(other)]);
+  // A dead waiter's ticket counts for nothing: removed by whoever meets it, and no queueing.
+  unlinkSync(other);
+  const dead = join(queueDir, `${String(Date.now() * 1000).padStart(16, '0')}-${deadPid()}-1-0123456789abcdef`);
+  writeFileSync(dead, '');
+  for (let i = 0; i <= FAIR_STREAK; i++) {
+    const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
+    assert.ok(existsSync(lockPath));
+    await (await pending).release();
+  }
+  assert.equal(existsSync(dead), false);
+}));
+
+test('a waiter that never takes its turn (a frozen process) costs one queued acquisition per batch, not one per acquisition', { timeout: 60_000 }, withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const queueDir = queueDirFor(lockPath);
+  mkdirSync(queueDir);
+  // Our parent: alive, and it never acts on its ticket.
+  writeFileSync(join(queueDir, `${String(Date.now() * 1000).padStart(16, '0')}-${process.ppid}-${startTicksOf(process.ppid)}-0123456789abcdef`), '');
+  const batches = 4;
+  let queued = 0;
+  for (let i = 0; i < batches * (FAIR_STREAK + 1); i++) {
+    const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
+    if (!existsSync(lockPath)) queued++;
+    await (await pending).release();
+  }
+  // Each batch ends with one acquisition that queues behind the frozen head and takes the free
+  // lock on its timer; the next batch starts afresh from there.
+  assert.ok(queued <= batches, `${queued} of ${batches * (FAIR_STREAK + 1)} acquisitions queued`);
 }));
 
 test('a lock this process is creating is never judged orphan-self-pid by another caller in the same process', withDir(async (dir) => {

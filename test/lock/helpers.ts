@@ -58,9 +58,9 @@ export interface Worker {
 }
 
 /** Spawns test/lock/fixtures/lock-worker with one command; events arrive as JSON lines. */
-export function spawnWorker(command: WorkerCommand): Worker {
+export function spawnWorker(command: WorkerCommand, extraArgv: string[] = []): Worker {
   const script = joinPath(__dirname, 'fixtures', 'lock-worker.js');
-  const child = spawn(process.execPath, [script, JSON.stringify(command)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, JSON.stringify(command), ...extraArgv], { stdio: ['pipe', 'pipe', 'inherit'] });
   const seen: Array<Record<string, unknown>> = [];
   const waiting: Array<{ event: string; resolve: (e: Record<string, unknown>) => void }> = [];
   createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -1,0 +1,68 @@
+// A holder's release while others queue: wake the head (touch its ticket), unless this process
+// takes the lock again before its event loop turns. The wake is deferred by one turn so that a
+// batch of back-to-back acquisitions (at most fairStreakFor, see turns.ts) wakes nobody; the
+// holder's mark (queue.ts) tells the head that this wake will come, so it sleeps meanwhile.
+// A holder killed before the wake is noticed by the head's kill(pid, 0) check.
+import { firstLiveTicket, holderMarkPath, placeHolderMark, queueDirFor, removeHolderMark, removeTicket, seemingWaiters, ticketOwnerAlive, touchTicket, waitersSeen } from './queue';
+import { existsSync } from 'node:fs';
+import type { Slot } from './turns';
+
+const pending = new Set<Slot>();
+
+/** Leaves (once per batch) the mark that promises the head a wake-up. */
+export function markHolding(slot: Slot, lockPath: string): void {
+  // The last waiter to leave may have taken it away meanwhile (nobody to wake then).
+  if (slot.mark && existsSync(slot.mark.path)) return;
+  const path = holderMarkPath(queueDirFor(lockPath));
+  if (placeHolderMark(path, queueDirFor(lockPath))) slot.mark = { path, lockPath };
+}
+
+/**
+ * After a release: the head is woken on the next turn of the event loop, unless this process
+ * takes the lock again first (a wake at once would let the head win the lock from under the
+ * batch); at once when nobody waits any more (the mark and the queue directory go with it). A
+ * process exiting before that turn wakes the head on its way out.
+ */
+export function scheduleHandover(slot: Slot): void {
+  if (!slot.mark || slot.handover) return;
+  if (waitersSeen(queueDirFor(slot.mark.lockPath)) === 0) {
+    handOver(slot);
+    return;
+  }
+  if (pending.size === 0) process.once('exit', handOverAll);
+  pending.add(slot);
+  slot.handover = setImmediate(() => handOver(slot));
+  slot.handover.unref?.();
+}
+
+/** This process takes the lock again at once: the mark stays, nobody is woken. */
+export function cancelHandover(slot: Slot): void {
+  if (!slot.handover) return;
+  clearImmediate(slot.handover);
+  slot.handover = undefined;
+  pending.delete(slot);
+  if (pending.size === 0) process.removeListener('exit', handOverAll);
+}
+
+/** Lets go for good: the oldest waiter is woken (first: its wake is the handoff), the mark goes. */
+export function handOver(slot: Slot): void {
+  cancelHandover(slot);
+  const mark = slot.mark;
+  if (!mark) return;
+  slot.mark = undefined;
+  const dir = queueDirFor(mark.lockPath);
+  const { first } = seemingWaiters(dir);
+  if (first) touchTicket(first);
+  removeHolderMark(mark.path);
+  // The cheap look trusted kill(pid, 0); a recycled pid is no waiter: wake the real next one.
+  if (!first || !ticketOwnerAlive(first)) {
+    if (first) removeTicket(first);
+    const next = firstLiveTicket(dir);
+    if (next) touchTicket(next);
+  }
+}
+
+/** Every pending wake at once (the process is about to exit). */
+export function handOverAll(): void {
+  for (const slot of [...pending]) handOver(slot);
+}

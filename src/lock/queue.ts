@@ -1,0 +1,294 @@
+// The waiter queue beside a lock: how a releaser (or a re-acquirer) knows that other processes
+// wait for the lock and which of them is next. Advisory only: who holds the lock is decided by
+// open(wx) on the lock file alone, exactly as before, so nothing here can let two processes
+// hold it; the queue only decides who tries, and who sleeps.
+//
+//   <lock>.waiters/                   a directory beside the lock, present while anyone waits
+//     <stamp>-<pid>-<starttime>-<hex>  one empty file per waiting process (a "ticket")
+//     held-<pid>-<starttime>-<hex>     the holder's promise to wake the head when it lets go
+//
+// A ticket is created with open(wx) under its final name and removed with unlink, so it is
+// either there or not (empty: nothing to tear). Its name says everything: `stamp` (16 digits,
+// microseconds since the epoch) orders the queue, and pid + start time (Linux clock ticks, `x`
+// elsewhere) judge its owner the way the lock's own payload is judged. A ticket whose owner is
+// dead (or whose pid now belongs to another process) is removed by whoever meets it, so a
+// SIGKILLed waiter never blocks anyone. The oldest live ticket is the head: it alone watches the
+// lock and tries open(wx) on every release; the others sleep on their own ticket, which is
+// touched (utimes) when they become head, and watch the head's pid (kill(pid, 0)), since only
+// the head's death can stall the queue.
+// OpenClaw's own waiters take no ticket and keep polling every 50 ms; they can still win the
+// lock whenever it is free, just as before.
+import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { errnoCode } from './errors';
+import { isProcessAlive, pidExists, readProcessStartTime, selfStartTime } from './process';
+
+export const QUEUE_DIR_SUFFIX = '.waiters';
+const TICKET_NAME = /^(\d{16})-([1-9]\d{0,9})-(\d{1,20}|x)-([0-9a-f]{8,16})$/;
+const MARK_NAME = /^held-([1-9]\d{0,9})-(\d{1,20}|x)-([0-9a-f]{8})$/;
+
+export interface Ticket {
+  readonly name: string;
+  readonly path: string;
+  readonly pid: number;
+  readonly starttime: number | undefined;
+}
+
+export function queueDirFor(lockPath: string): string {
+  return `${lockPath}${QUEUE_DIR_SUFFIX}`;
+}
+
+export function parseTicketName(dir: string, name: string): Ticket | undefined {
+  const match = TICKET_NAME.exec(name);
+  if (!match) return undefined;
+  return { name, path: `${dir}/${name}`, pid: Number(match[2]), starttime: match[3] === 'x' ? undefined : Number(match[3]) };
+}
+
+/** Tickets oldest first; none when the directory is missing. Names are fixed-width up to the pid. */
+export function listTickets(dir: string): Ticket[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const tickets: Ticket[] = [];
+  for (const name of names.sort()) {
+    const ticket = parseTicketName(dir, name);
+    if (ticket) tickets.push(ticket);
+  }
+  return tickets;
+}
+
+/**
+ * Whether the ticket's owner may still be waiting: its pid is alive and, where start times
+ * exist, still the same process. A ticket naming this process is alive (another acquisition of
+ * this process or another bundled copy of the core) unless its start time says otherwise.
+ */
+export function ticketOwnerAlive(ticket: Ticket): boolean {
+  if (ticket.pid === process.pid) return ticket.starttime === undefined || ticket.starttime === selfStartTime();
+  if (!isProcessAlive(ticket.pid)) return false;
+  if (ticket.starttime === undefined) return true;
+  const now = readProcessStartTime(ticket.pid);
+  // Unreadable while kill(0) said alive: it exited in between, or /proc is hidden; only the
+  // former is dead, and the latter has no start times in its names either.
+  return now === undefined ? isProcessAlive(ticket.pid) : now === ticket.starttime;
+}
+
+/** Removes a dead waiter's ticket (its name is unique to it: nobody else can be using it). */
+export function removeTicket(ticket: Ticket): void {
+  try {
+    unlinkSync(ticket.path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The oldest ticket whose owner is alive (other than `mine`), removing dead ones met on the way. */
+export function firstLiveTicket(dir: string, mine?: string): Ticket | undefined {
+  let sawMine = false;
+  for (const ticket of listTickets(dir)) {
+    if (ticket.name === mine) {
+      sawMine = true;
+      continue;
+    }
+    if (ticketOwnerAlive(ticket)) return ticket;
+    removeTicket(ticket);
+  }
+  // Nobody waits: the marks (promises to waiters) and the queue directory go too.
+  if (!sawMine) removeMarksAndQueue(dir);
+  return undefined;
+}
+
+/** A holder's mark, parsed from its name. */
+function parseMark(dir: string, name: string): Ticket | undefined {
+  const match = MARK_NAME.exec(name);
+  return match ? { name, path: `${dir}/${name}`, pid: Number(match[1]), starttime: match[2] === 'x' ? undefined : Number(match[2]) } : undefined;
+}
+
+/**
+ * Once nobody waits: every mark (a promise of a wake to nobody; a holder whose mark went simply
+ * places it again when someone queues), then the directory (rmdir keeps a non-empty one).
+ */
+function removeMarksAndQueue(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const mark = parseMark(dir, name);
+    if (mark) removeTicket(mark);
+  }
+  removeEmptyQueueDir(dir);
+}
+
+export function removeEmptyQueueDir(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch {
+    return false; // Not empty (someone queued) or already gone.
+  }
+}
+
+export interface QueuePosition {
+  /** No live ticket is older than ours: we are the one to try the lock. */
+  head: boolean;
+  /** Otherwise the oldest live ticket: the head, whose death is the only one that stalls the queue. */
+  first: Ticket | undefined;
+  /** Our own ticket is no longer there (judged dead by a process that cannot see us). */
+  lost: boolean;
+}
+
+/** Where `mine` stands, removing dead tickets ahead of it. */
+export function positionOf(dir: string, mine: Ticket): QueuePosition {
+  let first: Ticket | undefined;
+  for (const ticket of listTickets(dir)) {
+    if (ticket.name === mine.name) return { head: first === undefined, first, lost: false };
+    if (ticket.name > mine.name) break;
+    if (first) continue;
+    if (ticketOwnerAlive(ticket)) first = ticket;
+    else removeTicket(ticket);
+  }
+  return { head: first === undefined, first, lost: true };
+}
+
+const ticketPrefix = randomBytes(4).toString('hex');
+let ticketCounter = 0;
+let lastStamp = 0;
+
+function stampNow(): number {
+  // Microseconds since the epoch, strictly increasing within this process.
+  const stamp = Math.max(Math.floor((performance.timeOrigin + performance.now()) * 1000), lastStamp + 1);
+  lastStamp = stamp;
+  return stamp;
+}
+
+export function newTicket(dir: string): Ticket {
+  ticketCounter = (ticketCounter + 1) % 0x100000000;
+  const starttime = selfStartTime();
+  const name = `${String(stampNow()).padStart(16, '0')}-${process.pid}-${starttime ?? 'x'}-${ticketPrefix}${ticketCounter.toString(16).padStart(8, '0')}`;
+  return { name, path: `${dir}/${name}`, pid: process.pid, starttime };
+}
+
+/**
+ * Puts the ticket in place (again, if it was lost): mkdir the queue directory, open(wx) the
+ * ticket. A concurrent rmdir of the emptied directory makes open fail with ENOENT: mkdir again.
+ * Returns false when the directory cannot be written (read-only, permissions): the caller then
+ * waits without a ticket, polling as before.
+ */
+export function placeTicket(ticket: Ticket, dir: string): boolean {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      mkdirSync(dir, { mode: 0o777 });
+    } catch (error) {
+      if (errnoCode(error) !== 'EEXIST') return false;
+    }
+    try {
+      closeSync(openSync(ticket.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666));
+      return true;
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === 'EEXIST') return true;
+      if (code !== 'ENOENT') return false;
+    }
+  }
+  return false;
+}
+
+/** Wakes a waiter sleeping on its ticket (an inotify attribute change), if it is still there. */
+export function touchTicket(ticket: Ticket): void {
+  try {
+    const now = new Date();
+    utimesSync(ticket.path, now, now);
+  } catch {
+    // Gone: its owner left the queue by itself.
+  }
+}
+
+/**
+ * Takes our ticket out and tells the next live waiter it is head now (it starts watching the
+ * lock); the last one out removes the empty directory (rmdir fails on a non-empty one, so a
+ * waiter arriving at the same moment keeps its ticket, or re-creates the directory).
+ */
+export function leaveQueue(ticket: Ticket, dir: string, beforeWake?: () => void): void {
+  removeTicket(ticket);
+  // Nobody else there (no ticket, no mark): the directory goes in one syscall.
+  if (removeEmptyQueueDir(dir)) return;
+  // Wake first (the cheap look: kill(pid, 0)), then check the start time: a recycled pid is
+  // no waiter, and the real next one is woken instead.
+  const { first } = seemingWaiters(dir);
+  if (!first) return;
+  beforeWake?.();
+  touchTicket(first);
+  if (ticketOwnerAlive(first)) return;
+  removeTicket(first);
+  const next = firstLiveTicket(dir);
+  if (next) touchTicket(next);
+}
+
+/**
+ * Who seems to wait: the oldest ticket whose pid is alive and how many tickets stand from it
+ * on. A cheap look for a holder's every acquisition and release (a stat when nobody queues;
+ * kill(pid, 0) on the oldest ticket only, no /proc reads, which slow the process they read).
+ * A recycled pid can make it say yes wrongly; ticketOwnerAlive, met later, removes such a
+ * ticket. Dead tickets further back are counted until someone meets them.
+ */
+export function seemingWaiters(dir: string): { first: Ticket | undefined; count: number } {
+  if (!existsSync(dir)) return { first: undefined, count: 0 };
+  const tickets = listTickets(dir);
+  for (const [index, ticket] of tickets.entries()) {
+    if (ticket.pid === process.pid || pidExists(ticket.pid)) return { first: ticket, count: tickets.length - index };
+    removeTicket(ticket);
+  }
+  removeMarksAndQueue(dir);
+  return { first: undefined, count: 0 };
+}
+
+export function waitersSeen(dir: string): number {
+  return seemingWaiters(dir).count;
+}
+
+/** This module instance's mark name (one per process and bundled copy of the core). */
+export function holderMarkPath(dir: string): string {
+  return `${dir}/held-${process.pid}-${selfStartTime() ?? 'x'}-${ticketPrefix}`;
+}
+
+/** Leaves the mark that says "I will wake the head" (see the header); false when it cannot. */
+export function placeHolderMark(path: string, dir: string): boolean {
+  const ticket: Ticket = { name: '', path, pid: process.pid, starttime: selfStartTime() };
+  return placeTicket(ticket, dir);
+}
+
+export function removeHolderMark(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Whether the process `pid` holds with a live mark; dead marks met on the way are removed. */
+export function holderMarked(dir: string, pid: number): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return false;
+  }
+  let marked = false;
+  for (const name of names) {
+    const mark = parseMark(dir, name);
+    if (!mark) continue;
+    if (!ticketOwnerAlive(mark)) removeTicket(mark);
+    else if (mark.pid === pid) marked = true;
+  }
+  return marked;
+}
+
+/** Whether the name (in a sessions folder) is a lock's waiter queue directory. */
+export function isQueueDirName(name: string): boolean {
+  return name.endsWith(`.lock${QUEUE_DIR_SUFFIX}`);
+}
