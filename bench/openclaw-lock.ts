@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 
 export const OPENCLAW_LOCK_VERSION = '2026.7.35';
 
-const cacheRoot = (): string => join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'openclaw-session-locks');
+// The tool cache, as scripts/vscode/env.mjs has it (OPENCLAW_LOCKS_CACHE_DIR: CI's private one).
+const cacheRoot = (): string => process.env.OPENCLAW_LOCKS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'openclaw-session-locks');
 
 /** Where OpenClaw lives: $OPENCLAW_BENCH_DIR, else the real-OpenClaw provisioning's <cache>/openclaw-<version>. */
 export function openclawBenchDir(): string {
