@@ -3,7 +3,7 @@
 // batch of back-to-back acquisitions (at most fairStreakFor, see turns.ts) wakes nobody; the
 // holder's mark (queue.ts) tells the head that this wake will come, so it sleeps meanwhile.
 // A holder killed before the wake is noticed by the head's kill(pid, 0) check.
-import { firstLiveTicket, holderMarkPath, placeHolderMark, queueDirFor, removeHolderMark, removeTicket, seemingWaiters, ticketOwnerAlive, touchTicket, waitersSeen } from './queue';
+import { holderMarkPath, placeHolderMark, queueDirFor, removeHolderMark, seemingWaiters, wakeNextWaiter } from './queue';
 import { existsSync } from 'node:fs';
 import type { Slot } from './turns';
 
@@ -25,7 +25,7 @@ export function markHolding(slot: Slot, lockPath: string): void {
  */
 export function scheduleHandover(slot: Slot): void {
   if (!slot.mark || slot.handover) return;
-  if (waitersSeen(queueDirFor(slot.mark.lockPath)) === 0) {
+  if (seemingWaiters(queueDirFor(slot.mark.lockPath)).count === 0) {
     handOver(slot);
     return;
   }
@@ -50,16 +50,8 @@ export function handOver(slot: Slot): void {
   const mark = slot.mark;
   if (!mark) return;
   slot.mark = undefined;
-  const dir = queueDirFor(mark.lockPath);
-  const { first } = seemingWaiters(dir);
-  if (first) touchTicket(first);
+  wakeNextWaiter(queueDirFor(mark.lockPath));
   removeHolderMark(mark.path);
-  // The cheap look trusted kill(pid, 0); a recycled pid is no waiter: wake the real next one.
-  if (!first || !ticketOwnerAlive(first)) {
-    if (first) removeTicket(first);
-    const next = firstLiveTicket(dir);
-    if (next) touchTicket(next);
-  }
 }
 
 /** Every pending wake at once (the process is about to exit). */

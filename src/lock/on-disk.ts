@@ -12,7 +12,7 @@ import { formatLockPayload } from './payload';
 import { visibleOwnerPid } from './owner';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload } from './types';
-import { holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, waitersSeen, type Ticket } from './queue';
+import { holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, seemingWaiters, type Ticket } from './queue';
 import { cancelHandover, handOver, markHolding } from './handover';
 import { fairStreakFor, type Slot } from './turns';
 import { QUEUED_LIVENESS_CHECK_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
@@ -48,7 +48,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   // queueing (our release's wake of the head is still pending, see handover.ts) only a streak
   // of fairStreakFor(waiters) times in a row; then it queues and wakes the head. Nobody
   // queued: no cost.
-  const waiters = waitersSeen(queueDir);
+  const waiters = seemingWaiters(queueDir).count;
   const othersWaiting = waiters > 0;
   const mayTryFirst = !othersWaiting || slot.streak < fairStreakFor(waiters);
   let contended = false;

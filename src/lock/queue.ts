@@ -23,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors';
 import { isProcessAlive, pidExists, readProcessStartTime, selfStartTime } from './process';
 
-export const QUEUE_DIR_SUFFIX = '.waiters';
+const QUEUE_DIR_SUFFIX = '.waiters';
 const TICKET_NAME = /^(\d{16})-([1-9]\d{0,9})-(\d{1,20}|x)-([0-9a-f]{8,16})$/;
 const MARK_NAME = /^held-([1-9]\d{0,9})-(\d{1,20}|x)-([0-9a-f]{8})$/;
 
@@ -38,7 +38,7 @@ export function queueDirFor(lockPath: string): string {
   return `${lockPath}${QUEUE_DIR_SUFFIX}`;
 }
 
-export function parseTicketName(dir: string, name: string): Ticket | undefined {
+function parseTicketName(dir: string, name: string): Ticket | undefined {
   const match = TICKET_NAME.exec(name);
   if (!match) return undefined;
   return { name, path: `${dir}/${name}`, pid: Number(match[2]), starttime: match[3] === 'x' ? undefined : Number(match[3]) };
@@ -75,28 +75,27 @@ export function ticketOwnerAlive(ticket: Ticket): boolean {
   return now === undefined ? isProcessAlive(ticket.pid) : now === ticket.starttime;
 }
 
-/** Removes a dead waiter's ticket (its name is unique to it: nobody else can be using it). */
-export function removeTicket(ticket: Ticket): void {
+function unlinkQuietly(path: string): void {
   try {
-    unlinkSync(ticket.path);
+    unlinkSync(path);
   } catch {
     // Already gone.
   }
 }
 
-/** The oldest ticket whose owner is alive (other than `mine`), removing dead ones met on the way. */
-export function firstLiveTicket(dir: string, mine?: string): Ticket | undefined {
-  let sawMine = false;
+/** Removes a dead waiter's ticket (its name is unique to it: nobody else can be using it). */
+export function removeTicket(ticket: Ticket): void {
+  unlinkQuietly(ticket.path);
+}
+
+/** The oldest ticket whose owner is alive, removing dead ones met on the way. */
+function firstLiveTicket(dir: string): Ticket | undefined {
   for (const ticket of listTickets(dir)) {
-    if (ticket.name === mine) {
-      sawMine = true;
-      continue;
-    }
     if (ticketOwnerAlive(ticket)) return ticket;
     removeTicket(ticket);
   }
   // Nobody waits: the marks (promises to waiters) and the queue directory go too.
-  if (!sawMine) removeMarksAndQueue(dir);
+  removeMarksAndQueue(dir);
   return undefined;
 }
 
@@ -124,7 +123,7 @@ function removeMarksAndQueue(dir: string): void {
   removeEmptyQueueDir(dir);
 }
 
-export function removeEmptyQueueDir(dir: string): boolean {
+function removeEmptyQueueDir(dir: string): boolean {
   try {
     rmdirSync(dir);
     return true;
@@ -217,8 +216,15 @@ export function leaveQueue(ticket: Ticket, dir: string, beforeWake?: () => void)
   removeTicket(ticket);
   // Nobody else there (no ticket, no mark): the directory goes in one syscall.
   if (removeEmptyQueueDir(dir)) return;
-  // Wake first (the cheap look: kill(pid, 0)), then check the start time: a recycled pid is
-  // no waiter, and the real next one is woken instead.
+  wakeNextWaiter(dir, beforeWake);
+}
+
+/**
+ * Touches the oldest waiter's ticket: the cheap look (kill(pid, 0)) first, since that wake is
+ * the handoff, then its start time: a recycled pid is no waiter, and the real next one is
+ * woken instead. `beforeWake` runs only when someone is there to wake.
+ */
+export function wakeNextWaiter(dir: string, beforeWake?: () => void): void {
   const { first } = seemingWaiters(dir);
   if (!first) return;
   beforeWake?.();
@@ -247,10 +253,6 @@ export function seemingWaiters(dir: string): { first: Ticket | undefined; count:
   return { first: undefined, count: 0 };
 }
 
-export function waitersSeen(dir: string): number {
-  return seemingWaiters(dir).count;
-}
-
 /** This module instance's mark name (one per process and bundled copy of the core). */
 export function holderMarkPath(dir: string): string {
   return `${dir}/held-${process.pid}-${selfStartTime() ?? 'x'}-${ticketPrefix}`;
@@ -263,11 +265,7 @@ export function placeHolderMark(path: string, dir: string): boolean {
 }
 
 export function removeHolderMark(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
+  unlinkQuietly(path);
 }
 
 /** Whether the process `pid` holds with a live mark; dead marks met on the way are removed. */
@@ -286,9 +284,4 @@ export function holderMarked(dir: string, pid: number): boolean {
     else if (mark.pid === pid) marked = true;
   }
   return marked;
-}
-
-/** Whether the name (in a sessions folder) is a lock's waiter queue directory. */
-export function isQueueDirName(name: string): boolean {
-  return name.endsWith(`.lock${QUEUE_DIR_SUFFIX}`);
 }

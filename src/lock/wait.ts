@@ -17,14 +17,14 @@ const LIVENESS_CHECK_MS = 4;
  */
 export const QUEUED_LIVENESS_CHECK_MS = 50;
 
-export interface DirectoryWatch {
+export interface WakeSource {
   changed: boolean;
   wake: (() => void) | undefined;
   close(): void;
 }
 
 /** A wake-up state no watcher feeds yet (see watchHeldLock and watchFileChanges). */
-export function newWakeState(): DirectoryWatch & { watchers: FSWatcher[]; lock: { watcher: FSWatcher; dev: number; ino: number } | undefined } {
+export function newWakeState(): WakeSource & { watchers: FSWatcher[]; lock: { watcher: FSWatcher; dev: number; ino: number } | undefined } {
   const state = {
     changed: false,
     wake: undefined as (() => void) | undefined,
@@ -93,7 +93,7 @@ export function watchFileChanges(state: WakeState, path: string): boolean {
 }
 
 /** Sleeps until a watched change, the watched pid's death, an abort or `delayMs`; true when the time ran out. */
-export function sleepUntilChange(watchState: DirectoryWatch, delayMs: number, watchedPid: number | undefined, signal: AbortSignal | undefined, livenessMs = LIVENESS_CHECK_MS): Promise<boolean> {
+export function sleepUntilChange(watchState: WakeSource, delayMs: number, watchedPid: number | undefined, signal: AbortSignal | undefined, livenessMs = LIVENESS_CHECK_MS): Promise<boolean> {
   if (watchState.changed) {
     watchState.changed = false;
     return Promise.resolve(false);
