@@ -6,18 +6,16 @@
 //   node out/bench/openclaw-lock.js where       prints the module it would drive
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { JSONL_ERA_RELEASE, toolCacheDir } from '../test/fixtures/real-openclaw';
 
-export const OPENCLAW_LOCK_VERSION = '2026.7.35';
+export const OPENCLAW_LOCK_VERSION = JSONL_ERA_RELEASE;
 
-// The tool cache, as scripts/vscode/env.mjs has it (OPENCLAW_LOCKS_CACHE_DIR: CI's private one).
-const cacheRoot = (): string => process.env.OPENCLAW_LOCKS_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'openclaw-session-locks');
 
 /** Where OpenClaw lives: $OPENCLAW_BENCH_DIR, else the real-OpenClaw provisioning's <cache>/openclaw-<version>. */
 export function openclawBenchDir(): string {
-  return process.env.OPENCLAW_BENCH_DIR || join(cacheRoot(), `openclaw-${OPENCLAW_LOCK_VERSION}`);
+  return process.env.OPENCLAW_BENCH_DIR || join(toolCacheDir(), `openclaw-${OPENCLAW_LOCK_VERSION}`);
 }
 
 export const INSTALL_HINT = `run \`node scripts/vscode/provision.mjs --vscode none --no-browser --openclaw ${OPENCLAW_LOCK_VERSION}\` (npm test and npm run bench do it themselves), or set OPENCLAW_BENCH_DIR to a directory holding node_modules/openclaw@${OPENCLAW_LOCK_VERSION}`;

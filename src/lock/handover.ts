@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { Slot } from './turns';
 
 const pending = new Set<Slot>();
+let exitHooked = false;
 
 /** Leaves (once per batch) the mark that promises the head a wake-up. */
 export function markHolding(slot: Slot, lockPath: string): void {
@@ -29,7 +30,11 @@ export function scheduleHandover(slot: Slot): void {
     handOver(slot);
     return;
   }
-  if (pending.size === 0) process.once('exit', handOverAll);
+  if (!exitHooked) {
+    // Once, on the first deferred wake (importing the core installs nothing); idle while none is pending.
+    process.on('exit', handOverAll);
+    exitHooked = true;
+  }
   pending.add(slot);
   slot.handover = setImmediate(() => handOver(slot));
   slot.handover.unref?.();
@@ -41,7 +46,6 @@ export function cancelHandover(slot: Slot): void {
   clearImmediate(slot.handover);
   slot.handover = undefined;
   pending.delete(slot);
-  if (pending.size === 0) process.removeListener('exit', handOverAll);
 }
 
 /** Lets go for good: the oldest waiter is woken (first: its wake is the handoff), the mark goes. */
