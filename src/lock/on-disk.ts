@@ -13,6 +13,7 @@ import { visibleOwnerPid } from './owner';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload } from './types';
 import { holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, seemingWaiters, type Ticket } from './queue';
+import { listenForWatchers } from './death-watch';
 import { cancelHandover, handOver, markHolding } from './handover';
 import { fairStreakFor, type Slot } from './turns';
 import { QUEUED_LIVENESS_CHECK_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
@@ -38,6 +39,8 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   const started = Date.now();
   const inspectOptions = { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false };
   const queueDir = queueDirFor(lockPath);
+  // Whoever waits behind us, or behind our lock once we hold it, is told of our death by our socket.
+  listenForWatchers();
   const wake = newWakeState();
   let ticket: Ticket | undefined;
   let attempt = 0;
@@ -94,6 +97,8 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, undefined);
           reportWait(now);
           const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
+          // The head's death would be the only one to stall us: its connection tells of it.
+          if (position.first) wake.death.watch(position.first.pid, position.first.starttime);
           backstop = await sleepUntilChange(wake, delay, position.first?.pid, signal, QUEUED_LIVENESS_CHECK_MS);
           continue;
         }
@@ -165,6 +170,9 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       }
       lastInspection = inspection;
       const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? visibleOwnerPid(inspection.owner) : undefined;
+      // The holder's connection tells of its death (a holder in another pid namespace names its
+      // socket by a pid we do not see: polled, like OpenClaw's).
+      if (holderPid !== undefined && inspection.owner && !inspection.owner.nested) wake.death.watch(inspection.owner.pid, inspection.owner.starttime);
       if (ticket && holderPid !== undefined && holderMarked(queueDir, holderPid)) {
         // The holder will touch our ticket when it lets go: sleep through its batch.
         stopWatchingLock(wake);
