@@ -157,8 +157,15 @@ export function sameHeldFile(lockPath: string, previous: LockInspection | undefi
   return isProcessAlive(visibleOwnerPid(previous.owner)) ? previous : undefined;
 }
 
-export function backoffMs(attempt: number): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** Math.min(attempt, 16));
+/**
+ * The backstop's cap while both wakes that matter are events: the watched file (the lock's
+ * inode, or our ticket) and the watched process's connection. Each wake of an idle process
+ * costs it about a millisecond of CPU, so the backstop only catches what those miss.
+ */
+export const WATCHED_BACKOFF_CAP_MS = 1000;
+
+export function backoffMs(attempt: number, capMs = BACKOFF_CAP_MS): number {
+  const ceiling = Math.min(capMs, BACKOFF_START_MS * 2 ** Math.min(attempt, 16));
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
