@@ -431,7 +431,7 @@ async function runParent(quick: boolean): Promise<void> {
     console.log(`\nproper-lockfile options: ${JSON.stringify(PROPER_OPTIONS)} (stale: default 10 s).`);
     console.log(`Handoff: two processes, hold 10 ms, pause 3 ms after release. Contention: ${contendMs} ms per run, read+write a counter file under the lock (plus a marker file that counts overlapping holders).`);
     if (withOpenClaw) console.log('Mixed: the same contention with this core and the real OpenClaw lock in alternate processes (OpenClaw polls every 50 ms and takes no ticket).');
-    console.log(`Idle waiter CPU: 4 processes wait ${quick ? 1 : 2} s for a held lock; CPU time (user+system) per waiter per second of waiting, median.`);
+    console.log(`Idle waiter CPU: 4 processes wait ${quick ? 1 : 2} s for a held lock (measured from 300 ms into the wait until before the release); CPU time (user+system) per second of waiting of the busiest waiter.`);
     console.log(`Total ${((Date.now() - began) / 1000).toFixed(1)} s.`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
