@@ -31,7 +31,7 @@ export interface LockBenchResults {
   openclawReclaim?: number[];
   /** Mixed runs (this core and the real OpenClaw lock in alternate processes) by process count. */
   mixed?: Record<number, Contention>;
-  /** CPU milliseconds per second of one idle waiter, by implementation. */
+  /** CPU milliseconds per second of the busiest of the idle waiters, by implementation. */
   idle?: Record<string, number>;
   /** The real OpenClaw release measured in this run, if any. */
   openclawVersion?: string | undefined;
@@ -101,7 +101,7 @@ export function lockBenchTable(r: LockBenchResults): { rows: string[][]; legend:
   rows.push(['  core reclaim min / max', '', `${ms(Math.min(...r.coreReclaim))} / ${ms(Math.max(...r.coreReclaim))}`, '', '', '']);
   if (r.idle) {
     const cpu = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? 'n/a' : `${v.toFixed(v >= 10 ? 0 : 2)} ms/s`);
-    rows.push(['idle waiter CPU time per second of waiting', cpu(r.idle.floor), cpu(r.idle.core), cpu(r.idle['proper-lockfile']), oc ? cpu(r.idle.openclaw) : 'not run', '']);
+    rows.push(['idle waiter CPU time per second of waiting (busiest of 4)', cpu(r.idle.floor), cpu(r.idle.core), cpu(r.idle['proper-lockfile']), oc ? cpu(r.idle.openclaw) : 'not run', '']);
   }
   // The core's own p50 sits in its column, so the ratio next to it has both of its values in view.
   rows.push(['uncontended p50 against a sync-syscall floor*', ms(un['floor-sync']!.p50), ms(un.core!.p50), '', '', ratio(un.core!.p50, un['floor-sync']!.p50)]);

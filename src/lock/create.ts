@@ -1,13 +1,50 @@
-// Creating the lock file: OpenClaw's payload (plus our hostname and token), open(wx), one write.
-import { closeSync, constants, fstatSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+// Creating the lock file: OpenClaw's payload (plus our hostname and token), complete the moment
+// it appears. OpenClaw creates with open(wx) and then writes, so a process SIGKILLed between the
+// two leaves an empty lock that names nobody: every waiter then waits out the torn-lock grace
+// (30 s). This core writes the payload under a private name first and link()s it into place:
+// link fails with EEXIST exactly where open(wx) would, and a lock made here is never torn.
+import { closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { errnoCode } from './errors';
+import { asidePathFor } from './fsops';
 import { selfPidNamespaceMarker } from './pid-namespace';
 import { selfHostname, selfStartTime } from './process';
 import type { LockPayload } from './types';
 
-/** open(wx) and one write; a failed write removes our own half-made file (by inode). */
+/** Errors of file systems without hard links (FAT, some network and FUSE mounts): open(wx) there. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+let linkUnsupported = false;
+
+function eexist(lockPath: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`EEXIST: file already exists, link -> '${lockPath}'`), { code: 'EEXIST', errno: -17, syscall: 'link', path: lockPath });
+}
+
+/**
+ * Creates the lock file holding `bytes`, or throws EEXIST when a lock is there. Written under a
+ * private name (an aside name, see leftovers.ts: a copy left by a process that died right here
+ * is swept like any other) and linked into place. Returns the lock's inode.
+ */
 export function createLockFile(lockPath: string, bytes: Buffer): { dev: number; ino: number } {
-  const fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
+  if (linkUnsupported) return openAndWrite(lockPath, bytes);
+  // Held (the common case for a waiter): one stat instead of a file made and removed for nothing.
+  if (existsSync(lockPath)) throw eexist(lockPath);
+  const privatePath = asidePathFor(lockPath);
+  const identity = openAndWrite(privatePath, bytes);
+  try {
+    linkSync(privatePath, lockPath);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has(errnoCode(error) ?? '')) throw error;
+    linkUnsupported = true;
+    return openAndWrite(lockPath, bytes);
+  } finally {
+    unlinkSync(privatePath);
+  }
+  return identity;
+}
+
+/** open(wx) and one write; a failed write removes our own half-made file (by inode). */
+function openAndWrite(path: string, bytes: Buffer): { dev: number; ino: number } {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
   try {
     const written = writeSync(fd, bytes, 0, bytes.length, 0);
     if (written !== bytes.length) throw new Error(`short write (${written} of ${bytes.length} bytes)`);
@@ -16,8 +53,8 @@ export function createLockFile(lockPath: string, bytes: Buffer): { dev: number; 
   } catch (error) {
     try {
       const mine = fstatSync(fd);
-      const there = lstatSync(lockPath);
-      if (there.dev === mine.dev && there.ino === mine.ino) unlinkSync(lockPath);
+      const there = lstatSync(path);
+      if (there.dev === mine.dev && there.ino === mine.ino) unlinkSync(path);
     } catch {
       // Nothing of ours left to remove.
     }

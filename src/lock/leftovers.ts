@@ -1,6 +1,7 @@
 // Files the reclaim protocol leaves behind when its process dies mid-reclaim: the guard
 // `<lock>.reclaim` (payload names the reclaimer's pid) and aside files
-// `<file>.reclaim.<pid>.<hex>` (a lock or guard renamed aside by the verified swap; the pid in
+// `<file>.reclaim.<pid>.<hex>` (a lock or guard renamed aside by the verified swap, or a lock
+// being created, written there before it is linked into place (create.ts); the pid in
 // the NAME is the process that renamed it, and the hex part makes the name unique to that
 // process, so no one else ever creates a file under it). Removed only when provably abandoned,
 // by verified swap, never while the process that made them is alive (a guard excepted only

@@ -13,9 +13,10 @@ import { visibleOwnerPid } from './owner';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload } from './types';
 import { holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, seemingWaiters, type Ticket } from './queue';
+import { listenForWatchers } from './death-watch';
 import { cancelHandover, handOver, markHolding } from './handover';
 import { fairStreakFor, type Slot } from './turns';
-import { QUEUED_LIVENESS_CHECK_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
+import { QUEUED_LIVENESS_CHECK_MS, WATCHED_BACKOFF_CAP_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
 
 const ON_WAIT_INTERVAL_MS = 1000;
 
@@ -38,6 +39,8 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   const started = Date.now();
   const inspectOptions = { staleMs: settings.staleMs, tornGraceMs: settings.tornGraceMs, readCommandLine: false };
   const queueDir = queueDirFor(lockPath);
+  // Whoever waits behind us, or behind our lock once we hold it, is told of our death by our socket.
+  listenForWatchers();
   const wake = newWakeState();
   let ticket: Ticket | undefined;
   let attempt = 0;
@@ -93,7 +96,10 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           const now = Date.now();
           if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, undefined);
           reportWait(now);
-          const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
+          const watched = position.first !== undefined && wake.death.watching(position.first.pid);
+          const delay = Math.min(backoffMs(attempt++, watched ? WATCHED_BACKOFF_CAP_MS : undefined), Math.max(1, settings.deadline - now));
+          // The head's death would be the only one to stall us: its connection tells of it.
+          if (position.first) wake.death.watch(position.first.pid, position.first.starttime);
           backstop = await sleepUntilChange(wake, delay, position.first?.pid, signal, QUEUED_LIVENESS_CHECK_MS);
           continue;
         }
@@ -165,7 +171,11 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       }
       lastInspection = inspection;
       const holderPid = inspection.state === 'held' && inspection.owner && !inspection.owner.isSelf ? visibleOwnerPid(inspection.owner) : undefined;
-      if (ticket && holderPid !== undefined && holderMarked(queueDir, holderPid)) {
+      // The holder's connection tells of its death (a holder in another pid namespace names its
+      // socket by a pid we do not see: polled, like OpenClaw's).
+      if (holderPid !== undefined && inspection.owner && !inspection.owner.nested) wake.death.watch(inspection.owner.pid, inspection.owner.starttime);
+      const marked = ticket !== undefined && holderPid !== undefined && holderMarked(queueDir, holderPid);
+      if (marked) {
         // The holder will touch our ticket when it lets go: sleep through its batch.
         stopWatchingLock(wake);
       } else if (inspection.identity && !watchHeldLock(wake, lockPath, inspection.identity)) {
@@ -174,7 +184,9 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       const now = Date.now();
       if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, lastInspection);
       reportWait(now);
-      const delay = Math.min(backoffMs(attempt++), Math.max(1, settings.deadline - now));
+      // The release wakes us by an event (the lock's inode, or the marked holder's touch of our ticket), its death by another.
+      const watched = holderPid !== undefined && wake.death.watching(holderPid) && (marked || wake.lock !== undefined);
+      const delay = Math.min(backoffMs(attempt++, watched ? WATCHED_BACKOFF_CAP_MS : undefined), Math.max(1, settings.deadline - now));
       if (await sleepUntilChange(wake, delay, holderPid, signal)) wasHead = false;
     }
   } finally {

@@ -1,7 +1,9 @@
 // Waiting for a lock file held by another process: a watch on the lock file's inode (the
 // holder's release renames or unlinks it), an exponential backoff with jitter as the
-// backstop, and a cheap kill(pid, 0) check so a SIGKILLed holder is noticed within milliseconds.
+// backstop, and the holder's death told by its connection (death-watch.ts) or, where there is
+// none, noticed within milliseconds by a cheap kill(pid, 0) check.
 import { lstatSync, watch, type FSWatcher } from 'node:fs';
+import { DeathWatch } from './death-watch';
 import { visibleOwnerPid } from './owner';
 import { isProcessAlive, pidExists } from './process';
 import type { LockInspection } from './types';
@@ -20,17 +22,24 @@ export const QUEUED_LIVENESS_CHECK_MS = 50;
 export interface WakeSource {
   changed: boolean;
   wake: (() => void) | undefined;
+  /** Tells of a watched process's death by its connection (death-watch.ts): no polling needed then. */
+  death?: DeathWatch;
   close(): void;
 }
 
 /** A wake-up state no watcher feeds yet (see watchHeldLock and watchFileChanges). */
-export function newWakeState(): WakeSource & { watchers: FSWatcher[]; lock: { watcher: FSWatcher; dev: number; ino: number } | undefined } {
+export function newWakeState(): WakeSource & { death: DeathWatch; watchers: FSWatcher[]; lock: { watcher: FSWatcher; dev: number; ino: number } | undefined } {
   const state = {
     changed: false,
     wake: undefined as (() => void) | undefined,
     watchers: [] as FSWatcher[],
     lock: undefined as { watcher: FSWatcher; dev: number; ino: number } | undefined,
+    death: new DeathWatch(() => {
+      state.changed = true;
+      state.wake?.();
+    }),
     close: () => {
+      state.death.stop();
       for (const watcher of state.watchers.splice(0)) watcher.close();
       state.lock?.watcher.close();
       state.lock = undefined;
@@ -113,8 +122,14 @@ export function sleepUntilChange(watchState: WakeSource, delayMs: number, watche
       timedOut = true;
       done();
     }, delayMs);
-    if (watchedPid !== undefined && delayMs > livenessMs) {
+    if (watchedPid !== undefined && delayMs > livenessMs && !watchState.death?.watching(watchedPid)) {
       liveness = setInterval(() => {
+        // Its connection now tells of its death (it was still being made when we fell asleep).
+        if (watchState.death?.watching(watchedPid)) {
+          clearInterval(liveness);
+          liveness = undefined;
+          return;
+        }
         // kill(pid, 0) only (the holder's, or a queued waiter's predecessor's): reading
         // /proc/<pid>/stat this often slows that process down measurably; zombies are caught
         // by the full check at each backoff wake-up.
@@ -142,8 +157,15 @@ export function sameHeldFile(lockPath: string, previous: LockInspection | undefi
   return isProcessAlive(visibleOwnerPid(previous.owner)) ? previous : undefined;
 }
 
-export function backoffMs(attempt: number): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** Math.min(attempt, 16));
+/**
+ * The backstop's cap while both wakes that matter are events: the watched file (the lock's
+ * inode, or our ticket) and the watched process's connection. Each wake of an idle process
+ * costs it about a millisecond of CPU, so the backstop only catches what those miss.
+ */
+export const WATCHED_BACKOFF_CAP_MS = 1000;
+
+export function backoffMs(attempt: number, capMs = BACKOFF_CAP_MS): number {
+  const ceiling = Math.min(capMs, BACKOFF_START_MS * 2 ** Math.min(attempt, 16));
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 

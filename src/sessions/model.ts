@@ -8,6 +8,7 @@
 import { existsSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { DEFAULT_TORN_GRACE_MS } from '../lock/config';
 import { isProcessAlive } from '../lock/process';
 import { readGatewayInfo } from '../openclaw/gateway';
 import type { GatewayHealth } from '../openclaw/gateway-health';
@@ -24,6 +25,8 @@ import { DEFAULT_THRESHOLDS, type Disposable, type LockThresholds, type SessionI
 
 export const DEFAULT_DEBOUNCE_MS = 50;
 export const DEFAULT_RESCAN_MS = 30_000;
+/** A torn lock's rescan comes this long after its grace, so that the scan finds it past it. */
+const TORN_RESCAN_MARGIN_MS = 100;
 /** Debounce when only lock files changed. */
 export const LOCK_DEBOUNCE_MS = 10;
 
@@ -96,6 +99,7 @@ export class SessionModel implements Disposable {
   private ownerTimer: NodeJS.Timeout | undefined;
   private ownerPids: number[] = [];
   private databaseTimer: NodeJS.Timeout | undefined;
+  private tornTimer: NodeJS.Timeout | undefined;
   private databaseSeen = '';
   private healthTimer: NodeJS.Timeout | undefined;
   /** The last verdict on the gateway, for the state dir it was made for (its history: since when). */
@@ -165,6 +169,7 @@ export class SessionModel implements Disposable {
     clearInterval(this.periodicTimer);
     clearInterval(this.ownerTimer);
     clearInterval(this.databaseTimer);
+    clearTimeout(this.tornTimer);
     clearInterval(this.healthTimer);
     for (const watcher of this.sessionWatchers.values()) watcher.close();
     this.sessionWatchers.clear();
@@ -245,6 +250,23 @@ export class SessionModel implements Disposable {
     this.ownerTimer.unref();
   }
 
+  /**
+   * Found by running the real gateway: SIGKILLed mid-reply between its open(wx) and the write
+   * after it, it leaves an empty lock naming nobody, "being written" until its mtime is 30 s old
+   * (OpenClaw's own rule). No file event tells when that passes: the rescan is due then, not at
+   * the next periodic one up to 30 s later.
+   */
+  private watchTornLocks(snapshot: SessionsSnapshot): void {
+    clearTimeout(this.tornTimer);
+    this.tornTimer = undefined;
+    const dueInMs = allLocks(snapshot)
+      .filter((e) => e.view.inspection.state === 'initialising')
+      .map((e) => DEFAULT_TORN_GRACE_MS - (e.view.inspection.fileAgeMs ?? 0));
+    if (dueInMs.length === 0) return;
+    this.tornTimer = setTimeout(() => void this.refresh().catch(() => undefined), Math.max(0, Math.min(...dueInMs)) + TORN_RESCAN_MARGIN_MS);
+    this.tornTimer.unref();
+  }
+
   private watchDatabases(snapshot: SessionsSnapshot): void {
     const every = this.options.databasePollMs ?? DEFAULT_DATABASE_POLL_MS;
     if (snapshot.layout !== 'sqlite' || every <= 0 || this.options.watch === false) {
@@ -314,6 +336,7 @@ export class SessionModel implements Disposable {
     if (this.started) {
       this.watchOwners(snapshot);
       this.watchDatabases(snapshot);
+      this.watchTornLocks(snapshot);
     }
     if (known && (!partial || gatewayMoved)) this.probeSoon(gatewayMoved);
     // Events before a watcher's `ready` count as initial and are dropped, so wait for it.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scanStateDir, SessionModel, snapshotChanged, snapshotSignature, type SessionsSnapshot } from '../../src/sessions';
@@ -105,6 +105,21 @@ describe('SessionModel (real files, real watchers)', () => {
     } finally {
       await holder.kill();
     }
+  });
+
+  it('an empty lock (a writer SIGKILLed between open(wx) and its write) turns stale the moment its 30 s grace ends, without a rescan', async () => {
+    const { stateDir, main } = setup();
+    const lockPath = path.join(main, 'one.jsonl.lock');
+    writeFileSync(lockPath, '');
+    // 29.5 s old: half a second of grace left.
+    const mtime = new Date(Date.now() - 29_500);
+    utimesSync(lockPath, mtime, mtime);
+    const m = model({ stateDir, rescanMs: 600_000 });
+    const first = await m.start();
+    assert.equal(lockOf(first, 'main', 'one')?.level, 'initialising');
+    const s = await nextSnapshot(m, (x) => lockOf(x, 'main', 'one')?.level === 'stale', 5000);
+    assert.deepEqual(lockOf(s, 'main', 'one')?.reasons, ['missing-pid']);
+    assert.ok(Date.now() - mtime.getTime() < 32_000, `stale ${Date.now() - mtime.getTime() - 30_000} ms after its grace`);
   });
 
   it('rescans only the agent whose folder changed and reuses the others', async () => {
