@@ -63,6 +63,7 @@ export function judgeLockFile(lockPath: string, read: LockFileRead, options: Ins
       state: old ? 'stale' : 'initialising',
       reasons,
       reclaimable: old,
+      ...(old ? {} : { graceEndsAtMs: identity.mtimeMs + tornGraceMs }),
       problem: raw.length === 0 ? 'the lock file is empty' : payload ? 'the lock payload has no valid pid' : 'the lock payload is not valid JSON (torn or garbage)',
     };
   }

@@ -96,6 +96,8 @@ export interface LockInspection {
   ageMs?: number;
   /** now - mtime. */
   fileAgeMs?: number;
+  /** An empty or torn lock still "being written": when (epoch ms) its grace ends and it turns stale. */
+  graceEndsAtMs?: number;
   /** payload.maxHoldMs when valid. */
   maxHoldMs?: number;
   owner?: LockOwner;

@@ -8,7 +8,6 @@
 import { existsSync, watch as watchFolder, type FSWatcher as FolderWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { DEFAULT_TORN_GRACE_MS } from '../lock/config';
 import { isProcessAlive } from '../lock/process';
 import { readGatewayInfo } from '../openclaw/gateway';
 import type { GatewayHealth } from '../openclaw/gateway-health';
@@ -259,11 +258,11 @@ export class SessionModel implements Disposable {
   private watchTornLocks(snapshot: SessionsSnapshot): void {
     clearTimeout(this.tornTimer);
     this.tornTimer = undefined;
-    const dueInMs = allLocks(snapshot)
-      .filter((e) => e.view.inspection.state === 'initialising')
-      .map((e) => DEFAULT_TORN_GRACE_MS - (e.view.inspection.fileAgeMs ?? 0));
-    if (dueInMs.length === 0) return;
-    this.tornTimer = setTimeout(() => void this.refresh().catch(() => undefined), Math.max(0, Math.min(...dueInMs)) + TORN_RESCAN_MARGIN_MS);
+    // The inspection's own deadline (its grace, from the file's mtime): right for an inspection a
+    // partial scan reused, where an age measured back then would not be.
+    const endsAtMs = allLocks(snapshot).flatMap((e) => (e.view.inspection.graceEndsAtMs === undefined ? [] : [e.view.inspection.graceEndsAtMs]));
+    if (endsAtMs.length === 0) return;
+    this.tornTimer = setTimeout(() => void this.refresh().catch(() => undefined), Math.max(0, Math.min(...endsAtMs) - Date.now()) + TORN_RESCAN_MARGIN_MS);
     this.tornTimer.unref();
   }
 
