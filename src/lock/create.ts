@@ -15,31 +15,39 @@ import type { LockPayload } from './types';
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 let linkUnsupported = false;
 
-function eexist(lockPath: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`EEXIST: file already exists, link -> '${lockPath}'`), { code: 'EEXIST', errno: -17, syscall: 'link', path: lockPath });
-}
-
 /**
- * Creates the lock file holding `bytes`, or throws EEXIST when a lock is there. Written under a
- * private name (an aside name, see leftovers.ts: a copy left by a process that died right here
- * is swept like any other) and linked into place. Returns the lock's inode.
+ * Creates the lock file holding `bytes` and returns its inode, or undefined when a lock is
+ * there. Written under a private name (an aside name, see leftovers.ts: a copy left by a process
+ * that died right here is swept like any other) and linked into place.
  */
-export function createLockFile(lockPath: string, bytes: Buffer): { dev: number; ino: number } {
-  if (linkUnsupported) return openAndWrite(lockPath, bytes);
+export function createLockFile(lockPath: string, bytes: Buffer): { dev: number; ino: number } | undefined {
+  if (linkUnsupported) return createExclusive(lockPath, bytes);
   // Held (the common case for a waiter): one stat instead of a file made and removed for nothing.
-  if (existsSync(lockPath)) throw eexist(lockPath);
+  if (existsSync(lockPath)) return undefined;
   const privatePath = asidePathFor(lockPath);
   const identity = openAndWrite(privatePath, bytes);
   try {
     linkSync(privatePath, lockPath);
   } catch (error) {
-    if (!NO_HARD_LINKS.has(errnoCode(error) ?? '')) throw error;
+    const code = errnoCode(error) ?? '';
+    if (code === 'EEXIST') return undefined;
+    if (!NO_HARD_LINKS.has(code)) throw error;
     linkUnsupported = true;
-    return openAndWrite(lockPath, bytes);
+    return createExclusive(lockPath, bytes);
   } finally {
     unlinkSync(privatePath);
   }
   return identity;
+}
+
+/** open(wx) right at the lock path: undefined when a lock is there. */
+function createExclusive(lockPath: string, bytes: Buffer): { dev: number; ino: number } | undefined {
+  try {
+    return openAndWrite(lockPath, bytes);
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return undefined;
+    throw error;
+  }
 }
 
 /** open(wx) and one write; a failed write removes our own half-made file (by inode). */

@@ -3,7 +3,7 @@
 // judge the lock (reclaiming a provably stale one under the reclaim guard) and wait (wait.ts)
 // until its name changes. Behind the head, sleep until we become head.
 import { existsSync } from 'node:fs';
-import { SessionLockError, errnoCode } from './errors';
+import { SessionLockError } from './errors';
 import { inspectLockSync } from './inspect';
 import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
 import { abortedError, timeoutError } from './acquire-errors';
@@ -117,30 +117,29 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       addHeldRecord(record);
       try {
         const identity = createLockFile(lockPath, bytes);
-        record.dev = identity.dev;
-        record.ino = identity.ino;
-        record.acquiredAt = Date.now();
-        // Through the queue (our turn came) or against a holder: a new batch begins.
-        slot.streak = ticket || contended || !othersWaiting ? 0 : slot.streak + 1;
-        cancelHandover(slot);
-        // Others wait behind us: our mark promises them a wake. Placed before we leave the
-        // queue (which wakes the next waiter), so that it finds the mark.
-        if (ticket) {
-          // Leaving the queue wakes the next waiter: it must find our mark (others wait behind us).
-          const queued = ticket;
-          ticket = undefined;
-          leaveQueue(queued, queueDir, () => markHolding(slot, lockPath));
-        } else if (othersWaiting) {
-          markHolding(slot, lockPath);
+        if (identity) {
+          record.dev = identity.dev;
+          record.ino = identity.ino;
+          record.acquiredAt = Date.now();
+          // Through the queue (our turn came) or against a holder: a new batch begins.
+          slot.streak = ticket || contended || !othersWaiting ? 0 : slot.streak + 1;
+          cancelHandover(slot);
+          // Others wait behind us: our mark promises them a wake. Placed before we leave the
+          // queue (which wakes the next waiter), so that it finds the mark.
+          if (ticket) {
+            const queued = ticket;
+            ticket = undefined;
+            leaveQueue(queued, queueDir, () => markHolding(slot, lockPath));
+          } else if (othersWaiting) {
+            markHolding(slot, lockPath);
+          }
+          return { payload, bytes, record, ...identity };
         }
-        return { payload, bytes, record, ...identity };
       } catch (error) {
         removeHeldRecord(record);
-        const code = errnoCode(error);
-        if (code !== 'EEXIST') {
-          throw new SessionLockError('SESSION_LOCK_IO', `cannot create lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
-        }
+        throw new SessionLockError('SESSION_LOCK_IO', `cannot create lock ${lockPath}: ${(error as Error).message}`, lockPath, { cause: error });
       }
+      removeHeldRecord(record);
       contended = true;
       // Someone else has the lock: our batch is over, the head is woken now.
       handOver(slot);
