@@ -42,9 +42,7 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: the gateway SIGKILLed mid-reply`, 
     await world.sendMessage(KEY, 'a question that will never be answered');
     await hangs;
     const [lockPath] = await waitFor('the gateway\'s session lock', () => writtenLockFiles(world).length === 1 && writtenLockFiles(world), { timeoutMs: 10_000 });
-    const bytes = fs.readFileSync(lockPath!, 'utf8');
-    assert.equal(JSON.parse(bytes).pid, first.pid);
-    await first.kill();
+    const bytes = await first.killHolding(lockPath!);
     assert.equal(fs.readFileSync(lockPath!, 'utf8'), bytes, 'SIGKILL leaves the lock behind, unchanged');
 
     const { json, run } = await statusJson(world);
@@ -91,8 +89,7 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: the gateway SIGKILLed mid-reply`, 
     await world.sendMessage(KEY, 'another question, cut off');
     await hangs2;
     const [lockPath2] = await waitFor('the lock again', () => writtenLockFiles(world).length === 1 && writtenLockFiles(world), { timeoutMs: 10_000 });
-    assert.equal(JSON.parse(fs.readFileSync(lockPath2!, 'utf8')).pid, second.pid);
-    await second.kill();
+    await second.killHolding(lockPath2!);
     assert.equal((await lockFor(world, lockPath2!))?.level, 'stale');
     const third = await world.startGateway();
     const readyAt = Date.now();
