@@ -42,7 +42,7 @@ describe(`real OpenClaw ${JSONL_ERA_RELEASE}: the gateway SIGKILLed mid-reply`, 
     await world.sendMessage(KEY, 'a question that will never be answered');
     await hangs;
     const [lockPath] = await waitFor('the gateway\'s session lock', () => writtenLockFiles(world).length === 1 && writtenLockFiles(world), { timeoutMs: 10_000 });
-    const bytes = await first.killHolding(lockPath!);
+    const { bytes } = await first.killHolding(lockPath!);
     assert.equal(fs.readFileSync(lockPath!, 'utf8'), bytes, 'SIGKILL leaves the lock behind, unchanged');
 
     const { json, run } = await statusJson(world);
