@@ -20,10 +20,11 @@ let linkUnsupported = false;
  * there. Written under a private name (an aside name, see leftovers.ts: a copy left by a process
  * that died right here is swept like any other) and linked into place.
  */
-export function createLockFile(lockPath: string, bytes: Buffer): { dev: number; ino: number } | undefined {
+export function createLockFile(lockPath: string, bytes: Buffer, { likelyFree = false } = {}): { dev: number; ino: number } | undefined {
   if (linkUnsupported) return createExclusive(lockPath, bytes);
   // Held (the common case for a waiter): one stat instead of a file made and removed for nothing.
-  if (existsSync(lockPath)) return undefined;
+  // Not for a re-acquire right after our own release, when the lock is almost always free.
+  if (!likelyFree && existsSync(lockPath)) return undefined;
   const privatePath = asidePathFor(lockPath);
   const identity = openAndWrite(privatePath, bytes);
   try {

@@ -26,10 +26,12 @@ export function markHolding(slot: Slot, lockPath: string): void {
  */
 export function scheduleHandover(slot: Slot): void {
   if (!slot.mark || slot.handover) return;
-  if (seemingWaiters(queueDirFor(slot.mark.lockPath)).count === 0) {
+  const waiters = seemingWaiters(queueDirFor(slot.mark.lockPath)).count;
+  if (waiters === 0) {
     handOver(slot);
     return;
   }
+  slot.handoverWaiters = waiters;
   if (!exitHooked) {
     // Once, on the first deferred wake (importing the core installs nothing); idle while none is pending.
     process.on('exit', handOverAll);

@@ -51,7 +51,9 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   // queueing (our release's wake of the head is still pending, see handover.ts) only a streak
   // of fairStreakFor(waiters) times in a row; then it queues and wakes the head. Nobody
   // queued: no cost.
-  const waiters = seemingWaiters(queueDir).count;
+  // Right after our own release the deferred wake (handover.ts) has just counted them.
+  const reacquiring = slot.handover !== undefined;
+  const waiters = reacquiring ? slot.handoverWaiters ?? 0 : seemingWaiters(queueDir).count;
   const othersWaiting = waiters > 0;
   const mayTryFirst = !othersWaiting || slot.streak < fairStreakFor(waiters);
   let contended = false;
@@ -116,7 +118,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       const record: HeldRecord = { lockPath, sessionFile: settings.sessionFile, bytes, payload, acquiredAt: Date.now() };
       addHeldRecord(record);
       try {
-        const identity = createLockFile(lockPath, bytes);
+        const identity = createLockFile(lockPath, bytes, { likelyFree: reacquiring && attempt === 0 && !contended });
         if (identity) {
           record.dev = identity.dev;
           record.ino = identity.ino;

@@ -18,7 +18,7 @@
 // the head's death can stall the queue.
 // OpenClaw's own waiters take no ticket and keep polling every 50 ms; they can still win the
 // lock whenever it is free, just as before.
-import { closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors';
 import { isProcessAlive, pidExists, readProcessStartTime, selfStartTime } from './process';
@@ -46,11 +46,16 @@ function parseTicketName(dir: string, name: string): Ticket | undefined {
 
 /** Tickets oldest first; none when the directory is missing. Names are fixed-width up to the pid. */
 export function listTickets(dir: string): Ticket[] {
+  return ticketsIn(dir) ?? [];
+}
+
+/** Tickets oldest first, or undefined when there is no queue directory (nobody waits). */
+function ticketsIn(dir: string): Ticket[] | undefined {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
-    return [];
+    return undefined;
   }
   const tickets: Ticket[] = [];
   for (const name of names.sort()) {
@@ -237,14 +242,14 @@ export function wakeNextWaiter(dir: string, beforeWake?: () => void): void {
 
 /**
  * Who seems to wait: the oldest ticket whose pid is alive and how many tickets stand from it
- * on. A cheap look for a holder's every acquisition and release (a stat when nobody queues;
+ * on. A cheap look for a holder's every acquisition and release (a failed open when nobody queues;
  * kill(pid, 0) on the oldest ticket only, no /proc reads, which slow the process they read).
  * A recycled pid can make it say yes wrongly; ticketOwnerAlive, met later, removes such a
  * ticket. Dead tickets further back are counted until someone meets them.
  */
 export function seemingWaiters(dir: string): { first: Ticket | undefined; count: number } {
-  if (!existsSync(dir)) return { first: undefined, count: 0 };
-  const tickets = listTickets(dir);
+  const tickets = ticketsIn(dir);
+  if (!tickets) return { first: undefined, count: 0 };
   for (const [index, ticket] of tickets.entries()) {
     if (ticket.pid === process.pid || pidExists(ticket.pid)) return { first: ticket, count: tickets.length - index };
     removeTicket(ticket);

@@ -42,6 +42,8 @@ export interface Slot {
   mark?: { path: string; lockPath: string };
   /** The deferred wake of the queue's head after a release (handover.ts). */
   handover?: NodeJS.Immediate;
+  /** How many seemed to wait when that wake was deferred: a re-acquire before it needs no new look. */
+  handoverWaiters?: number;
 }
 
 const slots = new Map<string, Slot>();

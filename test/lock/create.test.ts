@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { acquireSessionWriteLock, inspectLock, sweepStaleLocks } from '../../src/lock';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
+import { createLockFile } from '../../src/lock/create';
 import { spawnWorker, withDir } from './helpers';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,4 +46,20 @@ test('a holder SIGKILLed at any moment of its acquire-release loop never leaves 
   assert.equal(swept.filter((r) => r.removed).length, left.length, JSON.stringify(swept.map((r) => [r.lockPath, r.removed, r.kept])));
   assert.deepEqual(readdirSync(dir).filter((name) => name !== 's.jsonl'), []);
   rmSync(join(dir, 'never'), { force: true });
+})());
+
+test('without its look first (a re-acquire right after our own release), a lock someone took meanwhile is left exactly as it was, and no private copy stays', () => withDir(async (dir) => {
+  const lockPath = join(dir, 's.jsonl.lock');
+  const theirs = '{\n  "pid": 1,\n  "createdAt": "2026-12-01T00:00:00.000Z"\n}\n';
+  writeFileSync(lockPath, theirs);
+  for (const likelyFree of [true, false]) {
+    assert.equal(createLockFile(lockPath, Buffer.from('{"pid": 2}'), { likelyFree }), undefined, `likelyFree ${likelyFree}: no lock of ours`);
+    assert.equal(readFileSync(lockPath, 'utf8'), theirs);
+    assert.deepEqual(readdirSync(dir), ['s.jsonl.lock']);
+  }
+  rmSync(lockPath);
+  const made = createLockFile(lockPath, Buffer.from('{"pid": 2}'), { likelyFree: true });
+  assert.ok(made, 'a free lock is taken');
+  assert.equal(readFileSync(lockPath, 'utf8'), '{"pid": 2}');
+  assert.deepEqual(readdirSync(dir), ['s.jsonl.lock']);
 })());
