@@ -216,6 +216,48 @@ suite('Sessions view (real VS Code)', function () {
     }
   });
 
+  test('an empty lock (its writer killed between open(wx) and the write) is "being written" until its 30 s grace ends, then stale by itself: one notification, and its Clear Stale Lock removes it', async () => {
+    const torn = new Scene();
+    scene = torn;
+    torn.build([{ id: 'main', sessions: [{ key: 'agent:main:torn', label: 'Torn write' }] }]);
+    await torn.show(ext);
+    const info = stubInformation();
+    try {
+      const before = ext.alertsShown().length;
+      // What a SIGKILLed OpenClaw 2026.7.35 gateway leaves mid-reply: an empty file, here 28 s old.
+      const transcript = torn.session('agent:main:torn').transcriptPath;
+      const lockPath = `${transcript}.lock`;
+      fs.writeFileSync(lockPath, '');
+      const written = new Date(Date.now() - 28_000);
+      fs.utimesSync(lockPath, written, written);
+      const row = () => ext.treeModel().nodeForTranscript(transcript);
+      await waitFor(() => row()?.lock.level === 'initialising', 'the row to say the lock is being written');
+      assert.deepEqual(row()!.lock.reasons, ['missing-pid']);
+      assert.equal(ext.alertsShown().slice(before).filter((a) => a.message.includes('Torn write')).length, 0, 'no notification while it may still be written');
+      // No file event tells when the grace ends: the model's own timer, not the 30 s rescan.
+      await waitFor(() => row()?.lock.level === 'stale', 'the row to turn stale when the grace ends', 10_000);
+      const lateMs = Date.now() - written.getTime() - 30_000;
+      console.log(`# an empty lock turned stale ${lateMs} ms after its grace ended`);
+      // The periodic rescan would come at a random moment up to 30 s later.
+      assert.ok(lateMs < 1500, `stale ${lateMs} ms after the grace ended`);
+      await waitFor(() => ext.alertsShown().slice(before).some((a) => a.message.includes('Torn write')), 'the stale-lock notification');
+      await vscode.commands.executeCommand('openclawSessions.refresh');
+      await ext.whenIdle();
+      const shown = ext.alertsShown().slice(before).filter((a) => a.message.includes('Torn write'));
+      assert.equal(shown.length, 1, JSON.stringify(shown.map((a) => a.message)));
+      assert.match(shown[0]!.message, /stale \(missing-pid/);
+      const clear = shown[0]!.links.find((l) => l.title === 'Clear Stale Lock');
+      assert.ok(clear, `the notification offers Clear Stale Lock: ${JSON.stringify(shown[0]!.links)}`);
+      await vscode.commands.executeCommand(clear.command, ...clear.args);
+      await waitFor(() => !fs.existsSync(lockPath), 'Clear Stale Lock to remove the empty lock');
+      await waitFor(() => shown[0]!.closedBecause === 'lock-changed', 'the notification to go with its lock');
+      assert.ok(info.messages.some((m) => m.startsWith('Removed the lock of "Torn write"') && /missing-pid/.test(m)), info.messages.join('\n'));
+      await waitFor(() => row()?.lock.level === 'free', 'the row to turn free');
+    } finally {
+      info.restore();
+    }
+  });
+
   test('a lock alert disappears when its lock is removed by someone else', async () => {
     scene = new Scene();
     scene.build([{ id: 'main', sessions: [{ key: 'agent:main:gone', label: 'Gone soon' }] }]);
