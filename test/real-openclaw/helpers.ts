@@ -66,7 +66,6 @@ export async function lockFor(world: OpenClawWorld, lockPath: string): Promise<L
   return json.locks.find((l) => l.lockPath === lockPath);
 }
 
-/** The `.jsonl.lock` files in an agent's sessions dir right now. */
 /**
  * True once a lock file holds its whole payload: OpenClaw creates the file (open wx) and
  * writes its JSON in a second step, so a test that looks in between reads an empty file.
@@ -85,6 +84,7 @@ export function writtenLockFiles(world: OpenClawWorld, agentId = 'main'): string
   return lockFiles(world, agentId).filter(lockWritten);
 }
 
+/** The `.jsonl.lock` files in an agent's sessions dir right now. */
 export function lockFiles(world: OpenClawWorld, agentId = 'main'): string[] {
   try {
     return fs.readdirSync(world.sessionsDir(agentId)).filter((n) => n.endsWith('.jsonl.lock')).map((n) => path.join(world.sessionsDir(agentId), n));
