@@ -242,10 +242,10 @@ export function wakeNextWaiter(dir: string, beforeWake?: () => void): void {
 
 /**
  * Who seems to wait: the oldest ticket whose pid is alive and how many tickets stand from it
- * on. A cheap look for a holder's every acquisition and release (a failed open when nobody queues;
- * kill(pid, 0) on the oldest ticket only, no /proc reads, which slow the process they read).
- * A recycled pid can make it say yes wrongly; ticketOwnerAlive, met later, removes such a
- * ticket. Dead tickets further back are counted until someone meets them.
+ * on. A cheap look for a holder's acquisitions and releases (a failed open when nobody
+ * queues; kill(pid, 0) on the oldest ticket only, no /proc reads, which slow the process they
+ * read). A recycled pid can make it say yes wrongly; ticketOwnerAlive, met later, removes such
+ * a ticket. Dead tickets further back are counted until someone meets them.
  */
 export function seemingWaiters(dir: string): { first: Ticket | undefined; count: number } {
   const tickets = ticketsIn(dir);
