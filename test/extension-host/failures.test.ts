@@ -40,14 +40,14 @@ suite('Failed messages from OpenClaw\'s log (real VS Code)', function () {
     const item = ext.provider.getTreeItem(node);
     assert.match(String(item.description), /^stale · 7 failed · dead-pid/);
     const tooltip = ext.provider.tooltipFor(node).value;
-    assert.match(tooltip, /\*\*7 messages failed since \d\d\\:\d\d because of this lock\*\*/);
+    assert.match(tooltip, /\*\*7 messages failed since (?:\d{4}\\-\d\d\\-\d\d )?\d\d\\:\d\d because of this lock\*\*/);
     assert.match(tooltip, /Last error: session file locked/);
     const status = ext.status();
     assert.equal(status.worst?.title, 'Ops Discord');
     assert.match(status.tooltip, /^Ops Discord: stale, 7 failed, /m);
-    assert.match(status.tooltip, /7 messages failed since \d\d:\d\d/);
+    assert.match(status.tooltip, /7 messages failed since (?:\d{4}-\d\d-\d\d )?\d\d:\d\d/);
     // The stale-lock alert says what the lock costs.
-    await waitFor(() => ext.openAlerts().some((alert) => /7 messages to "Ops Discord" are failing \(since \d\d:\d\d\)\./.test(alert.message)), 'the alert naming the failing messages');
+    await waitFor(() => ext.openAlerts().some((alert) => /7 messages to "Ops Discord" are failing \(since (?:\d{4}-\d\d-\d\d )?\d\d:\d\d\)\./.test(alert.message)), 'the alert naming the failing messages');
 
     // OpenClaw keeps failing: the view follows the log without a rescan.
     fs.appendFileSync(log, laneFailure('agent:main:discord:channel:1', timeoutError(dead.pid, 99_999, lockPath), new Date()).join('\n') + '\n');
