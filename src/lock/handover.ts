@@ -31,21 +31,21 @@ export function scheduleHandover(slot: Slot): void {
     handOver(slot);
     return;
   }
-  slot.handoverWaiters = waiters;
   if (!exitHooked) {
     // Once, on the first deferred wake (importing the core installs nothing); idle while none is pending.
     process.on('exit', handOverAll);
     exitHooked = true;
   }
   pending.add(slot);
-  slot.handover = setImmediate(() => handOver(slot));
-  slot.handover.unref?.();
+  const timer = setImmediate(() => handOver(slot));
+  timer.unref?.();
+  slot.handover = { timer, waiters };
 }
 
 /** This process takes the lock again at once: the mark stays, nobody is woken. */
 export function cancelHandover(slot: Slot): void {
   if (!slot.handover) return;
-  clearImmediate(slot.handover);
+  clearImmediate(slot.handover.timer);
   slot.handover = undefined;
   pending.delete(slot);
 }

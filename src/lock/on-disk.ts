@@ -52,10 +52,11 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   // of fairStreakFor(waiters) times in a row; then it queues and wakes the head. Nobody
   // queued: no cost.
   // Right after our own release the deferred wake (handover.ts) has just counted them.
-  const reacquiring = slot.handover !== undefined;
-  const waiters = reacquiring ? slot.handoverWaiters ?? 0 : seemingWaiters(queueDir).count;
+  const waiters = slot.handover?.waiters ?? seemingWaiters(queueDir).count;
   const othersWaiting = waiters > 0;
   const mayTryFirst = !othersWaiting || slot.streak < fairStreakFor(waiters);
+  // Our first try follows our own release at once: the lock is almost surely free.
+  let justReleased = slot.handover !== undefined && mayTryFirst;
   let contended = false;
   let triedQueue = false;
   let backstop = false;
@@ -118,7 +119,8 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       const record: HeldRecord = { lockPath, sessionFile: settings.sessionFile, bytes, payload, acquiredAt: Date.now() };
       addHeldRecord(record);
       try {
-        const identity = createLockFile(lockPath, bytes, { likelyFree: reacquiring && attempt === 0 && !contended });
+        const identity = createLockFile(lockPath, bytes, { likelyFree: justReleased });
+        justReleased = false;
         if (identity) {
           record.dev = identity.dev;
           record.ino = identity.ino;

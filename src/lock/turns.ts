@@ -40,10 +40,11 @@ export interface Slot {
   streak: number;
   /** Our "held" mark in the lock's queue (handover.ts), while this process holds a batch. */
   mark?: { path: string; lockPath: string };
-  /** The deferred wake of the queue's head after a release (handover.ts). */
-  handover?: NodeJS.Immediate;
-  /** How many seemed to wait when that wake was deferred: a re-acquire before it needs no new look. */
-  handoverWaiters?: number;
+  /**
+   * The deferred wake of the queue's head after a release (handover.ts), with how many seemed to
+   * wait when it was deferred: a re-acquire before it fires needs no new look at the queue.
+   */
+  handover?: { timer: NodeJS.Immediate; waiters: number };
 }
 
 const slots = new Map<string, Slot>();
