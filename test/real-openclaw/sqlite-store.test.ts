@@ -42,21 +42,23 @@ try { process.stdout.write(db.prepare(sql).all().map((r) => r.sql + ';\n').join(
 }
 
 /**
- * The WAL header's checkpoint sequence number and salts (bytes 12–23). Every restart of the log
- * changes them (salt-1 grows by one, salt-2 is drawn afresh); the sequence number alone can go
- * down, when the log file is deleted with the last connection and begun again.
+ * The -wal's size and its header's checkpoint sequence number and salts (bytes 12–23), from one
+ * open. Every restart of the log changes the header (salt-1 grows by one, salt-2 is drawn
+ * afresh); the sequence number alone can go down, when the log file is deleted with the last
+ * connection and begun again.
  */
-function walHeader(file: string): { seq: number; key: string } | undefined {
+function readWal(file: string): { size: number; seq?: number; key?: string } {
   try {
     const fd = fs.openSync(`${file}-wal`, 'r');
     try {
       const header = Buffer.alloc(32);
-      return fs.readSync(fd, header, 0, 32, 0) === 32 ? { seq: header.readUInt32BE(12), key: header.subarray(12, 24).toString('hex') } : undefined;
+      const size = fs.fstatSync(fd).size;
+      return fs.readSync(fd, header, 0, 32, 0) === 32 ? { size, seq: header.readUInt32BE(12), key: header.subarray(12, 24).toString('hex') } : { size };
     } finally {
       fs.closeSync(fd);
     }
   } catch {
-    return undefined;
+    return { size: 0 };
   }
 }
 
@@ -71,14 +73,13 @@ function watchWal(file: string): { stop(): { maxBytes: number; resets: number; r
   let restarts = 0;
   let last = 0;
   let samples = 0;
-  let header = walHeader(file)?.key;
+  let header = readWal(file).key;
   const timer = setInterval(() => {
-    const size = fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    const { size, key: now } = readWal(file);
     samples++;
     if (size === 0 && last > 0) resets++;
     maxBytes = Math.max(maxBytes, size);
     last = size;
-    const now = walHeader(file)?.key;
     if (now !== undefined) {
       if (header !== undefined && now !== header) restarts++;
       header = now;
@@ -215,7 +216,7 @@ describe(`real OpenClaw ${SQLITE_ERA_RELEASE}: the SQLite store reader on its da
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       })();
-      const seqBefore = walHeader(agentFile)?.seq;
+      const seqBefore = readWal(agentFile).seq;
       const wal = watchWal(agentFile);
       const latencies: number[] = [];
       for (let i = 0; i < MESSAGES; i++) {
@@ -229,7 +230,7 @@ describe(`real OpenClaw ${SQLITE_ERA_RELEASE}: the SQLite store reader on its da
       const walSeen = wal.stop();
       polling = false;
       await poller;
-      const seqAfter = walHeader(agentFile)?.seq;
+      const seqAfter = readWal(agentFile).seq;
       const stats = {
         median: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), reads, failures,
         readMedian: readMs.length ? quantile(readMs, 0.5) : undefined, wal: walSeen, seqBefore, seqAfter,
