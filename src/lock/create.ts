@@ -3,10 +3,15 @@
 // two leaves an empty lock that names nobody: every waiter then waits out the torn-lock grace
 // (30 s). This core writes the payload under a private name first and link()s it into place:
 // link fails with EEXIST exactly where open(wx) would, and a lock made here is never torn.
+//
+// The private copy `<lock>.new.<pid>.<starttime|x>.<hex>` is never the lock itself (at most a
+// second name of it after the link), so removing it cannot free or steal anything: its maker's
+// link then fails with ENOENT and it simply makes another. That is why a copy whose maker is
+// dead (judged from the name alone, even when the kill left it empty) is removed at once by
+// whoever meets it (leftovers.ts), unlike a lock moved aside, which waits out an age.
 import { closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors';
-import { asidePathFor } from './fsops';
 import { selfPidNamespaceMarker } from './pid-namespace';
 import { selfHostname, selfStartTime } from './process';
 import type { LockPayload } from './types';
@@ -17,28 +22,48 @@ let linkUnsupported = false;
 
 /**
  * Creates the lock file holding `bytes` and returns its inode, or undefined when a lock is
- * there. Written under a private name (an aside name, see leftovers.ts: a copy left by a process
- * that died right here is swept like any other) and linked into place.
+ * there. Written under a private name and linked into place (see above).
  */
 export function createLockFile(lockPath: string, bytes: Buffer, { likelyFree = false } = {}): { dev: number; ino: number } | undefined {
   if (linkUnsupported) return createExclusive(lockPath, bytes);
   // Held (the common case for a waiter): one stat instead of a file made and removed for nothing.
   // Not for a re-acquire right after our own release, when the lock is almost always free.
   if (!likelyFree && existsSync(lockPath)) return undefined;
-  const privatePath = asidePathFor(lockPath);
-  const identity = openAndWrite(privatePath, bytes);
-  try {
-    linkSync(privatePath, lockPath);
-  } catch (error) {
-    const code = errnoCode(error) ?? '';
-    if (code === 'EEXIST') return undefined;
-    if (!NO_HARD_LINKS.has(code)) throw error;
-    linkUnsupported = true;
-    return createExclusive(lockPath, bytes);
-  } finally {
-    unlinkSync(privatePath);
+  for (let attempt = 1; ; attempt++) {
+    const privatePath = copyPathFor(lockPath);
+    const identity = openAndWrite(privatePath, bytes);
+    try {
+      linkSync(privatePath, lockPath);
+      return identity;
+    } catch (error) {
+      const code = errnoCode(error) ?? '';
+      if (code === 'EEXIST') return undefined;
+      // Our copy was removed under us (a sweeper that could not see this process): make another.
+      if (code === 'ENOENT' && attempt < MAX_COPY_ATTEMPTS) continue;
+      if (!NO_HARD_LINKS.has(code)) throw error;
+      linkUnsupported = true;
+      return createExclusive(lockPath, bytes);
+    } finally {
+      unlinkIfThere(privatePath);
+    }
   }
-  return identity;
+}
+
+const MAX_COPY_ATTEMPTS = 3;
+const copyPrefix = randomBytes(4).toString('hex');
+let copyCounter = 0;
+/** A name no other process (pid and start time) or call (counter) uses, beside the lock. */
+export function copyPathFor(lockPath: string): string {
+  copyCounter = (copyCounter + 1) % 0x100000000;
+  return `${lockPath}.new.${process.pid}.${selfStartTime() ?? 'x'}.${copyPrefix}${copyCounter.toString(16)}`;
+}
+
+function unlinkIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  }
 }
 
 /** open(wx) right at the lock path: undefined when a lock is there. */

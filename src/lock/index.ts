@@ -8,7 +8,7 @@ export { inspectLock, inspectLockSync } from './inspect';
 export { judgeOwner, visibleOwnerPid, defaultOwnerEnvironment, INSIDE_CONTAINER_PROBLEM, type OwnerClaim, type OwnerEnvironment, type OwnerJudgement } from './owner';
 export { selfPidNamespace, detectPidNamespace, type PidNamespaceView } from './pid-namespace';
 export { describeNestedHolder } from './nested-holders';
-export { removeStaleLock, forceRemoveLock, sweepStaleLocks, removeReclaimLeftovers } from './remove';
+export { removeStaleLock, forceRemoveLock, sweepStaleLocks, removeReclaimLeftovers, removeReclaimLeftoversOfLock } from './remove';
 export { listHeldLocks, type HeldLockInfo } from './registry';
 export { acquireSessionWriteLock } from './acquire';
 export { installExitCleanup, releaseAllHeldLocksSync } from './exit';

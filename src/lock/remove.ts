@@ -1,7 +1,7 @@
 // Removing locks someone else left behind: only provably stale ones automatically, a live one
 // only when a person confirmed that very holder. Every removal is a verified swap.
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { SessionLockError, errnoCode } from './errors';
 import type { SwapDetails } from './fsops';
 import { reclaimLeftoverKind, removeReclaimLeftoverSync } from './leftovers';
@@ -101,6 +101,17 @@ export async function sweepStaleLocks(sessionsDir: string, options: Omit<RemoveO
 export async function removeReclaimLeftovers(sessionsDir: string, options: Omit<RemoveOptions, 'expected'> = {}): Promise<RemoveResult[]> {
   const dir = resolve(sessionsDir);
   return removeLeftoversIn(dir, await sortedNames(dir), options);
+}
+
+/**
+ * Removes the provably abandoned reclaim guard and aside files of one lock, picked from a
+ * listing of its directory that the caller already made (the transcripts layer lists it for its
+ * own temp files under the lock, so a crash's leftovers go at the next save or compaction).
+ */
+export function removeReclaimLeftoversOfLock(lockPath: string, dirEntries: readonly string[], options: Omit<RemoveOptions, 'expected'> = {}): RemoveResult[] {
+  const absolute = resolve(lockPath);
+  const prefix = `${basename(absolute)}.`;
+  return removeLeftoversIn(dirname(absolute), dirEntries.filter((name) => name.startsWith(prefix)).sort(), options);
 }
 
 /** The directory's entries, sorted; none for a missing directory. */

@@ -176,7 +176,8 @@ export interface RemoveResult {
   /**
    * `lock` (also when absent): a session lock. `reclaim-leftover` (from sweepStaleLocks and removeReclaimLeftovers):
    * a `<lock>.reclaim` guard or `<lock>.reclaim.<pid>.<hex>` aside file that a process dying
-   * mid-reclaim left behind; `lockPath` is then that file's path, and `inspection` reads its
+   * mid-reclaim left behind, or a `<lock>.new.<pid>.<starttime>.<hex>` copy of a lock whose maker
+   * died while creating it; `lockPath` is then that file's path, and `inspection` reads its
    * bytes as a lock payload (the verdict on it follows the leftover's own rules, not `reclaimable`).
    */
   kind?: 'lock' | 'reclaim-leftover';

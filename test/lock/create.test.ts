@@ -1,9 +1,10 @@
 // Creating the lock file (src/lock/create.ts): whenever its creator dies, a lock made by this
 // core is complete, so nobody waits out the torn-lock grace for it.
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
+import fs from 'node:fs';
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { acquireSessionWriteLock, inspectLock, sweepStaleLocks } from '../../src/lock';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
 import { createLockFile } from '../../src/lock/create';
@@ -38,13 +39,25 @@ test('a holder SIGKILLed at any moment of its acquire-release loop never leaves 
     }
   }
   console.log(`# torn locks: ${KILLS} SIGKILLs of a spinning holder, ${leftLocks} left a lock behind, none torn`);
-  // What a process killed between writing and linking leaves: a private copy, swept like any
-  // other leftover of a dead process once old enough; nothing else.
+  // A process killed while creating its lock leaves its private copy (empty when the kill came
+  // between creating and writing it); the name proves its maker dead, so the first sweep removes
+  // it. A kill inside a release leaves the holder's own lock moved aside (removed at once too:
+  // its payload proves its maker dead); one inside the reclaim of the previous holder's lock
+  // leaves that lock moved aside, which only the aside age rule clears. Nothing else is left.
   const left = readdirSync(dir).filter((name) => name !== 's.jsonl' && name !== 'never');
-  for (const name of left) assert.ok(reclaimLeftoverKind(name)?.type === 'aside', `unexpected ${name}`);
-  const swept = await sweepStaleLocks(dir, { now: Date.now() + 60_000 });
-  assert.equal(swept.filter((r) => r.removed).length, left.length, JSON.stringify(swept.map((r) => [r.lockPath, r.removed, r.kept])));
-  assert.deepEqual(readdirSync(dir).filter((name) => name !== 's.jsonl'), []);
+  const copies = left.filter((name) => reclaimLeftoverKind(name)?.type === 'copy');
+  for (const name of left) assert.ok(reclaimLeftoverKind(name) !== undefined, `unexpected ${name}`);
+  const empty = copies.filter((name) => readFileSync(join(dir, name)).length === 0).length;
+  console.log(`# torn locks: ${copies.length} private copies left by kills while creating (${empty} empty), ${left.length - copies.length} locks moved aside by a release or reclaim`);
+  const swept = await sweepStaleLocks(dir);
+  for (const result of swept) {
+    const name = basename(result.lockPath);
+    if (copies.includes(name)) assert.ok(result.removed, `${name} kept: ${JSON.stringify(result.kept)}`);
+    else assert.ok(result.removed || result.kept?.code === 'maker-young', `${name}: ${JSON.stringify(result.kept)}`);
+  }
+  const later = await sweepStaleLocks(dir, { now: Date.now() + 60_000 });
+  assert.ok(later.every((r) => r.removed), JSON.stringify(later.map((r) => [r.lockPath, r.kept])));
+  assert.deepEqual(readdirSync(dir).filter((name) => name !== 's.jsonl' && name !== 'never'), []);
   rmSync(join(dir, 'never'), { force: true });
 })());
 
@@ -60,6 +73,28 @@ test('without its look first (a re-acquire right after our own release), a lock 
   rmSync(lockPath);
   const made = createLockFile(lockPath, Buffer.from('{"pid": 2}'), { likelyFree: true });
   assert.ok(made, 'a free lock is taken');
+  assert.equal(readFileSync(lockPath, 'utf8'), '{"pid": 2}');
+  assert.deepEqual(readdirSync(dir), ['s.jsonl.lock']);
+})());
+
+test('a private copy removed under its maker (by a sweeper that cannot see the maker) only makes it write another; the lock is taken and no copy stays', () => withDir(async (dir) => {
+  const lockPath = join(dir, 's.jsonl.lock');
+  const realLink = fs.linkSync;
+  let removedUnder = 0;
+  const link = mock.method(fs, 'linkSync', (from: fs.PathLike, to: fs.PathLike) => {
+    if (removedUnder < 2) {
+      removedUnder++;
+      fs.unlinkSync(from);
+    }
+    return realLink(from, to);
+  });
+  try {
+    const made = createLockFile(lockPath, Buffer.from('{"pid": 2}'));
+    assert.ok(made, 'the lock is taken');
+    assert.equal(link.mock.callCount(), 3);
+  } finally {
+    link.mock.restore();
+  }
   assert.equal(readFileSync(lockPath, 'utf8'), '{"pid": 2}');
   assert.deepEqual(readdirSync(dir), ['s.jsonl.lock']);
 })());

@@ -3,13 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { acquireSessionWriteLock, sweepStaleLocks, type RemoveResult, type SessionLockError } from '../../src/lock';
 import { asidePathFor, putBackAsideSync, type SwapDetails } from '../../src/lock/fsops';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
+import { copyPathFor } from '../../src/lock/create';
+import { readProcessStartTime } from '../../src/lock/process';
 import { guardPathFor } from '../../src/lock/reclaim';
 import { keptBecause as keptWords } from '../../src/wording/kept';
-import { deadPid, lockBytes, spawnSleeper, spawnWorker, withDir } from './helpers';
+import { deadPid, lockBytes, spawnSleeper, spawnWorker, startTicksOf, withDir } from './helpers';
 
 const guardText = (pid: number) => lockBytes({ pid, createdAt: new Date().toISOString() });
 const staleLockText = () => lockBytes({ pid: deadPid(), createdAt: new Date().toISOString(), maxHoldMs: 300000 });
@@ -33,6 +36,11 @@ test('reclaim leftover names: the guard and aside names the core makes, and noth
   // A guard being cleared is moved aside too; the pid that matters is the last one.
   assert.deepEqual(reclaimLeftoverKind(basename(asidePathFor(guardPathFor(lockPath)))), { type: 'aside', pid: process.pid });
   assert.deepEqual(reclaimLeftoverKind(`a.jsonl.lock.reclaim.12.0123abcd1.reclaim.345.89abcdef0`), { type: 'aside', pid: 345 });
+  assert.deepEqual(reclaimLeftoverKind(basename(copyPathFor(lockPath))), { type: 'copy', pid: process.pid, starttime: readProcessStartTime(process.pid) });
+  assert.deepEqual(reclaimLeftoverKind('a.jsonl.lock.new.12.x.0123abcd1'), { type: 'copy', pid: 12, starttime: undefined });
+  for (const other of ['.lock.new.12.x.0123abcd1', 'a.jsonl.lock.new.12.0123abcd1', 'a.jsonl.lock.new.0.5.0123abcd1', 'a.jsonl.lock.new.12.5.0123abcd1.tmp']) {
+    assert.equal(reclaimLeftoverKind(other), undefined, other);
+  }
   for (const other of ['a.jsonl.lock', 'a.jsonl', '.lock.reclaim', 'notes.reclaim.12.0123abcd1', 'a.jsonl.lock.reclaim.0.0123abcd1', 'a.jsonl.lock.reclaim.12.xyz', 'a.jsonl.lock.reclaim.12.0123abcd1.bak', 'a.jsonl.reset.2026-11-22T10:31:07.414Z']) {
     assert.equal(reclaimLeftoverKind(other), undefined, other);
   }
@@ -85,7 +93,8 @@ test('sweep removes an aside file only when the pid in its name is dead and the 
       // rename() keeps the old lock's mtime: an old mtime alone must not make it look abandoned.
       utimesSync(join(dir, name), ago(60_000), ago(60_000));
     }
-    writeFileSync(join(dir, deadGuardAside), guardText(dead));
+    // An abandoned guard being cleared by `dead`: it names the reclaimer that abandoned it.
+    writeFileSync(join(dir, deadGuardAside), guardText(deadPid()));
     mkdirSync(join(dir, deadDirAside));
     const fresh = await sweepStaleLocks(dir);
     assert.ok(fresh.every((r) => r.kind === 'reclaim-leftover' && !r.removed), JSON.stringify(verdicts(dir, fresh)));
@@ -141,6 +150,37 @@ test("a displaced lock stays under its aside name: its owner learns of the loss,
   assert.ok(existsSync(aside));
 }));
 
+test('a lock copy goes as soon as its name proves its maker dead, empty or not; a live maker keeps it, a reused pid does not', withDir(async (dir) => {
+  const sleeper = spawnSleeper('openclaw');
+  try {
+    const dead = deadPid();
+    const start = startTicksOf(sleeper.pid);
+    const names = {
+      deadEmpty: `a.jsonl.lock.new.${dead}.x.0123abcd1`,
+      deadWritten: `b.jsonl.lock.new.${dead}.77.0123abcd2`,
+      live: `c.jsonl.lock.new.${sleeper.pid}.${start}.0123abcd3`,
+      liveNoStart: `d.jsonl.lock.new.${sleeper.pid}.x.0123abcd4`,
+      reusedPid: `e.jsonl.lock.new.${sleeper.pid}.${start + 1}.0123abcd5`,
+      ours: basename(copyPathFor(join(dir, 'f.jsonl.lock'))),
+    };
+    for (const name of Object.values(names)) writeFileSync(join(dir, name), '');
+    writeFileSync(join(dir, names.deadWritten), staleLockText());
+    const swept = await sweepStaleLocks(dir);
+    assert.deepEqual(verdicts(dir, swept), [
+      [names.deadEmpty, 'reclaim-leftover', true],
+      [names.deadWritten, 'reclaim-leftover', true],
+      [names.live, 'reclaim-leftover', false],
+      [names.liveNoStart, 'reclaim-leftover', false],
+      [names.reusedPid, 'reclaim-leftover', true],
+      [names.ours, 'reclaim-leftover', false],
+    ]);
+    assert.match(keptBecause(swept, names.live), new RegExp(`pid ${sleeper.pid}\\) is alive`));
+    assert.deepEqual(readdirSync(dir).sort(), [names.live, names.liveNoStart, names.ours].sort());
+  } finally {
+    sleeper.stop();
+  }
+}));
+
 test('across processes: a reclaimer SIGKILLed mid-reclaim leaves a guard and an aside file; sweep keeps them while it lives and removes them once it is dead', { timeout: 60_000 }, withDir(async (dir) => {
   const lockPath = join(dir, 's.jsonl.lock');
   const worker = spawnWorker({ mode: 'leave-reclaim-leftovers', lockPath });
@@ -153,10 +193,47 @@ test('across processes: a reclaimer SIGKILLed mid-reclaim leaves a guard and an 
   assert.match(keptBecause(alive, aside), /is alive/);
   worker.child.kill('SIGKILL');
   await worker.exited;
+  // The aside holds the worker's own lock, so its payload proves its maker dead: no wait.
   const dead = await sweepStaleLocks(dir);
-  assert.deepEqual(verdicts(dir, dead), [[guard, 'reclaim-leftover', true], [aside, 'reclaim-leftover', false]]);
-  assert.match(keptBecause(dead, aside), /younger than/);
-  const later = await sweepStaleLocks(dir, { now: Date.now() + 60_000 });
-  assert.deepEqual(verdicts(dir, later), [[aside, 'reclaim-leftover', true]]);
+  assert.deepEqual(verdicts(dir, dead), [[guard, 'reclaim-leftover', true], [aside, 'reclaim-leftover', true]]);
   assert.deepEqual(readdirSync(dir), []);
+}));
+
+test('an aside whose payload names its renamer (a dropped guard, an older version\'s lock copy) goes as soon as that payload proves it dead; elsewhere the age rule still holds', withDir(async (dir) => {
+  const sleeper = spawnSleeper('openclaw');
+  try {
+    const dead = deadPid();
+    const otherDead = deadPid();
+    const created = (pid: number, extra: Record<string, unknown> = {}) => lockBytes({ pid, createdAt: new Date().toISOString(), maxHoldMs: 300000, hostname: hostname(), ...extra });
+    const names = {
+      deadMaker: `a.jsonl.lock.reclaim.${dead}.0123abcd1`,
+      liveMaker: `b.jsonl.lock.reclaim.${sleeper.pid}.0123abcd2`,
+      otherHost: `c.jsonl.lock.reclaim.${dead}.0123abcd3`,
+      someoneElses: `d.jsonl.lock.reclaim.${dead}.0123abcd4`,
+      ownGuard: `e.jsonl.lock.reclaim.reclaim.${dead}.0123abcd5`,
+    };
+    // A reclaimer moves its own guard aside to drop it: that copy names its maker too.
+    writeFileSync(join(dir, names.ownGuard), guardText(dead));
+    writeFileSync(join(dir, names.deadMaker), created(dead));
+    writeFileSync(join(dir, names.liveMaker), created(sleeper.pid));
+    // Written on another host, its pid says nothing here: only the age rule can clear it.
+    writeFileSync(join(dir, names.otherHost), created(dead, { hostname: 'elsewhere.invalid' }));
+    // A renamed lock names its holder, not the renamer that died: the age rule again.
+    writeFileSync(join(dir, names.someoneElses), created(otherDead));
+    const now = await sweepStaleLocks(dir);
+    assert.deepEqual(verdicts(dir, now), [
+      [names.deadMaker, 'reclaim-leftover', true],
+      [names.liveMaker, 'reclaim-leftover', false],
+      [names.otherHost, 'reclaim-leftover', false],
+      [names.someoneElses, 'reclaim-leftover', false],
+      [names.ownGuard, 'reclaim-leftover', true],
+    ]);
+    assert.match(keptBecause(now, names.liveMaker), new RegExp(`pid ${sleeper.pid}\\) is alive`));
+    assert.match(keptBecause(now, names.otherHost), /younger than/);
+    assert.match(keptBecause(now, names.someoneElses), /younger than/);
+    const later = await sweepStaleLocks(dir, { now: Date.now() + 60_000 });
+    assert.deepEqual(verdicts(dir, later).map(([name, , removed]) => [name, removed]), [[names.liveMaker, false], [names.otherHost, true], [names.someoneElses, true]]);
+  } finally {
+    sleeper.stop();
+  }
 }));
