@@ -97,14 +97,14 @@ function keepDecision(ctx: CliContext, entry: LockEntry): Decision {
   return { entry, action: 'kept', kept: attention ? 'needs-attention' : 'healthy', why };
 }
 
-/** Removes abandoned reclaim guard/aside files in every sessions folder; returns their paths. */
+/** Removes abandoned reclaim guard, aside and lock copy files in every sessions folder; returns their paths. */
 async function removeLeftovers(ctx: CliContext, snapshot: SessionsSnapshot): Promise<string[]> {
   const removed: string[] = [];
   for (const agent of snapshot.agents) {
     for (const result of await removeReclaimLeftovers(agent.sessionsDir)) {
       if (!result.removed) continue;
       removed.push(result.lockPath);
-      if (!ctx.json) ctx.out(`removed a file left by an interrupted reclaim: ${result.lockPath}`);
+      if (!ctx.json) ctx.out(`removed a file left by an interrupted lock operation: ${result.lockPath}`);
     }
   }
   return removed;
@@ -280,7 +280,7 @@ registerCommand({
       return EXIT_ERROR;
     }
     if (!ctx.json) for (const target of free) ctx.out(`nothing to clear: "${target}" is not locked`);
-    // Files a process dying mid-reclaim left beside the locks, when provably abandoned (whole state dir only).
+    // Files a process killed mid-reclaim, mid-create or mid-release left beside the locks, when provably abandoned (whole state dir only).
     const leftovers = dryRun || ctx.positionals.length > 0 ? [] : await removeLeftovers(ctx, snapshot);
     if (entries.length === 0) {
       if (ctx.json) ctx.out(JSON.stringify({ dryRun, results: [], leftoversRemoved: leftovers, exitCode: EXIT_OK }, null, 2));

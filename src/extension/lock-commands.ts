@@ -215,7 +215,7 @@ export class LockCommands extends Disposable {
         summary.failed.push({ lockPath: view.lockPath, error: message });
       }
     }
-    // Then what processes dying mid-reclaim left beside the locks (only where provably abandoned).
+    // Then what processes killed mid-reclaim, mid-create or mid-release left beside the locks (only where provably abandoned).
     summary.leftovers = [];
     for (const agent of this.state.snapshot?.agents ?? []) {
       try {

@@ -73,7 +73,7 @@ export function removalLogLine(result: RemoveResult, how: 'clear' | 'force' | 'a
 
 export interface ClearAllSummary {
   removed: RemoveResult[];
-  /** Guard and aside files a process dying mid-reclaim left behind, removed as provably abandoned. */
+  /** Guard, aside and copy files a process killed mid-reclaim, mid-create or mid-release left behind, removed as provably abandoned. */
   leftovers?: RemoveResult[];
   kept: RemoveResult[];
   failed: { lockPath: string; error: string }[];
@@ -94,6 +94,6 @@ export function describeClearAll(summary: ClearAllSummary, titleOf: (lockPath: s
   }
   if (failed.length > 0) parts.push(t('Failed {0}: {1}.', failed.length, failed.map((f) => `${titleOf(f.lockPath)} (${f.error})`).join('; ')));
   const leftovers = summary.leftovers?.length ?? 0;
-  if (leftovers > 0) parts.push(leftovers === 1 ? t('Also removed a file left by an interrupted reclaim.') : t('Also removed {0} files left by an interrupted reclaim.', leftovers));
+  if (leftovers > 0) parts.push(leftovers === 1 ? t('Also removed a file left by an interrupted lock operation.') : t('Also removed {0} files left by an interrupted lock operation.', leftovers));
   return parts.join(' ');
 }

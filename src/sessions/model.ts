@@ -33,7 +33,8 @@ type Listener = (snapshot: SessionsSnapshot) => void;
 
 /**
  * The lock a folder entry is about: the lock itself, or the lock core's transient
- * `<lock>.reclaim` guard and `<lock>.reclaim.<pid>.<n>` swap files while it clears one.
+ * `<lock>.reclaim` guard and `<lock>.reclaim.<pid>.<n>` swap files while it clears one, and
+ * the `<lock>.new.<pid>.<starttime>.<n>` copy it links into place while it creates one.
  */
 export function lockNameOf(name: string): string | undefined {
   if (name.endsWith('.lock')) return name;

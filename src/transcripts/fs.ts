@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp, constants as fsc } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { removeReclaimLeftoversOfLock } from '../lock';
 
 export function randomTag(): string {
   return randomBytes(6).toString('hex');
@@ -73,8 +74,13 @@ export async function unlinkQuietly(path: string): Promise<boolean> {
   }
 }
 
-/** Removes leftover temp files of this transcript; call only while holding its lock. */
-export async function removeLeftoverTemps(transcriptPath: string): Promise<string[]> {
+/**
+ * Removes what a crashed save or compaction of this transcript left: its temp files, and the
+ * lock core's private copies of the lock (a process killed while creating or reclaiming it)
+ * once provably abandoned. Call only while holding the lock at `lockPath`. Best effort: a file
+ * that cannot be removed stays, and the save or compaction goes on.
+ */
+export async function removeCrashLeftovers(transcriptPath: string, lockPath: string): Promise<string[]> {
   const dir = dirname(transcriptPath);
   const base = basename(transcriptPath);
   const removed: string[] = [];
@@ -95,6 +101,11 @@ export async function removeLeftoverTemps(transcriptPath: string): Promise<strin
     } catch {
       // Gone already, or not ours to remove: leave it.
     }
+  }
+  try {
+    for (const result of removeReclaimLeftoversOfLock(lockPath, names)) if (result.removed) removed.push(result.lockPath);
+  } catch {
+    // An I/O error on a leftover must not fail the user's save; the sweep reports it.
   }
   return removed;
 }

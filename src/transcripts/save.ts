@@ -11,7 +11,7 @@ import { TranscriptError, fromFsError } from './errors';
 import type { LockInspection } from '../lock/types';
 import { lockTranscript, assertStillHeld, describeHolder, type TranscriptLockOptions } from './write-lock';
 import { findInvalidLine, withOneFinalNewline } from './validate';
-import { fsyncDirectory, lstatRegular, matchOwner, removeLeftoverTemps, saveTempPath, unlinkQuietly } from './fs';
+import { fsyncDirectory, lstatRegular, matchOwner, removeCrashLeftovers, saveTempPath, unlinkQuietly } from './fs';
 
 /** What the editor read: compared with the disk right before writing. */
 export interface TranscriptSnapshot {
@@ -93,7 +93,7 @@ export async function safeSaveTranscript(options: SafeSaveOptions): Promise<Safe
   const lock = await lockTranscript(transcriptPath, options);
   let tempPath: string | undefined;
   try {
-    const removedLeftovers = await removeLeftoverTemps(transcriptPath);
+    const removedLeftovers = await removeCrashLeftovers(transcriptPath, lock.lockPath);
     const verified = await verifyUnchanged(transcriptPath, expected);
     original = verified;
     tempPath = saveTempPath(transcriptPath);

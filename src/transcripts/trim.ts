@@ -8,13 +8,14 @@
 //   3. last cancel point; check the transcript is unchanged and the lock is still ours
 //   4. rename the temp file over the transcript, fsync the dir
 // A crash before 4 leaves the transcript untouched; after 2 the original also exists
-// complete as the archive. The next run removes leftover temp files and any archive that
-// merely duplicates the live transcript (a crash between 2 and 4), under the lock.
+// complete as the archive. The next run removes leftover temp files, any archive that
+// merely duplicates the live transcript (a crash between 2 and 4) and the lock files a killed
+// run left half made or half released, under the lock.
 import { promises as fsp, constants as fsc } from 'node:fs';
 import { dirname } from 'node:path';
 import { createArchive, removeDuplicateArchives, type ArchiveOptions } from './archive';
 import { TranscriptError, checkAborted, fromFsError } from './errors';
-import { compactTempPath, fsyncDirectory, lstatRegular, matchOwner, removeLeftoverTemps, unlinkQuietly } from './fs';
+import { compactTempPath, fsyncDirectory, lstatRegular, matchOwner, removeCrashLeftovers, unlinkQuietly } from './fs';
 import { CHUNK_BYTES, copyLine, countNonEmptyLines, isParsableLine, planTrim } from './lines';
 import { assertStillHeld, lockTranscript, type TranscriptLockOptions } from './write-lock';
 
@@ -93,7 +94,7 @@ export async function trimTranscript(options: TrimOptions): Promise<TrimResult> 
   let source: fsp.FileHandle | undefined;
   try {
     await step('locked');
-    const removedLeftovers = await removeLeftoverTemps(transcriptPath);
+    const removedLeftovers = await removeCrashLeftovers(transcriptPath, lock.lockPath);
     const stats = await lstatRegular(transcriptPath);
     removedLeftovers.push(...(await removeDuplicateArchives(transcriptPath, stats, signal)));
     await step('cleaned');

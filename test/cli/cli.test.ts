@@ -453,7 +453,7 @@ describe('openclaw-locks clear-stale and what interrupted reclaims leave behind'
       assert.ok(existsSync(guard), 'a dry run removes nothing');
       const r = await cli(['clear-stale'], env);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, new RegExp(`^removed a file left by an interrupted reclaim: ${guard.replace(/[.]/g, '\\.')}$`, 'm'));
+      assert.match(r.stdout, new RegExp(`^removed a file left by an interrupted lock operation: ${guard.replace(/[.]/g, '\\.')}$`, 'm'));
       assert.equal(existsSync(guard), false);
       writeLock(guard, { pid: deadPid(), createdAt: isoAgo(1_000) });
       const json = JSON.parse((await cli(['clear-stale', '--json'], env)).stdout);

@@ -172,7 +172,7 @@ suite('Lock commands (real VS Code)', function () {
     const summary = (await vscode.commands.executeCommand('openclawSessions.clearAllStaleLocks')) as { leftovers: { lockPath: string }[]; message: string };
     assert.equal(fs.existsSync(guard), false, 'the abandoned guard is gone');
     assert.deepEqual(summary.leftovers.map((r) => r.lockPath), [guard]);
-    assert.match(summary.message, /Also removed a file left by an interrupted reclaim\.$/);
+    assert.match(summary.message, /Also removed a file left by an interrupted lock operation\.$/);
     assert.deepEqual(info.messages, [summary.message]);
   });
 

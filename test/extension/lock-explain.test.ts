@@ -48,7 +48,7 @@ test('clear-all summary lists removed and kept locks with reasons', () => {
   assert.equal(text, 'Removed 1 stale lock: main (dead-pid). Kept 1: main (held by live pid 2). Failed 1: x (EIO).');
   assert.equal(describeClearAll({ removed: [], kept: [], failed: [] }, () => ''), 'No lock files to clear.');
   const leftover = { ...removed[0]!, kind: 'reclaim-leftover' as const };
-  assert.match(describeClearAll({ removed, kept: [], failed: [], leftovers: [leftover, leftover] }, () => 'x'), /Also removed 2 files left by an interrupted reclaim\.$/);
+  assert.match(describeClearAll({ removed, kept: [], failed: [], leftovers: [leftover, leftover] }, () => 'x'), /Also removed 2 files left by an interrupted lock operation\.$/);
 });
 
 test('log lines record removals and refusals with their facts', () => {

@@ -2,6 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, chmodSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { foreignActivityWarning, readTranscriptSnapshot, safeSaveTranscript, sha256Hex } from '../../src/transcripts/save';
 import type { LockInspection } from '../../src/lock/types';
@@ -241,7 +242,7 @@ describe('safeSaveTranscript', () => {
     }
   });
 
-  test('refuses a symlink and a directory; cleans leftover temp files of a crashed save', async () => {
+  test('refuses a symlink and a directory; cleans leftover temp files of a crashed save and the lock copy of a dead creator', async () => {
     const { dir, cleanup } = makeTempDir();
     try {
       const path = writeTranscript(dir, 's.jsonl', transcriptText(5));
@@ -252,8 +253,11 @@ describe('safeSaveTranscript', () => {
       await rejectsWith(readTranscriptSnapshot(join(dir, 'missing.jsonl')), 'NOT_FOUND');
       await rejectsWith(safeSaveTranscript({ transcriptPath: dir, content, expected: snapshot }), 'UNSAFE_PATH');
       writeFileSync(`${path}.save.abcdef012345.tmp`, 'half a save');
+      // And the lock core's copy of a lock whose maker died creating it (its name says so).
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+      writeFileSync(`${path}.lock.new.${dead}.x.0123abcd1`, '');
       const result = await safeSaveTranscript({ transcriptPath: path, content: edited(content.toString()), expected: snapshot });
-      assert.deepEqual(result.removedLeftovers, [`${path}.save.abcdef012345.tmp`]);
+      assert.deepEqual(result.removedLeftovers, [`${path}.save.abcdef012345.tmp`, `${path}.lock.new.${dead}.x.0123abcd1`]);
       assert.deepEqual(others(dir, 's.jsonl'), ['link.jsonl']);
     } finally {
       cleanup();

@@ -2,6 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { trimTranscript, type CompactStep } from '../../src/transcripts/trim';
 import { TranscriptError } from '../../src/transcripts/errors';
@@ -297,7 +298,7 @@ describe('trimTranscript: cancel, lock and leftovers', () => {
     }
   });
 
-  test('the next run removes temp files of crashed runs and an archive that aliases the live file', async () => {
+  test('the next run removes temp files of crashed runs, an archive that aliases the live file, and the lock copy of a creator that died', async () => {
     const { dir, cleanup } = makeTempDir();
     try {
       const text = transcriptText(30);
@@ -313,13 +314,20 @@ describe('trimTranscript: cancel, lock and leftovers', () => {
       utimesSync(`${path}.bak.2026-11-22T09-45-00.000Z`, live.atime, live.mtime);
       writeFileSync(`${path}.bak.2026-01-01T00-00-00.000Z`, 'an older, real archive');
       writeFileSync(join(dir, 'other.jsonl.compact.0a1b2c3d4e5f.tmp'), 'another session\'s');
+      // The lock core's private copy of a lock whose maker was killed between creating and writing
+      // it: empty, but its name says its maker is dead. A live process's copy stays.
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+      writeFileSync(`${path}.lock.new.${dead}.x.0123abcd1`, '');
+      writeFileSync(`${path}.lock.new.${process.ppid}.x.0123abcd2`, '');
       const result = await trimTranscript({ transcriptPath: path, maxLines: 3, now: () => new Date('2026-11-22T12:00:00.000Z') });
-      assert.equal(result.removedLeftovers.length, 5);
+      assert.equal(result.removedLeftovers.length, 6);
+      assert.ok(result.removedLeftovers.includes(`${path}.lock.new.${dead}.x.0123abcd1`), result.removedLeftovers.join(', '));
       assert.deepEqual(sideFiles(dir, 's.jsonl'), [
         'other.jsonl.compact.0a1b2c3d4e5f.tmp',
         's.jsonl.bak.2026-01-01T00-00-00.000Z',
         's.jsonl.bak.2026-11-22T09-45-00.000Z',
         's.jsonl.bak.2026-11-22T12-00-00.000Z',
+        `s.jsonl.lock.new.${process.ppid}.x.0123abcd2`,
       ]);
       assert.equal(readFileSync(`${path}.bak.2026-11-22T12-00-00.000Z`, 'utf8'), text);
     } finally {
