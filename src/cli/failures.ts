@@ -45,7 +45,7 @@ export function summaryLine(failures: CliFailures, now: number): string {
 /** "7 messages failed since 14:20 because of this lock" or, without a lock line, the session's. */
 export function entryFailuresText(tally: FailureTally | undefined, entry: Pick<LockEntry, 'view' | 'session'>, now: number): string | undefined {
   if (!tally) return undefined;
-  const lock = tally.locks.get(entry.view.lockPath);
+  const lock = tally.failuresOfLock(entry.view.lockPath);
   if (lock) return lockFailuresText(lock, now);
   const session = entry.session?.key !== undefined ? tally.sessions.get(entry.session.key) : undefined;
   return session ? sessionFailuresText(session, now) : undefined;

@@ -255,7 +255,7 @@ export class SessionsTreeDataProvider extends Disposable implements vscode.TreeD
     const moment = this.state.gradedAt(now).momentOf(node.lock);
     const tally = this.state.failures.tally;
     const sessionKey = node.kind === 'session' ? node.session.key : undefined;
-    const byLock = node.failures !== undefined && tally.locks.get(node.lock.lockPath) === node.failures;
+    const byLock = node.failures !== undefined && tally.failuresOfLock(node.lock.lockPath) === node.failures;
     const stuck = sessionKey !== undefined ? tally.stuck.get(sessionKey) : undefined;
     return untrustedMarkdown(
       lockTooltipMarkdown(titleOf(node), node.lock, moment, {

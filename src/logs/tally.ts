@@ -2,6 +2,7 @@
 // memory: each table keeps at most MAX_KEYS entries, the least recently failing one dropped
 // first (a Map re-inserted on update is in least-recent-first order).
 import type { FailureEvent, FailureKind } from './failures';
+import { isRedactedPath, loggedPathMatches } from './redacted';
 
 export const MAX_KEYS = 10_000;
 
@@ -65,8 +66,38 @@ export class FailureTally {
   /** Locks the gateway removed at startup, by path. */
   readonly removedLocks = new Map<string, RemovedLock>();
 
+  /** Keys of `locks` and `removedLocks` that OpenClaw logged with part of the path masked. */
+  private readonly redactedKeys = new Set<string>();
+
   /** Events before `since` (epoch ms) are not counted. */
   constructor(readonly since: number) {}
+
+  /** The failed messages the log attributes to the lock at `lockPath`, even where OpenClaw masked part of its path. */
+  failuresOfLock(lockPath: string): FailureCount | undefined {
+    return this.locks.get(lockPath) ?? this.byRedactedKey(this.locks, lockPath);
+  }
+
+  /** The gateway's removal of the lock at `lockPath`, even where OpenClaw masked part of its path. */
+  removalOfLock(lockPath: string): RemovedLock | undefined {
+    return this.removedLocks.get(lockPath) ?? this.byRedactedKey(this.removedLocks, lockPath);
+  }
+
+  private byRedactedKey<T>(table: Map<string, T>, lockPath: string): T | undefined {
+    for (const key of this.redactedKeys) {
+      const value = table.get(key);
+      if (value !== undefined && loggedPathMatches(key, lockPath)) return value;
+    }
+    return undefined;
+  }
+
+  private noteLockKey(key: string): void {
+    if (!isRedactedPath(key) || this.redactedKeys.has(key)) return;
+    this.redactedKeys.add(key);
+    // Bounded like the tables: a key both of them dropped is forgotten here too.
+    if (this.redactedKeys.size > MAX_KEYS) {
+      for (const old of this.redactedKeys) if (!this.locks.has(old) && !this.removedLocks.has(old)) this.redactedKeys.delete(old);
+    }
+  }
 
   add(event: FailureEvent): void {
     if (event.time < this.since) return;
@@ -75,7 +106,10 @@ export class FailureTally {
       this.firstAt = Math.min(this.firstAt ?? event.time, event.time);
       this.lastAt = Math.max(this.lastAt ?? event.time, event.time);
       if (event.sessionKey !== undefined) bump(this.sessions, event.sessionKey, event);
-      if (event.lockPath !== undefined) bump(this.locks, event.lockPath, event);
+      if (event.lockPath !== undefined) {
+        bump(this.locks, event.lockPath, event);
+        this.noteLockKey(event.lockPath);
+      }
       return;
     }
     switch (event.kind) {
@@ -92,7 +126,10 @@ export class FailureTally {
         }
         return;
       case 'stale-lock-removed':
-        if (event.lockPath !== undefined) put(this.removedLocks, event.lockPath, { at: event.time, reasons: event.reasons ?? [] });
+        if (event.lockPath !== undefined) {
+          put(this.removedLocks, event.lockPath, { at: event.time, reasons: event.reasons ?? [] });
+          this.noteLockKey(event.lockPath);
+        }
         return;
       default:
         return;
@@ -112,5 +149,5 @@ export function failureCountJson(count: FailureCount | undefined): Record<string
  */
 export function failuresBehind(tally: FailureTally | undefined, lockPath: string, sessionKey?: string): FailureCount | undefined {
   if (!tally || tally.total === 0) return undefined;
-  return tally.locks.get(lockPath) ?? (sessionKey !== undefined ? tally.sessions.get(sessionKey) : undefined);
+  return tally.failuresOfLock(lockPath) ?? (sessionKey !== undefined ? tally.sessions.get(sessionKey) : undefined);
 }
