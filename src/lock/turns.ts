@@ -12,9 +12,9 @@ import type { HeldLock } from './held';
  * immediate re-acquire cheap (no wake-up of another process per acquisition); with more
  * waiters it shrinks so that a round of the queue stays near QUEUE_ROUND_HOLDS holds and the
  * longest wait stays near an unfair lock's. 64, not 32: on 2 cores, batches of 16 at 4
- * processes and 8 at 8 took the bench from 0.65-0.73x the floor's rate to 0.77-0.81x (4 procs)
- * and from 0.68-0.80x to 0.96-0.98x (8 procs), the longest wait still 0.5-0.8x the floor's;
- * 128 (16 at 8 processes too) made the 8-process longest wait 1.11x the floor's.
+ * processes and 8 at 8 took the bench from 0.65-0.73x the floor's rate to 0.74-0.88x (4 procs)
+ * and from 0.68-0.80x to 0.96-1.05x (8 procs) over five runs, the 8-process longest wait
+ * 0.48-1.02x the floor's (at the limit); 128 (16 at 8 processes too) made it 1.11x.
  */
 export const FAIR_STREAK = 15;
 const QUEUE_ROUND_HOLDS = 64;
