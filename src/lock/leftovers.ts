@@ -13,7 +13,7 @@
 import { lstatSync } from 'node:fs';
 import { readLockFileSync, swapOutSync, type SwapOutcome } from './fsops';
 import { judgeLockFile } from './inspect';
-import { isProcessAlive, readProcessStartTime, selfStartTime } from './process';
+import { isNamedProcessAlive, isProcessAlive } from './process';
 import { abandonedGuardReason } from './reclaim';
 import type { AbandonedBecause, InspectOptions, KeptReason, LockInspection, RemoveResult } from './types';
 
@@ -25,7 +25,7 @@ import type { AbandonedBecause, InspectOptions, KeptReason, LockInspection, Remo
 export const ASIDE_STALE_MS = 5_000;
 
 const GUARD_SUFFIX = '.lock.reclaim';
-// asidePathFor and copyPathFor: 8 hex digits per process plus a hex counter (1 to 8 digits).
+// asidePathFor and copyPathFor end in fsops' uniqueTag: 8 hex digits plus a hex counter (1 to 8 digits).
 const ASIDE_NAME = /\.reclaim\.([1-9]\d{0,9})\.[0-9a-f]{9,16}$/;
 const COPY_NAME = /\.lock\.new\.([1-9]\d{0,9})\.(\d{1,20}|x)\.[0-9a-f]{9,16}$/;
 
@@ -66,15 +66,7 @@ function abandonedAsideReason(path: string, pid: number, inspection: LockInspect
 }
 
 function abandonedCopyReason(pid: number, starttime: number | undefined): AbandonedBecause | { keep: KeptReason } {
-  if (pid === process.pid) {
-    // An earlier process with our pid (a container's pid 1 restarted) made it: that one is gone.
-    if (starttime === undefined || selfStartTime() === undefined || selfStartTime() === starttime) return { keep: { code: 'maker-alive', pid } };
-  } else if (isProcessAlive(pid)) {
-    const now = starttime === undefined ? undefined : readProcessStartTime(pid);
-    // Its pid now names another process: the maker is gone all the same.
-    if (starttime === undefined || now === undefined || now === starttime) return { keep: { code: 'maker-alive', pid } };
-  }
-  return { code: 'maker-dead', pid };
+  return isNamedProcessAlive(pid, starttime) ? { keep: { code: 'maker-alive', pid } } : { code: 'maker-dead', pid };
 }
 
 function outcomeResult(inspection: LockInspection, outcome: SwapOutcome, why: AbandonedBecause): RemoveResult {

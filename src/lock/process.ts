@@ -47,6 +47,22 @@ export function isProcessAlive(pid: number): boolean {
   return readProcessState(pid) !== 'Z';
 }
 
+/**
+ * Whether the process a file NAME gives by pid and start time (a waiter's ticket, a lock's
+ * private copy) may still be running: its pid is alive and, where start times exist, still the
+ * same process. This process's own pid is alive unless the start time says another process
+ * with our pid made the file (a container's pid 1 restarted).
+ */
+export function isNamedProcessAlive(pid: number, starttime: number | undefined): boolean {
+  if (pid === process.pid) return starttime === undefined || starttime === selfStartTime();
+  if (!isProcessAlive(pid)) return false;
+  if (starttime === undefined) return true;
+  const now = readProcessStartTime(pid);
+  // Unreadable while kill(0) said alive: it exited in between, or /proc is hidden; only the
+  // former is dead, and the latter has no start times in its names either.
+  return now === undefined ? isProcessAlive(pid) : now === starttime;
+}
+
 /** Field 22 of /proc/<pid>/stat (clock ticks since boot), or undefined off Linux / when gone. */
 export function readProcessStartTime(pid: number): number | undefined {
   const field = readStatFields(pid)?.[19];

@@ -21,7 +21,7 @@
 import { closeSync, constants, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors';
-import { isProcessAlive, pidExists, readProcessStartTime, selfStartTime } from './process';
+import { isNamedProcessAlive, pidExists, selfStartTime } from './process';
 
 const QUEUE_DIR_SUFFIX = '.waiters';
 const TICKET_NAME = /^(\d{16})-([1-9]\d{0,9})-(\d{1,20}|x)-([0-9a-f]{8,16})$/;
@@ -65,19 +65,9 @@ function ticketsIn(dir: string): Ticket[] | undefined {
   return tickets;
 }
 
-/**
- * Whether the ticket's owner may still be waiting: its pid is alive and, where start times
- * exist, still the same process. A ticket naming this process is alive (another acquisition of
- * this process or another bundled copy of the core) unless its start time says otherwise.
- */
+/** Whether the ticket's owner may still be waiting (another acquisition of this process counts). */
 export function ticketOwnerAlive(ticket: Ticket): boolean {
-  if (ticket.pid === process.pid) return ticket.starttime === undefined || ticket.starttime === selfStartTime();
-  if (!isProcessAlive(ticket.pid)) return false;
-  if (ticket.starttime === undefined) return true;
-  const now = readProcessStartTime(ticket.pid);
-  // Unreadable while kill(0) said alive: it exited in between, or /proc is hidden; only the
-  // former is dead, and the latter has no start times in its names either.
-  return now === undefined ? isProcessAlive(ticket.pid) : now === ticket.starttime;
+  return isNamedProcessAlive(ticket.pid, ticket.starttime);
 }
 
 function unlinkQuietly(path: string): void {
