@@ -12,6 +12,7 @@
 import { closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors';
+import { uniqueTag } from './fsops';
 import { selfPidNamespaceMarker } from './pid-namespace';
 import { selfHostname, selfStartTime } from './process';
 import type { LockPayload } from './types';
@@ -50,12 +51,9 @@ export function createLockFile(lockPath: string, bytes: Buffer, { likelyFree = f
 }
 
 const MAX_COPY_ATTEMPTS = 3;
-const copyPrefix = randomBytes(4).toString('hex');
-let copyCounter = 0;
-/** A name no other process (pid and start time) or call (counter) uses, beside the lock. */
+/** A name no other process (pid and start time) or call uses, beside the lock. */
 export function copyPathFor(lockPath: string): string {
-  copyCounter = (copyCounter + 1) % 0x100000000;
-  return `${lockPath}.new.${process.pid}.${selfStartTime() ?? 'x'}.${copyPrefix}${copyCounter.toString(16)}`;
+  return `${lockPath}.new.${process.pid}.${selfStartTime() ?? 'x'}.${uniqueTag()}`;
 }
 
 function unlinkIfThere(path: string): void {

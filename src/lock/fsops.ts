@@ -108,12 +108,17 @@ export interface SwapDetails {
   asidePath?: string;
 }
 
-const asidePrefix = randomBytes(4).toString('hex');
-let asideCounter = 0;
-/** A name no other process (different pid) or call (counter) uses, in the lock's own directory. */
+const uniquePrefix = randomBytes(4).toString('hex');
+let uniqueCounter = 0;
+/** 8 hex digits per process plus a hex counter (1 to 8 digits): unique to one call of this process. */
+export function uniqueTag(): string {
+  uniqueCounter = (uniqueCounter + 1) % 0x100000000;
+  return `${uniquePrefix}${uniqueCounter.toString(16)}`;
+}
+
+/** A name no other process (different pid) or call uses, in the lock's own directory. */
 export function asidePathFor(lockPath: string): string {
-  asideCounter = (asideCounter + 1) % 0x100000000;
-  return `${lockPath}.reclaim.${process.pid}.${asidePrefix}${asideCounter.toString(16)}`;
+  return `${lockPath}.reclaim.${process.pid}.${uniqueTag()}`;
 }
 
 /**

@@ -104,7 +104,7 @@ export async function removeReclaimLeftovers(sessionsDir: string, options: Omit<
 }
 
 /**
- * Removes the provably abandoned reclaim guard and aside files of one lock, picked from a
+ * Removes the provably abandoned reclaim guard, aside and copy files of one lock, picked from a
  * listing of its directory that the caller already made (the transcripts layer lists it for its
  * own temp files under the lock, so a crash's leftovers go at the next save or compaction).
  */
