@@ -28,21 +28,32 @@ export function findOpenClawLockModule(dir = openclawBenchDir()): { file: string
   const pkg = join(dir, 'node_modules', 'openclaw', 'package.json');
   if (!existsSync(pkg)) return { missing: `OpenClaw ${OPENCLAW_LOCK_VERSION} is not installed in ${dir}: ${INSTALL_HINT}` };
   const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version ?? 'unknown';
+  const found = findDistExport(dir, { namePrefix: 'session-write-lock', region: 'src/agents/session-write-lock.ts', exportName: 'acquireSessionWriteLock', mustInclude: '.lock`' });
+  if (found) return { ...found, version };
+  return { missing: `no session-write-lock module with acquireSessionWriteLock in ${join(dir, 'node_modules', 'openclaw', 'dist')} (OpenClaw ${version}); ${INSTALL_HINT}` };
+}
+
+/**
+ * The compiled dist module (a file name starting `namePrefix`) holding the source `region` and
+ * exporting `exportName`, with the letter it is exported as; undefined when none does.
+ */
+export function findDistExport(dir: string, wanted: { namePrefix: string; region: string; exportName: string; mustInclude?: string }): { file: string; exportName: string } | undefined {
   const dist = join(dir, 'node_modules', 'openclaw', 'dist');
-  for (const name of readdirSync(dist).filter((n) => n.startsWith('session-write-lock') && n.endsWith('.js')).sort()) {
+  if (!existsSync(dist)) return undefined;
+  for (const name of readdirSync(dist).filter((n) => n.startsWith(wanted.namePrefix) && n.endsWith('.js')).sort()) {
     const text = readFileSync(join(dist, name), 'utf8');
-    if (!text.includes('//#region src/agents/session-write-lock.ts') || !text.includes('.lock`')) continue;
+    if (!text.includes(`//#region ${wanted.region}`) || (wanted.mustInclude !== undefined && !text.includes(wanted.mustInclude))) continue;
     const exported = /export\s*\{([^}]*)\}/.exec(text)?.[1] ?? '';
-    const alias = /\bacquireSessionWriteLock\s+as\s+([A-Za-z_$][\w$]*)/.exec(exported)?.[1] ?? (/\bacquireSessionWriteLock\b/.test(exported) ? 'acquireSessionWriteLock' : undefined);
-    if (alias) return { file: join(dist, name), exportName: alias, version };
+    const alias = new RegExp(`\\b${wanted.exportName}\\s+as\\s+([A-Za-z_$][\\w$]*)`).exec(exported)?.[1] ?? (new RegExp(`\\b${wanted.exportName}\\b`).test(exported) ? wanted.exportName : undefined);
+    if (alias) return { file: join(dist, name), exportName: alias };
   }
-  return { missing: `no session-write-lock module with acquireSessionWriteLock in ${dist} (OpenClaw ${version}); ${INSTALL_HINT}` };
+  return undefined;
 }
 
 export type OpenClawAcquire = (sessionFile: string, timeoutMs: number) => Promise<{ release: () => Promise<void> }>;
 
 // esbuild would turn a plain import() into require(); OpenClaw's dist is ESM.
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+export const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
 
 /** Loads OpenClaw's acquireSessionWriteLock; throws with the install hint when it is missing. */
 export async function loadOpenClawLock(dir = openclawBenchDir()): Promise<OpenClawAcquire> {
