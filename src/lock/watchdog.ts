@@ -40,17 +40,32 @@ export function watchLock(target: WatchdogTarget): void {
   ensureTimer();
 }
 
+/**
+ * The interval outlives the last lock until its next tick (it is unref'd, so it keeps nobody
+ * alive): a process taking a lock again and again would otherwise make and clear a timer on
+ * every acquisition.
+ */
 export function unwatchLock(target: WatchdogTarget): void {
   targets.delete(target);
-  if (targets.size === 0 && timer) {
-    clearInterval(timer);
-    timer = undefined;
-  }
+}
+
+/** Whether the interval is set (tests). */
+export function watchdogTimerSet(): boolean {
+  return timer !== undefined;
+}
+
+function stopTimerIfIdle(): boolean {
+  if (targets.size > 0 || !timer) return false;
+  clearInterval(timer);
+  timer = undefined;
+  return true;
 }
 
 function ensureTimer(): void {
   if (timer || targets.size === 0) return;
-  timer = setInterval(runWatchdogOnce, settings.intervalMs);
+  timer = setInterval(() => {
+    if (!stopTimerIfIdle()) runWatchdogOnce();
+  }, settings.intervalMs);
   timer.unref();
 }
 

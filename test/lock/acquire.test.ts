@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { queueDirFor } from '../../src/lock/queue';
 import { FAIR_STREAK } from '../../src/lock/turns';
+import { watchdogTimerSet } from '../../src/lock/watchdog';
 import {
   acquireSessionWriteLock,
   configureWatchdog,
@@ -333,6 +334,24 @@ test('watchdog: never removes a successor, survives a throwing callback and logg
     unlinkSync(other.lockPath);
     runWatchdogOnce();
     assert.match(told?.message ?? '', /lost/);
+  } finally {
+    configureWatchdog(previous);
+  }
+}));
+
+test('watchdog: one interval serves back-to-back locks (it outlives a release) and stops at its first tick without a lock', withDir(async (dir) => {
+  const previous = configureWatchdog({ intervalMs: 25, logger: () => undefined });
+  try {
+    const sessionFile = join(dir, 's.jsonl');
+    await (await acquireSessionWriteLock({ sessionFile })).release();
+    assert.equal(watchdogTimerSet(), true, 'the release cleared the interval');
+    const told: SessionLockError[] = [];
+    const lock = await acquireSessionWriteLock({ sessionFile, maxHoldMs: 1, onCompromised: (e) => told.push(e) });
+    for (const began = Date.now(); told.length === 0 && Date.now() - began < 5000; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(told[0]?.code, 'SESSION_LOCK_LOST', 'the kept interval did not watch the next lock');
+    await lock.release();
+    for (const began = Date.now(); watchdogTimerSet() && Date.now() - began < 5000; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(watchdogTimerSet(), false, 'the interval kept running without a lock');
   } finally {
     configureWatchdog(previous);
   }
