@@ -152,12 +152,36 @@ export function swapOutSync(lockPath: string, judged: JudgedFile, details?: Swap
     if (errnoCode(error) === 'ENOENT') return 'gone';
     throw error;
   }
-  const moved = readLockFileSync(aside);
-  if (moved.kind === 'file' && moved.identity.dev === judged.dev && moved.identity.ino === judged.ino && moved.raw.equals(judged.raw)) {
+  if (isJudgedFile(aside, judged)) {
     unlinkSync(aside);
     return 'removed';
   }
   return putBackAsideSync(aside, lockPath, details);
+}
+
+/**
+ * Step 2: whether the file at `path` is the judged one (device, inode and bytes), read through
+ * one fd like readLockFileSync but into a single buffer one byte longer than the judged bytes
+ * (a longer file is not them). Any failure means "not verified".
+ */
+function isJudgedFile(path: string, judged: JudgedFile): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return false;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.dev !== judged.dev || stats.ino !== judged.ino || stats.size !== judged.raw.length) return false;
+    const buffer = Buffer.allocUnsafe(judged.raw.length + 1);
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return read === judged.raw.length && buffer.subarray(0, read).equals(judged.raw);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

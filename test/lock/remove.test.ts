@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import { appendFileSync, chmodSync, statSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { forceRemoveLock, inspectLock, removeStaleLock, sweepStaleLocks } from '../../src/lock';
@@ -87,6 +87,21 @@ test('the verified swap puts back a file that is not the judged one, and never c
   assert.equal(swapOutSync(sameBytes, { dev: judged.identity!.dev, ino: judged.identity!.ino, raw: judged.raw! }), 'restored');
   assert.ok(existsSync(sameBytes));
   assert.equal(swapOutSync(join(dir, 'nothing.lock'), { dev: 0, ino: 0, raw: Buffer.alloc(0) }), 'gone');
+  // The judged inode whose bytes changed since (grown by one, or rewritten to another text of
+  // the same length) is not the judged file either.
+  const rewritten = join(dir, 'x.jsonl.lock');
+  writeFileSync(rewritten, judged.raw!);
+  const inode = statSync(rewritten).ino;
+  const judgedHere = { dev: judged.identity!.dev, ino: inode, raw: judged.raw! };
+  appendFileSync(rewritten, ' ');
+  assert.equal(swapOutSync(rewritten, judgedHere), 'restored');
+  writeFileSync(rewritten, Buffer.from(judged.raw!.toString('utf8').replace('"pid"', '"PID"')));
+  assert.equal(statSync(rewritten).ino, inode);
+  assert.equal(swapOutSync(rewritten, judgedHere), 'restored');
+  assert.ok(existsSync(rewritten));
+  writeFileSync(rewritten, judged.raw!);
+  assert.equal(swapOutSync(rewritten, judgedHere), 'removed');
+  assert.ok(!existsSync(rewritten));
 }));
 
 test('forceRemoveLock removes a live lock only while it still names the confirmed pid (and file)', withDir(async (dir) => {
