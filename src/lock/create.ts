@@ -9,12 +9,13 @@
 // link then fails with ENOENT and it simply makes another. That is why a copy whose maker is
 // dead (judged from the name alone, even when the kill left it empty) is removed at once by
 // whoever meets it (leftovers.ts), unlike a lock moved aside, which waits out an age.
-import { closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors';
 import { uniqueTag } from './fsops';
 import { selfPidNamespaceMarker } from './pid-namespace';
 import { selfHostname, selfStartTime } from './process';
+import { formatLockPayload } from './payload';
 import type { LockPayload } from './types';
 
 /** Errors of file systems without hard links (FAT, some network and FUSE mounts): open(wx) there. */
@@ -27,9 +28,10 @@ let linkUnsupported = false;
  */
 export function createLockFile(lockPath: string, bytes: Buffer, { likelyFree = false } = {}): { dev: number; ino: number } | undefined {
   if (linkUnsupported) return createExclusive(lockPath, bytes);
-  // Held (the common case for a waiter): one stat instead of a file made and removed for nothing.
-  // Not for a re-acquire right after our own release, when the lock is almost always free.
-  if (!likelyFree && existsSync(lockPath)) return undefined;
+  // Held (the common case for a waiter): one stat instead of a file made and removed for nothing
+  // (a stat that does not throw when the lock is free). Not for a re-acquire right after our
+  // own release, when the lock is almost always free.
+  if (!likelyFree && lstatSync(lockPath, { throwIfNoEntry: false })) return undefined;
   for (let attempt = 1; ; attempt++) {
     const privatePath = copyPathFor(lockPath);
     const identity = openAndWrite(privatePath, bytes);
@@ -114,4 +116,30 @@ export function newPayload(maxHoldMs: number): LockPayload {
   const pidns = selfPidNamespaceMarker();
   if (pidns !== undefined) payload.pidns = pidns;
   return payload;
+}
+
+/**
+ * A new payload and its bytes, exactly formatLockPayload's. Only createdAt and the token change
+ * from one acquisition to the next, so the rest of the text is made once per maxHoldMs: the
+ * generic formatter (key reordering, indented JSON.stringify) is most of an acquisition's own
+ * work in a process that has not run it often.
+ */
+export function newLockBytes(maxHoldMs: number): { payload: LockPayload; bytes: Buffer } {
+  const payload = newPayload(maxHoldMs);
+  if (payloadTemplate?.maxHoldMs !== maxHoldMs) payloadTemplate = templateFor(payload);
+  const [head, middle, tail] = payloadTemplate.parts;
+  return { payload, bytes: Buffer.from(`${head}${payload.createdAt}${middle}${payload.token}${tail}`) };
+}
+
+let payloadTemplate: { maxHoldMs: number; parts: [string, string, string] } | undefined;
+
+/**
+ * formatLockPayload's text split around createdAt's and the token's values. JSON escapes every
+ * quote inside a value, so the quoted placeholders occur once each, where the values go.
+ */
+function templateFor(payload: LockPayload): NonNullable<typeof payloadTemplate> {
+  const text = formatLockPayload({ ...payload, createdAt: '<createdAt>', token: '<token>' });
+  const [head, rest] = text.split('"<createdAt>"') as [string, string];
+  const [middle, tail] = rest.split('"<token>"') as [string, string];
+  return { maxHoldMs: payload.maxHoldMs!, parts: [`${head}"`, `"${middle}"`, `"${tail}`] };
 }

@@ -7,7 +7,8 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { basename, join } from 'node:path';
 import { acquireSessionWriteLock, inspectLock, sweepStaleLocks } from '../../src/lock';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
-import { createLockFile } from '../../src/lock/create';
+import { createLockFile, newLockBytes } from '../../src/lock/create';
+import { formatLockPayload, parseLockPayload } from '../../src/lock/payload';
 import { spawnWorker, withDir } from './helpers';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,3 +99,15 @@ test('a private copy removed under its maker (by a sweeper that cannot see the m
   assert.equal(readFileSync(lockPath, 'utf8'), '{"pid": 2}');
   assert.deepEqual(readdirSync(dir), ['s.jsonl.lock']);
 })());
+
+test('newLockBytes writes exactly formatLockPayload\'s bytes, with a fresh createdAt and token each time and per maxHoldMs', () => {
+  const seen = new Set<string>();
+  for (const maxHoldMs of [300_000, 300_000, 1, 420_000, 300_000]) {
+    const { payload, bytes } = newLockBytes(maxHoldMs);
+    assert.equal(payload.maxHoldMs, maxHoldMs);
+    assert.equal(bytes.toString('utf8'), formatLockPayload(payload));
+    assert.deepEqual(parseLockPayload(bytes), payload);
+    assert.ok(!seen.has(payload.token!), 'a token was used twice');
+    seen.add(payload.token!);
+  }
+});
