@@ -1,41 +1,93 @@
-// A holder's release while others queue: wake the head (touch its ticket), unless this process
-// takes the lock again before its event loop turns. The wake is deferred by one turn so that a
-// batch of back-to-back acquisitions (at most fairStreakFor, see turns.ts) wakes nobody; the
-// holder's mark (queue.ts) tells the head that this wake will come, so it sleeps meanwhile.
-// A holder killed before the wake is noticed by the head's kill(pid, 0) check.
-import { holderMarkPath, placeHolderMark, queueDirFor, removeHolderMark, seemingWaiters, wakeNextWaiter } from './queue';
+// The queue's side of a batch (see turns.ts): how a holder tells the waiters it will wake them,
+// and wakes them. Everything here is advisory: only the lock file decides who holds.
+//
+// - Leaving the queue after acquiring through it (removing our ticket, leaving the mark that
+//   promises the head a wake, waking the new head so it watches us) is put off until this
+//   process's event loop turns: the caller's work starts first, and that bookkeeping runs while
+//   the caller waits for its own I/O. A release (or the exit hook) that comes before does it.
+// - A release while others queue wakes the head on the next turn of the event loop, unless this
+//   process takes the lock again first, so a batch of back-to-back acquisitions (at most
+//   fairStreakFor, see turns.ts) wakes nobody. The holder's mark tells the head that this wake
+//   will come, so it sleeps meanwhile. The acquisition after a full batch queues first and then
+//   wakes the head (on-disk.ts): woken any earlier, at the release, the head could find nobody
+//   queued behind it (this process not yet back) and take a batch with no limit.
+// A holder killed before its wake is noticed by the head's watch on its pid.
 import { existsSync } from 'node:fs';
+import { holderMarkPath, leaveQueue, placeHolderMark, queueDirFor, removeHolderMark, wakeNextWaiter, type Ticket } from './queue';
 import type { Slot } from './turns';
 
 const pending = new Set<Slot>();
 let exitHooked = false;
 
-/** Leaves (once per batch) the mark that promises the head a wake-up. */
-export function markHolding(slot: Slot, lockPath: string): void {
-  // The last waiter to leave may have taken it away meanwhile (nobody to wake then).
-  if (slot.mark && existsSync(slot.mark.path)) return;
+/**
+ * Leaves (once per batch) the mark that promises the head a wake-up. The last waiter to leave
+ * may have taken it away meanwhile (nobody to wake then): it is looked for, except by a
+ * re-acquire whose wake was still pending (`trusted`), which trusts the mark it just left; a
+ * newcomer meanwhile watches the lock file instead, until our next batch marks again.
+ */
+export function markHolding(slot: Slot, lockPath: string, trusted = false): void {
+  if (slot.mark && (trusted || existsSync(slot.mark.path))) return;
   const path = holderMarkPath(queueDirFor(lockPath));
   if (placeHolderMark(path, queueDirFor(lockPath))) slot.mark = { path, lockPath };
+}
+
+/** Once, on the first deferred step (importing the core installs nothing); idle while none is pending. */
+function hookExit(): void {
+  if (exitHooked) return;
+  process.on('exit', handOverAll);
+  exitHooked = true;
+}
+
+/**
+ * We hold the lock, acquired through our ticket (`waiters` others seemed to queue when we
+ * started). Our ticket keeps the others asleep behind us meanwhile, as it did while we waited.
+ */
+export function deferQueueExit(slot: Slot, lockPath: string, ticket: Ticket, dir: string, waiters: number): void {
+  slot.waiters = waiters;
+  hookExit();
+  pending.add(slot);
+  const timer = setImmediate(() => finishQueueExit(slot));
+  timer.unref?.();
+  slot.queueExit = { timer, ticket, dir, lockPath };
+}
+
+/**
+ * Takes our ticket out; when others still queue, first leaves our mark (so that the one woken
+ * finds it) and wakes the oldest, which then watches us as the holder.
+ */
+export function finishQueueExit(slot: Slot): void {
+  const exit = slot.queueExit;
+  if (!exit) return;
+  clearImmediate(exit.timer);
+  slot.queueExit = undefined;
+  if (!slot.handover) pending.delete(slot);
+  slot.waiters = leaveQueue(exit.ticket, exit.dir, () => markHolding(slot, exit.lockPath));
+}
+
+/**
+ * We acquired the lock without queueing while `waiters` others queued: our mark promises them a
+ * wake. `reacquired`: right after our own release, before its wake went out.
+ */
+export function startBatch(slot: Slot, lockPath: string, waiters: number, reacquired: boolean): void {
+  slot.waiters = waiters;
+  markHolding(slot, lockPath, reacquired);
 }
 
 /**
  * After a release: the head is woken on the next turn of the event loop, unless this process
  * takes the lock again first (a wake at once would let the head win the lock from under the
- * batch); at once when nobody waits any more (the mark and the queue directory go with it). A
- * process exiting before that turn wakes the head on its way out.
+ * batch); at once when nobody waited at the batch's start (the mark and the queue directory go
+ * with it). A process exiting before that turn wakes the head on its way out.
  */
 export function scheduleHandover(slot: Slot): void {
+  finishQueueExit(slot);
   if (!slot.mark || slot.handover) return;
-  const waiters = seemingWaiters(queueDirFor(slot.mark.lockPath)).count;
+  const waiters = slot.waiters;
   if (waiters === 0) {
     handOver(slot);
     return;
   }
-  if (!exitHooked) {
-    // Once, on the first deferred wake (importing the core installs nothing); idle while none is pending.
-    process.on('exit', handOverAll);
-    exitHooked = true;
-  }
+  hookExit();
   pending.add(slot);
   const timer = setImmediate(() => handOver(slot));
   timer.unref?.();
@@ -47,7 +99,7 @@ export function cancelHandover(slot: Slot): void {
   if (!slot.handover) return;
   clearImmediate(slot.handover.timer);
   slot.handover = undefined;
-  pending.delete(slot);
+  if (!slot.queueExit) pending.delete(slot);
 }
 
 /** Lets go for good: the oldest waiter is woken (first: its wake is the handoff), the mark goes. */
@@ -60,7 +112,11 @@ export function handOver(slot: Slot): void {
   removeHolderMark(mark.path);
 }
 
-/** Every pending wake at once (the process is about to exit). */
+/** Every pending step at once (the process is about to exit). */
 export function handOverAll(): void {
-  for (const slot of [...pending]) handOver(slot);
+  for (const slot of [...pending]) {
+    finishQueueExit(slot);
+    handOver(slot);
+    pending.delete(slot);
+  }
 }

@@ -7,14 +7,13 @@ import { SessionLockError } from './errors';
 import { inspectLockSync } from './inspect';
 import { reclaimJudgedLockSync, type ReclaimOutcome } from './reclaim';
 import { abortedError, timeoutError } from './acquire-errors';
-import { createLockFile, newPayload } from './create';
-import { formatLockPayload } from './payload';
+import { createLockFile, newLockBytes } from './create';
 import { visibleOwnerPid } from './owner';
 import { addHeldRecord, removeHeldRecord, type HeldRecord } from './registry';
 import type { AcquireOptions, LockInspection, LockPayload } from './types';
 import { holderMarked, leaveQueue, newTicket, placeTicket, positionOf, queueDirFor, seemingWaiters, type Ticket } from './queue';
 import { listenForWatchers } from './death-watch';
-import { cancelHandover, handOver, markHolding } from './handover';
+import { cancelHandover, deferQueueExit, handOver, startBatch } from './handover';
 import { fairStreakFor, type Slot } from './turns';
 import { QUEUED_LIVENESS_CHECK_MS, WATCHED_BACKOFF_CAP_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
 
@@ -55,8 +54,9 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   const waiters = slot.handover?.waiters ?? seemingWaiters(queueDir).count;
   const othersWaiting = waiters > 0;
   const mayTryFirst = !othersWaiting || slot.streak < fairStreakFor(waiters);
+  const reacquiring = slot.handover !== undefined;
   // Our first try follows our own release at once: the lock is almost surely free.
-  let justReleased = slot.handover !== undefined && mayTryFirst;
+  let justReleased = reacquiring && mayTryFirst;
   let contended = false;
   let triedQueue = false;
   let backstop = false;
@@ -111,8 +111,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         backstop = false;
         wasHead = position.head;
       }
-      const payload = newPayload(settings.maxHoldMs);
-      const bytes = Buffer.from(formatLockPayload(payload));
+      const { payload, bytes } = newLockBytes(settings.maxHoldMs);
       // Registered before open(wx): between the file appearing and the handle being built,
       // another caller in this process (a scan, another bundled copy) must see these bytes as
       // ours, not as an orphan-self-pid lock it may reclaim.
@@ -128,14 +127,12 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           // Through the queue (our turn came) or against a holder: a new batch begins.
           slot.streak = ticket || contended || !othersWaiting ? 0 : slot.streak + 1;
           cancelHandover(slot);
-          // Others wait behind us: our mark promises them a wake. Placed before we leave the
-          // queue (which wakes the next waiter), so that it finds the mark.
+          // Others wait behind us: our mark promises them a wake (see handover.ts).
           if (ticket) {
-            const queued = ticket;
+            deferQueueExit(slot, lockPath, ticket, queueDir, waiters);
             ticket = undefined;
-            leaveQueue(queued, queueDir, () => markHolding(slot, lockPath));
           } else if (othersWaiting) {
-            markHolding(slot, lockPath);
+            startBatch(slot, lockPath, waiters, reacquiring);
           }
           return { payload, bytes, record, ...identity };
         }

@@ -18,7 +18,7 @@
 // the head's death can stall the queue.
 // OpenClaw's own waiters take no ticket and keep polling every 50 ms; they can still win the
 // lock whenever it is free, just as before.
-import { closeSync, constants, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { errnoCode } from './errors';
 import { isNamedProcessAlive, pidExists, selfStartTime } from './process';
@@ -44,6 +44,20 @@ function parseTicketName(dir: string, name: string): Ticket | undefined {
   return { name, path: `${dir}/${name}`, pid: Number(match[2]), starttime: match[3] === 'x' ? undefined : Number(match[3]) };
 }
 
+/**
+ * The queue directory's entries, or undefined when there is none. Looked at with a stat that
+ * does not throw: "nobody queues" is the common answer, and a thrown ENOENT costs several
+ * times the syscall itself.
+ */
+function entriesOf(dir: string): string[] | undefined {
+  try {
+    if (!lstatSync(dir, { throwIfNoEntry: false })) return undefined;
+    return readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Tickets oldest first; none when the directory is missing. Names are fixed-width up to the pid. */
 export function listTickets(dir: string): Ticket[] {
   return ticketsIn(dir) ?? [];
@@ -51,12 +65,8 @@ export function listTickets(dir: string): Ticket[] {
 
 /** Tickets oldest first, or undefined when there is no queue directory (nobody waits). */
 function ticketsIn(dir: string): Ticket[] | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return undefined;
-  }
+  const names = entriesOf(dir);
+  if (!names) return undefined;
   const tickets: Ticket[] = [];
   for (const name of names.sort()) {
     const ticket = parseTicketName(dir, name);
@@ -105,13 +115,7 @@ function parseMark(dir: string, name: string): Ticket | undefined {
  * places it again when someone queues), then the directory (rmdir keeps a non-empty one).
  */
 function removeMarksAndQueue(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const name of entriesOf(dir) ?? []) {
     const mark = parseMark(dir, name);
     if (mark) removeTicket(mark);
   }
@@ -205,29 +209,32 @@ export function touchTicket(ticket: Ticket): void {
 /**
  * Takes our ticket out and tells the next live waiter it is head now (it starts watching the
  * lock); the last one out removes the empty directory (rmdir fails on a non-empty one, so a
- * waiter arriving at the same moment keeps its ticket, or re-creates the directory).
+ * waiter arriving at the same moment keeps its ticket, or re-creates the directory). Returns how
+ * many tickets stay (see seemingWaiters).
  */
-export function leaveQueue(ticket: Ticket, dir: string, beforeWake?: () => void): void {
+export function leaveQueue(ticket: Ticket, dir: string, beforeWake?: () => void): number {
   removeTicket(ticket);
   // Nobody else there (no ticket, no mark): the directory goes in one syscall.
-  if (removeEmptyQueueDir(dir)) return;
-  wakeNextWaiter(dir, beforeWake);
+  if (removeEmptyQueueDir(dir)) return 0;
+  return wakeNextWaiter(dir, beforeWake);
 }
 
 /**
  * Touches the oldest waiter's ticket: the cheap look (kill(pid, 0)) first, since that wake is
  * the handoff, then its start time: a recycled pid is no waiter, and the real next one is
- * woken instead. `beforeWake` runs only when someone is there to wake.
+ * woken instead. `beforeWake` runs only when someone is there to wake. Returns how many seem to
+ * wait (see seemingWaiters).
  */
-export function wakeNextWaiter(dir: string, beforeWake?: () => void): void {
-  const { first } = seemingWaiters(dir);
-  if (!first) return;
+export function wakeNextWaiter(dir: string, beforeWake?: () => void): number {
+  const { first, count } = seemingWaiters(dir);
+  if (!first) return 0;
   beforeWake?.();
   touchTicket(first);
-  if (ticketOwnerAlive(first)) return;
+  if (ticketOwnerAlive(first)) return count;
   removeTicket(first);
   const next = firstLiveTicket(dir);
   if (next) touchTicket(next);
+  return count - 1;
 }
 
 /**
@@ -265,12 +272,8 @@ export function removeHolderMark(path: string): void {
 
 /** Whether the process `pid` holds with a live mark; dead marks met on the way are removed. */
 export function holderMarked(dir: string, pid: number): boolean {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return false;
-  }
+  const names = entriesOf(dir);
+  if (!names) return false;
   let marked = false;
   for (const name of names) {
     const mark = parseMark(dir, name);

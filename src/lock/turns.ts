@@ -4,6 +4,7 @@
 // on the lock (when it last released it, when it last found it contended).
 import { abortedError, timeoutError } from './acquire-errors';
 import type { HeldLock } from './held';
+import type { Ticket } from './queue';
 
 /**
  * Fairness across processes (see on-disk.ts): while other processes queue for a lock, this
@@ -48,6 +49,13 @@ export interface Slot {
    * wait when it was deferred: a re-acquire before it fires needs no new look at the queue.
    */
   handover?: { timer: NodeJS.Immediate; waiters: number };
+  /** How many other processes queued when this batch began (handover.ts): its releases read no queue. */
+  waiters: number;
+  /**
+   * Our ticket's way out of the queue after acquiring through it (handover.ts), put off until this
+   * process's event loop turns, so that the caller starts its work first.
+   */
+  queueExit?: { timer: NodeJS.Immediate; ticket: Ticket; dir: string; lockPath: string };
 }
 
 const slots = new Map<string, Slot>();
@@ -56,7 +64,7 @@ export function slotFor(lockPath: string): Slot {
   let slot = slots.get(lockPath);
   if (!slot) {
     if (slots.size >= MAX_IDLE_SLOTS) pruneIdleSlots();
-    slot = { busy: false, queue: [], lastReleaseAt: 0, streak: 0 };
+    slot = { busy: false, queue: [], lastReleaseAt: 0, streak: 0, waiters: 0 };
     slots.set(lockPath, slot);
   }
   return slot;
@@ -66,7 +74,7 @@ export function slotFor(lockPath: string): Slot {
 function pruneIdleSlots(): void {
   const cutoff = Date.now() - IDLE_SLOT_MS;
   for (const [path, slot] of slots) {
-    if (!slot.busy && slot.queue.length === 0 && !slot.mark && slot.lastReleaseAt < cutoff) slots.delete(path);
+    if (!slot.busy && slot.queue.length === 0 && !slot.mark && !slot.queueExit && slot.lastReleaseAt < cutoff) slots.delete(path);
   }
 }
 

@@ -66,6 +66,11 @@ test('8 workers, thousands of cycles, random waiters and holders SIGKILLed: no l
   console.log(`# chaos: ${cycles} cycles under the lock, ${kills} workers SIGKILLed`);
 }));
 
+/** A waiter's ticket (not a holder's mark) of the process `pid`. */
+function isTicketOf(pid: number): (name: string) => boolean {
+  return (name) => new RegExp(`^\\d{16}-${pid}-`).test(name);
+}
+
 /** The inodes the process's inotify instances watch, as /proc/<pid>/fdinfo lists them (hex). */
 function watchedInodes(pid: number): Set<number> {
   const inodes = new Set<number>();
@@ -104,6 +109,10 @@ test('a holder taking the lock again while another process queues wakes nobody: 
   let lock = await ours;
   const waiterPid = waiter.child.pid!;
   const waiterTicket = join(queueDir, readdirSync(queueDir).find((name) => name.includes(`-${waiterPid}-`))!);
+  // We leave the queue (and mark) once our event loop turns: the caller's work comes first.
+  assert.ok(readdirSync(queueDir).some(isTicketOf(process.pid)), 'our ticket left the queue before our event loop turned');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(!readdirSync(queueDir).some(isTicketOf(process.pid)), 'our ticket is still in the queue after a turn of our event loop');
   assert.ok(readdirSync(queueDir).some((name) => name.startsWith(`held-${process.pid}-`)), 'our held mark is in the queue');
   await until('the head watches its ticket only', () => {
     const watched = watchedInodes(waiterPid);
@@ -135,6 +144,48 @@ test('a holder taking the lock again while another process queues wakes nobody: 
   first.child.kill('SIGKILL');
   await first.exited;
   assert.deepEqual(readdirSync(dir).filter((name) => name !== 's.jsonl'), [], 'no lock, no mark, no queue left');
+})());
+
+test('a release before our event loop turns takes our ticket out of the queue on its way and hands over', { timeout: 60_000 }, (t) => withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const queueDir = queueDirFor(lockPath);
+  const first = spawnWorker({ mode: 'hold', sessionFile });
+  t.after(() => first.child.kill('SIGKILL'));
+  await first.next('held');
+  const ours = acquireSessionWriteLock({ sessionFile, timeoutMs: 30_000 });
+  await waitForTickets(lockPath, 1);
+  const waiter = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 30_000 });
+  t.after(() => waiter.child.kill('SIGKILL'));
+  await waitForTickets(lockPath, 2);
+  first.send('release');
+  const lock = await ours;
+  assert.ok(readdirSync(queueDir).some(isTicketOf(process.pid)), 'our ticket left the queue before our event loop turned');
+  await lock.release();
+  assert.ok(!readdirSync(queueDir).some(isTicketOf(process.pid)), 'our release left our ticket in the queue');
+  // The wake itself waits for the turn (we might take the lock again first), as after any release.
+  await waiter.next('acquired');
+  assert.equal((await waiter.exited).code, 0);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  assert.deepEqual(readdirSync(dir).filter((name) => name !== 's.jsonl'), [], 'no lock, no mark, no queue left');
+})());
+
+test('a process exiting before its event loop turns, right after acquiring through the queue, takes its ticket with it', { timeout: 60_000 }, (t) => withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const first = spawnWorker({ mode: 'hold', sessionFile });
+  t.after(() => first.child.kill('SIGKILL'));
+  await first.next('held');
+  const leaver = spawnWorker({ mode: 'hold', sessionFile, exitCleanup: true, exitWhenHeld: true });
+  t.after(() => leaver.child.kill('SIGKILL'));
+  await waitForTickets(lockPath, 1);
+  first.send('release');
+  assert.equal((await leaver.exited).code, 0);
+  // Its ticket would otherwise stay until another waiter met it; its lock goes with exitCleanup.
+  assert.deepEqual(readdirSync(dir).filter((name) => name !== 's.jsonl'), [], 'a lock, a ticket or the queue left behind');
+  first.child.kill('SIGKILL');
+  await first.exited;
 })());
 
 for (const holderExit of ['release', 'SIGKILL'] as const) {
