@@ -13,9 +13,10 @@
 //   queued behind it (this process not yet back) and take a batch with no limit.
 // A holder killed before its wake is noticed by the head's watch on its pid.
 import { existsSync } from 'node:fs';
-import { holderMarkPath, leaveQueue, placeHolderMark, queueDirFor, removeHolderMark, wakeNextWaiter, type Ticket } from './queue';
+import { holderMarkPath, leaveQueue, placeHolderMark, queueDirFor, removeHolderMark, seemingWaiters, wakeNextWaiter, type Ticket } from './queue';
 import type { Slot } from './turns';
 
+const WAITERS_LOOK_EVERY = 4;
 const pending = new Set<Slot>();
 let exitHooked = false;
 
@@ -76,12 +77,17 @@ export function startBatch(slot: Slot, lockPath: string, waiters: number, reacqu
 /**
  * After a release: the head is woken on the next turn of the event loop, unless this process
  * takes the lock again first (a wake at once would let the head win the lock from under the
- * batch); at once when nobody waited at the batch's start (the mark and the queue directory go
- * with it). A process exiting before that turn wakes the head on its way out.
+ * batch); at once when nobody waits any more (the mark and the queue directory go with it). A
+ * process exiting before that turn wakes the head on its way out. The count of waiters, which
+ * sizes the batch (fairStreakFor), is the one seen at the batch's start, looked at again every
+ * WAITERS_LOOK_EVERY releases: one look per release cost a tenth of a back-to-back
+ * re-acquisition, and a batch that began while others were still on their way to the queue
+ * would otherwise run to the longest streak.
  */
 export function scheduleHandover(slot: Slot): void {
   finishQueueExit(slot);
   if (!slot.mark || slot.handover) return;
+  if (slot.streak % WAITERS_LOOK_EVERY === WAITERS_LOOK_EVERY - 1) slot.waiters = seemingWaiters(queueDirFor(slot.mark.lockPath)).count;
   const waiters = slot.waiters;
   if (waiters === 0) {
     handOver(slot);

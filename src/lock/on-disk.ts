@@ -18,6 +18,8 @@ import { fairStreakFor, type Slot } from './turns';
 import { QUEUED_LIVENESS_CHECK_MS, WATCHED_BACKOFF_CAP_MS, backoffMs, newWakeState, sameHeldFile, sleepUntilChange, stopWatchingLock, watchFileChanges, watchHeldLock, type WakeState } from './wait';
 
 const ON_WAIT_INTERVAL_MS = 1000;
+/** A re-acquisition this long after our last release starts a new batch. */
+const STREAK_PAUSE_MS = 50;
 
 interface DiskAcquireSettings {
   lockPath: string;
@@ -124,8 +126,10 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           record.dev = identity.dev;
           record.ino = identity.ino;
           record.acquiredAt = Date.now();
-          // Through the queue (our turn came) or against a holder: a new batch begins.
-          slot.streak = ticket || contended || !othersWaiting ? 0 : slot.streak + 1;
+          // Through the queue (our turn came), against a holder or after a pause: a new batch
+          // begins. Acquisitions nobody queued for count too: a waiter that was still on its way
+          // to the queue then waits for the rest of the batch, not for a new one.
+          slot.streak = ticket || contended || record.acquiredAt - slot.lastReleaseAt > STREAK_PAUSE_MS ? 0 : slot.streak + 1;
           cancelHandover(slot);
           // Others wait behind us: our mark promises them a wake (see handover.ts).
           if (ticket) {
@@ -142,15 +146,17 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       }
       removeHeldRecord(record);
       contended = true;
-      // Someone else has the lock: our batch is over, the head is woken now.
-      handOver(slot);
-      if (!triedQueue) {
-        // Announce ourselves; as head (or without a queue: an unwritable directory) judge the
-        // lock and watch it.
+      // Someone else has the lock: announce ourselves, then (our batch is over) wake the head.
+      // In that order: the wake may run the new holder before us, and a holder that found
+      // nobody queued would take a batch with no limit.
+      const joining = !triedQueue;
+      if (joining) {
         triedQueue = true;
         ticket = joinQueue(queueDir, wake);
-        continue;
       }
+      handOver(slot);
+      // As head (or without a queue: an unwritable directory) judge the lock and watch it.
+      if (joining) continue;
       const inspection = sameHeldFile(lockPath, lastInspection) ?? inspectLockSync(lockPath, inspectOptions);
       if (inspection.state === 'free') continue;
       if (inspection.state === 'unreadable') {

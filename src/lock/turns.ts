@@ -40,7 +40,7 @@ export interface Slot {
   holder?: HeldLock;
   queue: Waiter[];
   lastReleaseAt: number;
-  /** Consecutive acquisitions taken without queueing while other processes queued. */
+  /** Consecutive acquisitions taken back to back without queueing (see on-disk.ts). */
   streak: number;
   /** Our "held" mark in the lock's queue (handover.ts), while this process holds a batch. */
   mark?: { path: string; lockPath: string };

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, unlinkSy
 import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { queueDirFor } from '../../src/lock/queue';
-import { FAIR_STREAK } from '../../src/lock/turns';
+import { FAIR_STREAK, fairStreakFor } from '../../src/lock/turns';
 import { watchdogTimerSet } from '../../src/lock/watchdog';
 import {
   acquireSessionWriteLock,
@@ -381,7 +381,7 @@ test('nobody queued: a back-to-back re-acquirer never yields (open(wx) runs insi
   assert.deepEqual(readdirSync(dir), []);
 }));
 
-test('another process queued: a re-acquirer takes the lock at most FAIR_STREAK times in a row, then queues behind it', withDir(async (dir) => {
+test('another process queued: a re-acquirer takes the lock at most FAIR_STREAK + 1 times in a row (a batch), then queues behind it', withDir(async (dir) => {
   const sessionFile = join(dir, 's.jsonl');
   const lockPath = `${sessionFile}.lock`;
   const queueDir = queueDirFor(lockPath);
@@ -390,12 +390,12 @@ test('another process queued: a re-acquirer takes the lock at most FAIR_STREAK t
   const other = join(queueDir, `${String(Date.now() * 1000).padStart(16, '0')}-${process.ppid}-${startTicksOf(process.ppid)}-0123456789abcdef`);
   writeFileSync(other, '');
   let immediate = 0;
-  for (let i = 0; i <= FAIR_STREAK; i++) {
+  for (let i = 0; i <= FAIR_STREAK + 1; i++) {
     const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
     if (existsSync(lockPath)) immediate++;
     await (await pending).release();
   }
-  assert.equal(immediate, FAIR_STREAK);
+  assert.equal(immediate, FAIR_STREAK + 1);
   // The one that queued left its ticket behind when it got the lock; the other waiter's stays,
   // and our holder's mark goes when the release's wake goes out (on the next turn).
   await new Promise((resolve) => setImmediate(resolve));
@@ -410,6 +410,59 @@ test('another process queued: a re-acquirer takes the lock at most FAIR_STREAK t
     await (await pending).release();
   }
   assert.equal(existsSync(dead), false);
+}));
+
+test('a waiter arriving in the middle of a back-to-back run waits for the rest of its batch; after a pause a new batch begins', withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const queueDir = queueDirFor(lockPath);
+  /** Acquisitions taken at once (open(wx) inside the call) before the first that queues, at most `max`. */
+  const runBeforeQueueing = async (max: number): Promise<number> => {
+    for (let i = 0; i < max; i++) {
+      const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
+      const immediate = existsSync(lockPath);
+      await (await pending).release();
+      if (!immediate) return i;
+    }
+    return max;
+  };
+  const ticket = join(queueDir, `${String(Date.now() * 1000).padStart(16, '0')}-${process.ppid}-${startTicksOf(process.ppid)}-0123456789abcdef`);
+  assert.equal(await runBeforeQueueing(10), 10, 'nobody queued');
+  // A live waiter of another process (our parent, which never acts) queues now.
+  mkdirSync(queueDir);
+  writeFileSync(ticket, '');
+  assert.equal(await runBeforeQueueing(100), FAIR_STREAK + 1 - 10, 'the batch did not end where it would have');
+  unlinkSync(ticket);
+  await runBeforeQueueing(10);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  mkdirSync(queueDir, { recursive: true });
+  writeFileSync(ticket, '');
+  assert.equal(await runBeforeQueueing(100), FAIR_STREAK + 1, 'a pause did not begin a new batch');
+}));
+
+test('waiters that queue in the middle of a batch shorten it: the holder counts the queue again every few releases', withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const queueDir = queueDirFor(lockPath);
+  const ticketOf = (pid: number): string => join(queueDir, `${String(Date.now() * 1000).padStart(16, '0')}-${pid}-${startTicksOf(pid)}-0123456789abcdef`);
+  const sleepers = Array.from({ length: 6 }, () => spawnSleeper());
+  try {
+    mkdirSync(queueDir);
+    writeFileSync(ticketOf(process.ppid), '');
+    let immediate = 0;
+    for (let i = 0; i < 100; i++) {
+      // Six more live waiters (never acting) queue after our second acquisition.
+      if (i === 2) for (const sleeper of sleepers) writeFileSync(ticketOf(sleeper.pid), '');
+      const pending = acquireSessionWriteLock({ sessionFile, timeoutMs: 10_000 });
+      const atOnce = existsSync(lockPath);
+      await (await pending).release();
+      if (!atOnce) break;
+      immediate++;
+    }
+    assert.equal(immediate, fairStreakFor(7) + 1, 'the batch was not sized for the seven waiters');
+  } finally {
+    for (const sleeper of sleepers) sleeper.stop();
+  }
 }));
 
 test('a waiter that never takes its turn (a frozen process) costs one queued acquisition per batch, not one per acquisition', { timeout: 60_000 }, withDir(async (dir) => {
