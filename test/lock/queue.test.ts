@@ -1,11 +1,11 @@
 // The waiter queue across real processes: SIGKILL chaos, a dead head of the queue, and
 // exclusion next to the real OpenClaw lock.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queueDirFor } from '../../src/lock/queue';
-import { acquireSessionWriteLock } from '../../src/lock';
+import { acquireSessionWriteLock, type SessionWriteLock } from '../../src/lock';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
 import { findOpenClawLockModule, OPENCLAW_ARGV_TAG } from '../../bench/openclaw-lock';
 import { spawnWorker, type Worker, withDir } from './helpers';
@@ -66,6 +66,24 @@ test('8 workers, thousands of cycles, random waiters and holders SIGKILLed: no l
   console.log(`# chaos: ${cycles} cycles under the lock, ${kills} workers SIGKILLed`);
 }));
 
+/**
+ * This process queues behind another process's holder, with a waiter of a third process behind
+ * it; the holder then lets go. Resolves once that release is asked for (`ours` then settles).
+ */
+async function comeThroughQueue(t: TestContext, sessionFile: string): Promise<{ first: Worker; ours: Promise<SessionWriteLock>; waiter: Worker }> {
+  const lockPath = `${sessionFile}.lock`;
+  const first = spawnWorker({ mode: 'hold', sessionFile });
+  t.after(() => first.child.kill('SIGKILL'));
+  await first.next('held');
+  const ours = acquireSessionWriteLock({ sessionFile, timeoutMs: 30_000 });
+  await waitForTickets(lockPath, 1);
+  const waiter = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 30_000 });
+  t.after(() => waiter.child.kill('SIGKILL'));
+  await waitForTickets(lockPath, 2);
+  first.send('release');
+  return { first, ours, waiter };
+}
+
 /** A waiter's ticket (not a holder's mark) of the process `pid`. */
 function isTicketOf(pid: number): (name: string) => boolean {
   return (name) => new RegExp(`^\\d{16}-${pid}-`).test(name);
@@ -96,16 +114,7 @@ test('a holder taking the lock again while another process queues wakes nobody: 
   const sessionFile = join(dir, 's.jsonl');
   const lockPath = `${sessionFile}.lock`;
   const queueDir = queueDirFor(lockPath);
-  // This process comes through the queue (behind another holder), with a waiter behind it.
-  const first = spawnWorker({ mode: 'hold', sessionFile });
-  t.after(() => first.child.kill('SIGKILL'));
-  await first.next('held');
-  const ours = acquireSessionWriteLock({ sessionFile, timeoutMs: 30_000 });
-  await waitForTickets(lockPath, 1);
-  const waiter = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 30_000 });
-  t.after(() => waiter.child.kill('SIGKILL'));
-  await waitForTickets(lockPath, 2);
-  first.send('release');
+  const { first, ours, waiter } = await comeThroughQueue(t, sessionFile);
   let lock = await ours;
   const waiterPid = waiter.child.pid!;
   const waiterTicket = join(queueDir, readdirSync(queueDir).find((name) => name.includes(`-${waiterPid}-`))!);
@@ -150,15 +159,7 @@ test('a release before our event loop turns takes our ticket out of the queue on
   const sessionFile = join(dir, 's.jsonl');
   const lockPath = `${sessionFile}.lock`;
   const queueDir = queueDirFor(lockPath);
-  const first = spawnWorker({ mode: 'hold', sessionFile });
-  t.after(() => first.child.kill('SIGKILL'));
-  await first.next('held');
-  const ours = acquireSessionWriteLock({ sessionFile, timeoutMs: 30_000 });
-  await waitForTickets(lockPath, 1);
-  const waiter = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 30_000 });
-  t.after(() => waiter.child.kill('SIGKILL'));
-  await waitForTickets(lockPath, 2);
-  first.send('release');
+  const { first, ours, waiter } = await comeThroughQueue(t, sessionFile);
   const lock = await ours;
   assert.ok(readdirSync(queueDir).some(isTicketOf(process.pid)), 'our ticket left the queue before our event loop turned');
   await lock.release();
