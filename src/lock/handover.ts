@@ -32,37 +32,47 @@ export function markHolding(slot: Slot, lockPath: string, trusted = false): void
   if (placeHolderMark(path, queueDirFor(lockPath))) slot.mark = { path, lockPath };
 }
 
-/** Once, on the first deferred step (importing the core installs nothing); idle while none is pending. */
-function hookExit(): void {
-  if (exitHooked) return;
-  process.on('exit', handOverAll);
-  exitHooked = true;
+/**
+ * Runs `step` for `slot` on the next turn of the event loop, or at exit if the process ends
+ * first. The exit hook is installed on the first deferred step (importing the core installs
+ * nothing) and is idle while none is pending.
+ */
+function onNextTurn(slot: Slot, step: (slot: Slot) => void): NodeJS.Immediate {
+  if (!exitHooked) {
+    process.on('exit', handOverAll);
+    exitHooked = true;
+  }
+  pending.add(slot);
+  const timer = setImmediate(() => step(slot));
+  timer.unref?.();
+  return timer;
+}
+
+/** A slot stays pending while either of its deferred steps is. */
+function settle(slot: Slot): void {
+  if (!slot.handover && !slot.queueExit) pending.delete(slot);
 }
 
 /**
- * We hold the lock, acquired through our ticket (`waiters` others seemed to queue when we
- * started). Our ticket keeps the others asleep behind us meanwhile, as it did while we waited.
+ * We hold the lock, acquired through our ticket. Our ticket keeps the others asleep behind us
+ * until we leave the queue, as it did while we waited.
  */
-export function deferQueueExit(slot: Slot, lockPath: string, ticket: Ticket, dir: string, waiters: number): void {
-  slot.waiters = waiters;
-  hookExit();
-  pending.add(slot);
-  const timer = setImmediate(() => finishQueueExit(slot));
-  timer.unref?.();
-  slot.queueExit = { timer, ticket, dir, lockPath };
+export function deferQueueExit(slot: Slot, lockPath: string, ticket: Ticket): void {
+  slot.queueExit = { timer: onNextTurn(slot, finishQueueExit), ticket, lockPath };
 }
 
 /**
  * Takes our ticket out; when others still queue, first leaves our mark (so that the one woken
- * finds it) and wakes the oldest, which then watches us as the holder.
+ * finds it) and wakes the oldest, which then watches us as the holder. The waiters left behind
+ * size our batch.
  */
 export function finishQueueExit(slot: Slot): void {
   const exit = slot.queueExit;
   if (!exit) return;
   clearImmediate(exit.timer);
   slot.queueExit = undefined;
-  if (!slot.handover) pending.delete(slot);
-  slot.waiters = leaveQueue(exit.ticket, exit.dir, () => markHolding(slot, exit.lockPath));
+  settle(slot);
+  slot.waiters = leaveQueue(exit.ticket, queueDirFor(exit.lockPath), () => markHolding(slot, exit.lockPath));
 }
 
 /**
@@ -93,11 +103,7 @@ export function scheduleHandover(slot: Slot): void {
     handOver(slot);
     return;
   }
-  hookExit();
-  pending.add(slot);
-  const timer = setImmediate(() => handOver(slot));
-  timer.unref?.();
-  slot.handover = { timer, waiters };
+  slot.handover = { timer: onNextTurn(slot, handOver), waiters };
 }
 
 /** This process takes the lock again at once: the mark stays, nobody is woken. */
@@ -105,7 +111,7 @@ export function cancelHandover(slot: Slot): void {
   if (!slot.handover) return;
   clearImmediate(slot.handover.timer);
   slot.handover = undefined;
-  if (!slot.queueExit) pending.delete(slot);
+  settle(slot);
 }
 
 /** Lets go for good: the oldest waiter is woken (first: its wake is the handoff), the mark goes. */
@@ -123,6 +129,5 @@ export function handOverAll(): void {
   for (const slot of [...pending]) {
     finishQueueExit(slot);
     handOver(slot);
-    pending.delete(slot);
   }
 }

@@ -133,7 +133,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           cancelHandover(slot);
           // Others wait behind us: our mark promises them a wake (see handover.ts).
           if (ticket) {
-            deferQueueExit(slot, lockPath, ticket, queueDir, waiters);
+            deferQueueExit(slot, lockPath, ticket);
             ticket = undefined;
           } else if (othersWaiting) {
             startBatch(slot, lockPath, waiters, reacquiring);

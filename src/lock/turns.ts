@@ -49,13 +49,16 @@ export interface Slot {
    * wait when it was deferred: a re-acquire before it fires needs no new look at the queue.
    */
   handover?: { timer: NodeJS.Immediate; waiters: number };
-  /** How many other processes queued when this batch began (handover.ts): its releases read no queue. */
+  /**
+   * How many other processes queue, as seen when this batch began and every few of its releases
+   * since (handover.ts): the other releases read no queue.
+   */
   waiters: number;
   /**
    * Our ticket's way out of the queue after acquiring through it (handover.ts), put off until this
    * process's event loop turns, so that the caller starts its work first.
    */
-  queueExit?: { timer: NodeJS.Immediate; ticket: Ticket; dir: string; lockPath: string };
+  queueExit?: { timer: NodeJS.Immediate; ticket: Ticket; lockPath: string };
 }
 
 const slots = new Map<string, Slot>();
