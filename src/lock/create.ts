@@ -126,7 +126,7 @@ export function newPayload(maxHoldMs: number): LockPayload {
  */
 export function newLockBytes(maxHoldMs: number): { payload: LockPayload; bytes: Buffer } {
   const payload = newPayload(maxHoldMs);
-  if (payloadTemplate?.maxHoldMs !== maxHoldMs) payloadTemplate = templateFor(payload);
+  if (payloadTemplate?.maxHoldMs !== maxHoldMs) payloadTemplate = { maxHoldMs, parts: templateFor(payload) };
   const [head, middle, tail] = payloadTemplate.parts;
   return { payload, bytes: Buffer.from(`${head}${payload.createdAt}${middle}${payload.token}${tail}`) };
 }
@@ -137,9 +137,9 @@ let payloadTemplate: { maxHoldMs: number; parts: [string, string, string] } | un
  * formatLockPayload's text split around createdAt's and the token's values. JSON escapes every
  * quote inside a value, so the quoted placeholders occur once each, where the values go.
  */
-function templateFor(payload: LockPayload): NonNullable<typeof payloadTemplate> {
+function templateFor(payload: LockPayload): [string, string, string] {
   const text = formatLockPayload({ ...payload, createdAt: '<createdAt>', token: '<token>' });
   const [head, rest] = text.split('"<createdAt>"') as [string, string];
   const [middle, tail] = rest.split('"<token>"') as [string, string];
-  return { maxHoldMs: payload.maxHoldMs!, parts: [`${head}"`, `"${middle}"`, `"${tail}`] };
+  return [`${head}"`, `"${middle}"`, `"${tail}`];
 }

@@ -28,6 +28,9 @@ function describeNonFile(stats: Stats): string {
   return 'not a regular file';
 }
 
+/** Never follows a symlink, never blocks on a FIFO. */
+const READ_LOCK_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 /**
  * Reads a lock file through one fd and fstats that same fd, so the bytes and the identity
  * belong to the same inode. Never follows a symlink, never blocks on a FIFO.
@@ -35,7 +38,7 @@ function describeNonFile(stats: Stats): string {
 export function readLockFileSync(path: string): LockFileRead {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(path, READ_LOCK_FLAGS);
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'ENOENT') return { kind: 'missing' };
@@ -167,7 +170,7 @@ export function swapOutSync(lockPath: string, judged: JudgedFile, details?: Swap
 function isJudgedFile(path: string, judged: JudgedFile): boolean {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(path, READ_LOCK_FLAGS);
   } catch {
     return false;
   }
