@@ -180,7 +180,8 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       // The holder's connection tells of its death (a holder in another pid namespace names its
       // socket by a pid we do not see: polled, like OpenClaw's).
       if (holderPid !== undefined && inspection.owner && !inspection.owner.nested) wake.death.watch(inspection.owner.pid, inspection.owner.starttime);
-      const marked = ticket !== undefined && holderPid !== undefined && holderMarked(queueDir, holderPid);
+      const judgedStart = inspection.owner?.starttimeMatches && !inspection.owner.nested ? inspection.owner.starttime : undefined;
+      const marked = ticket !== undefined && holderPid !== undefined && holderMarked(queueDir, holderPid, judgedStart);
       if (marked) {
         // The holder will touch our ticket when it lets go: sleep through its batch.
         stopWatchingLock(wake);

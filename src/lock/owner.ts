@@ -2,7 +2,7 @@
 // Shared by session locks (inspect.ts) and the gateway's lock (openclaw/gateway.ts), so both
 // say the same thing about the same process. Fails closed: "gone" is returned as proof only
 // when this process could have seen the owner had it been alive.
-import { isProcessAlive, readProcessStartTime } from './process';
+import { processFactsForOneJudgement } from './process';
 import { describeNestedHolder, sharedNestedHolderFinder, type NestedHolderFinder } from './nested-holders';
 import { selfPidNamespace, selfPidNamespaceMarker, type PidNamespaceView } from './pid-namespace';
 import { platformStartClock, startedAfterLock, type ProcessStartClock } from './start-clock';
@@ -31,14 +31,15 @@ export interface OwnerEnvironment {
 }
 
 export function defaultOwnerEnvironment(): OwnerEnvironment {
+  const facts = processFactsForOneJudgement();
   return {
     platform: process.platform,
     clock: platformStartClock(),
     namespace: selfPidNamespace(),
     pidnsMarker: selfPidNamespaceMarker(),
     nested: sharedNestedHolderFinder,
-    isAlive: isProcessAlive,
-    startTicks: readProcessStartTime,
+    isAlive: facts.isAlive,
+    startTicks: facts.startTicks,
   };
 }
 

@@ -48,6 +48,30 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /**
+ * isProcessAlive and readProcessStartTime for one judgement of one process (owner.ts): the
+ * start time asked for right after the liveness check comes from the /proc stat that check
+ * read, so judging a holder reads it once. Each read slows the process read.
+ */
+export function processFactsForOneJudgement(): { isAlive(pid: number): boolean; startTicks(pid: number): number | undefined } {
+  let read: { pid: number; fields: string[] | undefined } | undefined;
+  return {
+    isAlive(pid) {
+      read = undefined;
+      if (!Number.isInteger(pid) || pid <= 0) return false;
+      if (!pidExists(pid)) return false;
+      const fields = readStatFields(pid);
+      read = { pid, fields };
+      return fields?.[0] !== 'Z';
+    },
+    startTicks(pid) {
+      const fields = read?.pid === pid && read.fields ? read.fields : readStatFields(pid);
+      read = undefined;
+      return startTimeField(fields);
+    },
+  };
+}
+
+/**
  * Whether the process a file NAME gives by pid and start time (a waiter's ticket, a lock's
  * private copy) may still be running: its pid is alive and, where start times exist, still the
  * same process. This process's own pid is alive unless the start time says another process
@@ -55,9 +79,13 @@ export function isProcessAlive(pid: number): boolean {
  */
 export function isNamedProcessAlive(pid: number, starttime: number | undefined): boolean {
   if (pid === process.pid) return starttime === undefined || starttime === selfStartTime();
-  if (!isProcessAlive(pid)) return false;
+  if (!Number.isInteger(pid) || pid <= 0 || !pidExists(pid)) return false;
+  // One read of /proc/<pid>/stat for both the state and the start time: a waiter judges the
+  // process it wakes or watches on every handover, and each read slows that process down.
+  const fields = readStatFields(pid);
+  if (fields?.[0] === 'Z') return false;
   if (starttime === undefined) return true;
-  const now = readProcessStartTime(pid);
+  const now = startTimeField(fields);
   // Unreadable while kill(0) said alive: it exited in between, or /proc is hidden; only the
   // former is dead, and the latter has no start times in its names either.
   return now === undefined ? isProcessAlive(pid) : now === starttime;
@@ -65,7 +93,11 @@ export function isNamedProcessAlive(pid: number, starttime: number | undefined):
 
 /** Field 22 of /proc/<pid>/stat (clock ticks since boot), or undefined off Linux / when gone. */
 export function readProcessStartTime(pid: number): number | undefined {
-  const field = readStatFields(pid)?.[19];
+  return startTimeField(readStatFields(pid));
+}
+
+function startTimeField(fields: string[] | undefined): number | undefined {
+  const field = fields?.[19];
   if (field === undefined || !/^\d+$/.test(field)) return undefined;
   const value = Number(field);
   return Number.isSafeInteger(value) ? value : undefined;

@@ -270,15 +270,20 @@ export function removeHolderMark(path: string): void {
   unlinkQuietly(path);
 }
 
-/** Whether the process `pid` holds with a live mark; dead marks met on the way are removed. */
-export function holderMarked(dir: string, pid: number): boolean {
+/**
+ * Whether the process `pid` holds with a live mark; dead marks met on the way are removed.
+ * `judgedStart`: the holder's start time, just judged alive from the lock (inspect.ts): its
+ * own mark needs no second judgement (the other marks still get one).
+ */
+export function holderMarked(dir: string, pid: number, judgedStart?: number): boolean {
   const names = entriesOf(dir);
   if (!names) return false;
   let marked = false;
   for (const name of names) {
     const mark = parseMark(dir, name);
     if (!mark) continue;
-    if (!ticketOwnerAlive(mark)) removeTicket(mark);
+    if (judgedStart !== undefined && mark.pid === pid && mark.starttime === judgedStart) marked = true;
+    else if (!ticketOwnerAlive(mark)) removeTicket(mark);
     else if (mark.pid === pid) marked = true;
   }
   return marked;

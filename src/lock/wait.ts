@@ -5,7 +5,7 @@
 import { lstatSync, watch, type FSWatcher } from 'node:fs';
 import { DeathWatch } from './death-watch';
 import { visibleOwnerPid } from './owner';
-import { isProcessAlive, pidExists } from './process';
+import { isNamedProcessAlive, isProcessAlive, pidExists } from './process';
 import type { LockInspection } from './types';
 
 const BACKOFF_START_MS = 5;
@@ -144,7 +144,9 @@ export function sleepUntilChange(watchState: WakeSource, delayMs: number, watche
 /**
  * Many waiters wake on every change of the lock name. A held lock's bytes are final (nobody
  * rewrites a lock in place), so while the same inode is there its last inspection still holds
- * apart from liveness, which the wait loop checks itself: one lstat instead of a re-read.
+ * apart from its holder's liveness: one lstat and one look at the holder instead of a re-read.
+ * The look includes the start time judged then, or a holder that died while we waited and
+ * whose pid went to another process would seem to hold the lock for the rest of our wait.
  */
 export function sameHeldFile(lockPath: string, previous: LockInspection | undefined): LockInspection | undefined {
   if (!previous || previous.state !== 'held' || !previous.identity || !previous.owner || previous.owner.isSelf) return undefined;
@@ -154,7 +156,9 @@ export function sameHeldFile(lockPath: string, previous: LockInspection | undefi
   } catch {
     return undefined;
   }
-  return isProcessAlive(visibleOwnerPid(previous.owner)) ? previous : undefined;
+  const { owner } = previous;
+  const alive = owner.starttimeMatches ? isNamedProcessAlive(visibleOwnerPid(owner), owner.starttime) : isProcessAlive(visibleOwnerPid(owner));
+  return alive ? previous : undefined;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
 import { isOpenClawCommandLine, isProcessAlive, readCommandLine, readProcessStartTime, readProcessState } from '../../src/lock';
-import { pidExists } from '../../src/lock/process';
+import { isNamedProcessAlive, pidExists } from '../../src/lock/process';
 import { deadPid, spawnSleeper, waitForExit } from './helpers';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -53,9 +53,33 @@ test('a zombie counts as dead', async () => {
     for (let i = 0; i < 500 && readProcessState(zombie) !== 'Z'; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(readProcessState(zombie), 'Z');
     assert.equal(isProcessAlive(zombie), false);
+    // By name too (a ticket's or a copy's maker): its start time still matches, but it has exited.
+    assert.equal(isNamedProcessAlive(zombie, readProcessStartTime(zombie)), false);
   } finally {
     parent.kill('SIGKILL');
   }
+});
+
+test('isNamedProcessAlive: the live process with that start time only, judged from one read of its /proc stat', () => {
+  const sleeper = spawnSleeper();
+  try {
+    const starttime = readProcessStartTime(sleeper.pid);
+    assert.ok(starttime !== undefined);
+    const statReads = mock.method(fs, 'readFileSync');
+    try {
+      assert.equal(isNamedProcessAlive(sleeper.pid, starttime), true);
+      // A waiter judges the process it wakes at every handover: state and start time come from one read.
+      assert.equal(statReads.mock.calls.filter((call) => call.arguments[0] === `/proc/${sleeper.pid}/stat`).length, 1);
+    } finally {
+      statReads.mock.restore();
+    }
+    assert.equal(isNamedProcessAlive(sleeper.pid, starttime + 1), false, 'another process now has that pid');
+    assert.equal(isNamedProcessAlive(sleeper.pid, undefined), true);
+  } finally {
+    sleeper.stop();
+  }
+  assert.equal(isNamedProcessAlive(deadPid(), undefined), false);
+  for (const bad of [0, -1, 1.5, Number.NaN]) assert.equal(isNamedProcessAlive(bad, undefined), false);
 });
 
 test('readProcessStartTime reads field 22 of /proc/<pid>/stat', () => {

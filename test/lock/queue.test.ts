@@ -1,14 +1,14 @@
 // The waiter queue across real processes: SIGKILL chaos, a dead head of the queue, and
 // exclusion next to the real OpenClaw lock.
-import { test, type TestContext } from 'node:test';
+import { mock, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { queueDirFor } from '../../src/lock/queue';
+import { holderMarked, queueDirFor } from '../../src/lock/queue';
 import { acquireSessionWriteLock, type SessionWriteLock } from '../../src/lock';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
 import { findOpenClawLockModule, OPENCLAW_ARGV_TAG } from '../../bench/openclaw-lock';
-import { spawnWorker, type Worker, withDir } from './helpers';
+import { deadPid, spawnSleeper, spawnWorker, startTicksOf, type Worker, withDir } from './helpers';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -246,4 +246,33 @@ test('mixed with the real OpenClaw lock: exclusion holds (OpenClaw waiters take 
   assert.deepEqual(results.map((r) => r.overlaps), Array(6).fill(0));
   assert.equal(checkLog(logFile), 240);
   assert.deepEqual(readdirSync(dir).sort(), ['log', 'marker']);
+}));
+
+test('holderMarked: the holder just judged alive counts by its mark alone; a dead holder\'s mark is removed', withDir(async (dir) => {
+  const queue = join(dir, 's.jsonl.lock.waiters');
+  mkdirSync(queue);
+  const holder = spawnSleeper();
+  try {
+    const start = startTicksOf(holder.pid);
+    const dead = deadPid();
+    writeFileSync(join(queue, `held-${holder.pid}-${start}-0000abcd`), '');
+    writeFileSync(join(queue, `held-${dead}-${start}-0000beef`), '');
+    const reads = mock.method(fs, 'readFileSync');
+    try {
+      assert.equal(holderMarked(queue, holder.pid, start), true);
+      // Its liveness and start time were read from the lock a moment ago: not read again for its mark.
+      assert.equal(reads.mock.calls.filter((call) => call.arguments[0] === `/proc/${holder.pid}/stat`).length, 0);
+    } finally {
+      reads.mock.restore();
+    }
+    assert.deepEqual(readdirSync(queue), [`held-${holder.pid}-${start}-0000abcd`]);
+    // Without a judgement to go by, the mark is judged itself.
+    assert.equal(holderMarked(queue, holder.pid), true);
+    // A mark left under the same pid by an earlier process (another start time) is still judged, and removed.
+    writeFileSync(join(queue, `held-${holder.pid}-${start - 1}-0000cafe`), '');
+    assert.equal(holderMarked(queue, holder.pid, start), true);
+    assert.deepEqual(readdirSync(queue), [`held-${holder.pid}-${start}-0000abcd`]);
+  } finally {
+    holder.stop();
+  }
 }));
