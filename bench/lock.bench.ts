@@ -8,6 +8,7 @@ import { open as openAsync, unlink as unlinkAsync, readFile, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockBenchTable } from './lock-table';
+import { emit, exitAfterOutput } from './worker-output';
 import { createInterface } from 'node:readline';
 import * as properLockfile from 'proper-lockfile';
 import { acquireSessionWriteLock } from '../src/lock';
@@ -83,10 +84,6 @@ type WorkerJob =
   | { kind: 'idle-wait'; impl: ImplName; sessionFile: string; settleMs: number }
   | { kind: 'hold'; impl: ImplName; sessionFile: string }
   | { kind: 'wait'; impl: ImplName; sessionFile: string };
-
-function emit(message: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(message)}\n`);
-}
 
 function waitForLine(expected: string): Promise<void> {
   return new Promise((resolve) => {
@@ -184,13 +181,15 @@ async function runWorker(job: WorkerJob): Promise<void> {
       const used = process.cpuUsage(cpu);
       emit({ cpuMsPerSecond: (used.user + used.system) / 1000 / ((now() - from) / 1000) });
       await (await pending)();
-      process.exit(0);
+      exitAfterOutput(0);
+      return;
     }
     case 'wait': {
       emit({ ready: true });
       await acquireWith(job.impl, job.sessionFile);
       emit({ acquired: now() });
-      process.exit(0);
+      exitAfterOutput(0);
+      return;
     }
   }
 }
@@ -439,10 +438,10 @@ async function runParent(quick: boolean): Promise<void> {
 }
 
 if (process.argv[2] === 'worker') {
-  // Pipes to the parent are synchronous on Linux, so exiting right after the last emit loses nothing;
-  // exiting explicitly releases the stdin pipe the 'go' line came through.
-  runWorker(JSON.parse(process.argv[3]!) as WorkerJob).then(() => {
-    if ((JSON.parse(process.argv[3]!) as WorkerJob).kind !== 'hold') process.exit(0);
+  // Exiting explicitly releases the stdin pipe the 'go' line came through.
+  const job = JSON.parse(process.argv[3]!) as WorkerJob;
+  runWorker(job).then(() => {
+    if (job.kind !== 'hold' && job.kind !== 'idle-wait' && job.kind !== 'wait') exitAfterOutput(0);
   }, (error) => {
     console.error(error);
     process.exit(1);
