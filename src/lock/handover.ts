@@ -2,9 +2,9 @@
 // and wakes them. Everything here is advisory: only the lock file decides who holds.
 //
 // - Leaving the queue after acquiring through it (removing our ticket, leaving the mark that
-//   promises the head a wake, waking the new head so it watches us) is put off until this
-//   process's event loop turns: the caller's work starts first, and that bookkeeping runs while
-//   the caller waits for its own I/O. A release (or the exit hook) that comes before does it.
+//   promises the head a wake) is put off until this process's event loop turns: the caller's
+//   work starts first, and that bookkeeping runs while the caller waits for its own I/O. A
+//   release (or the exit hook) that comes before does it. It wakes nobody (see queue.ts).
 // - A release while others queue wakes the head on the next turn of the event loop, unless this
 //   process takes the lock again first, so a batch of back-to-back acquisitions (at most
 //   fairStreakFor, see turns.ts) wakes nobody. The holder's mark tells the head that this wake
@@ -13,7 +13,7 @@
 //   queued behind it (this process not yet back) and take a batch with no limit.
 // A holder killed before its wake is noticed by the head's watch on its pid.
 import { existsSync } from 'node:fs';
-import { holderMarkPath, leaveQueue, placeHolderMark, queueDirFor, removeHolderMark, seemingWaiters, wakeNextWaiter, type Ticket } from './queue';
+import { holderMarkPath, leaveQueueHolding, placeHolderMark, queueDirFor, removeHolderMark, seemingWaiters, wakeNextWaiter, type Ticket } from './queue';
 import type { Slot } from './turns';
 
 const WAITERS_LOOK_EVERY = 4;
@@ -62,9 +62,8 @@ export function deferQueueExit(slot: Slot, lockPath: string, ticket: Ticket): vo
 }
 
 /**
- * Takes our ticket out; when others still queue, first leaves our mark (so that the one woken
- * finds it) and wakes the oldest, which then watches us as the holder. The waiters left behind
- * size our batch.
+ * Takes our ticket out; when others still queue, leaves our mark (the new head finds it when it
+ * next looks, and our release wakes it). The waiters left behind size our batch.
  */
 export function finishQueueExit(slot: Slot): void {
   const exit = slot.queueExit;
@@ -72,7 +71,7 @@ export function finishQueueExit(slot: Slot): void {
   clearImmediate(exit.timer);
   slot.queueExit = undefined;
   settle(slot);
-  slot.waiters = leaveQueue(exit.ticket, queueDirFor(exit.lockPath), () => markHolding(slot, exit.lockPath));
+  slot.waiters = leaveQueueHolding(exit.ticket, queueDirFor(exit.lockPath), () => markHolding(slot, exit.lockPath));
 }
 
 /**

@@ -15,7 +15,9 @@
 // SIGKILLed waiter never blocks anyone. The oldest live ticket is the head: it alone watches the
 // lock and tries open(wx) on every release; the others sleep on their own ticket, which is
 // touched (utimes) when they become head, and watch the head's pid (kill(pid, 0)), since only
-// the head's death can stall the queue.
+// the head's death can stall the queue. A head that acquires wakes nobody as it leaves the
+// queue (leaveQueueHolding): the next in line, which watches it as often as a head watches its
+// holder, is head from then on without being told, until the holder's release touches it.
 // OpenClaw's own waiters take no ticket and keep polling every 50 ms; they can still win the
 // lock whenever it is free, just as before.
 import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, unlinkSync, utimesSync } from 'node:fs';
@@ -136,6 +138,11 @@ export interface QueuePosition {
   head: boolean;
   /** Otherwise the oldest live ticket: the head, whose death is the only one that stalls the queue. */
   first: Ticket | undefined;
+  /**
+   * Only `first` is ahead of us: once it holds the lock we are the head without being told (its
+   * queue exit wakes nobody), so we watch it as closely as a head watches its holder.
+   */
+  next: boolean;
   /** Our own ticket is no longer there (judged dead by a process that cannot see us). */
   lost: boolean;
 }
@@ -143,14 +150,20 @@ export interface QueuePosition {
 /** Where `mine` stands, removing dead tickets ahead of it. */
 export function positionOf(dir: string, mine: Ticket): QueuePosition {
   let first: Ticket | undefined;
+  let ahead = 0;
   for (const ticket of listTickets(dir)) {
-    if (ticket.name === mine.name) return { head: first === undefined, first, lost: false };
+    if (ticket.name === mine.name) return { head: first === undefined, first, next: ahead === 1, lost: false };
     if (ticket.name > mine.name) break;
-    if (first) continue;
-    if (ticketOwnerAlive(ticket)) first = ticket;
-    else removeTicket(ticket);
+    if (first) {
+      ahead++;
+      continue;
+    }
+    if (ticketOwnerAlive(ticket)) {
+      first = ticket;
+      ahead = 1;
+    } else removeTicket(ticket);
   }
-  return { head: first === undefined, first, lost: true };
+  return { head: first === undefined, first, next: ahead === 1, lost: true };
 }
 
 const ticketPrefix = randomBytes(4).toString('hex');
@@ -220,6 +233,20 @@ export function leaveQueue(ticket: Ticket, dir: string, beforeWake?: () => void)
 }
 
 /**
+ * A holder that acquired through `ticket` takes it out. When others still queue, `mark` runs
+ * (the holder's promise to wake the head at its release). Nobody is woken: a head woken now
+ * would try the lock at once, and take it whenever we are between a release and our next
+ * acquisition, ending our batch after a hold or two; the next in line already watches our pid
+ * (positionOf's `next`). Returns how many tickets stay.
+ */
+export function leaveQueueHolding(ticket: Ticket, dir: string, mark: () => void): number {
+  removeTicket(ticket);
+  const { first, count } = seemingWaiters(dir);
+  if (first) mark();
+  return count;
+}
+
+/**
  * Touches the oldest waiter's ticket: the cheap look (kill(pid, 0)) first, since that wake is
  * the handoff, then its start time: a recycled pid is no waiter, and the real next one is
  * woken instead. `beforeWake` runs only when someone is there to wake. Returns how many seem to
@@ -268,6 +295,21 @@ export function placeHolderMark(path: string, dir: string): boolean {
 
 export function removeHolderMark(path: string): void {
   unlinkQuietly(path);
+}
+
+/**
+ * Another process's live mark, if any (dead marks met on the way are removed): a holder that
+ * promised the head a wake. Seen while the lock is free, it is between a release and its next
+ * acquisition.
+ */
+export function liveForeignMark(dir: string): Ticket | undefined {
+  for (const name of entriesOf(dir) ?? []) {
+    const mark = parseMark(dir, name);
+    if (!mark || mark.pid === process.pid) continue;
+    if (ticketOwnerAlive(mark)) return mark;
+    removeTicket(mark);
+  }
+  return undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { LockInspection } from './types';
 const BACKOFF_START_MS = 5;
 const BACKOFF_CAP_MS = 200;
 /** kill(pid, 0) cadence while a live holder is known: a syscall, so this costs ~no CPU. */
-const LIVENESS_CHECK_MS = 4;
+export const LIVENESS_CHECK_MS = 4;
 /**
  * The same check by a waiter behind the head, on the head: a dead head stalls nobody while
  * releasers skip it (handover.ts), so this needs only OpenClaw's own 50 ms poll cadence; idle

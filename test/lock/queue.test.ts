@@ -4,7 +4,7 @@ import { mock, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs, { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { holderMarked, queueDirFor } from '../../src/lock/queue';
+import { holderMarked, liveForeignMark, positionOf, queueDirFor, type Ticket } from '../../src/lock/queue';
 import { acquireSessionWriteLock, type SessionWriteLock } from '../../src/lock';
 import { reclaimLeftoverKind } from '../../src/lock/leftovers';
 import { findOpenClawLockModule, OPENCLAW_ARGV_TAG } from '../../bench/openclaw-lock';
@@ -157,6 +157,44 @@ test('a holder taking the lock again while another process queues wakes nobody: 
   assert.deepEqual(readdirSync(dir).filter((name) => name !== 's.jsonl'), [], 'no lock, no mark, no queue left');
 })());
 
+for (const [stalls, stallMs] of [[4, 20], [1, 150]] as const) {
+  // Short stalls meet the head's early, short timers; a long one (within the one wait a head
+  // grants a holder that promised it a wake, MARKED_BACKSTOP_MIN_MS) outlasts all of them.
+  test(`a holder that stalls between a release and its next acquisition (${stalls} x ${stallMs} ms) keeps its batch: the head it promised a wake does not take the lock meanwhile`, { timeout: 60_000, skip: process.platform !== 'linux' && 'reads /proc/<pid>/fdinfo' }, (t) => withDir(async (dir) => {
+    const sessionFile = join(dir, 's.jsonl');
+    const lockPath = `${sessionFile}.lock`;
+    const queueDir = queueDirFor(lockPath);
+    const { first, ours, waiter } = await comeThroughQueue(t, sessionFile);
+    let lock = await ours;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(readdirSync(queueDir).some((name) => name.startsWith(`held-${process.pid}-`)), 'our held mark is in the queue');
+    const waiterPid = waiter.child.pid!;
+    const waiterTicket = join(queueDir, readdirSync(queueDir).find((name) => name.includes(`-${waiterPid}-`))!);
+    await until('the head sleeps on its ticket, counting on our wake', () => {
+      const watched = watchedInodes(waiterPid);
+      return watched.has(statSync(waiterTicket).ino) && !watched.has(statSync(lockPath).ino);
+    }, 5000);
+    // Each stall blocks our event loop (a
+    // descheduled process, a GC pause), so our release's wake is still pending when we come back.
+    for (let i = 0; i < stalls; i++) {
+      await lock.release();
+      for (const until = performance.now() + stallMs; performance.now() < until;) {
+        // Stalled with the lock free.
+      }
+      lock = await acquireSessionWriteLock({ sessionFile, timeoutMs: 30_000 });
+    }
+    const early = await Promise.race([waiter.next('acquired'), sleep(0).then(() => undefined)]);
+    assert.equal(early, undefined, 'the head took the lock while we were between a release and our next acquisition');
+    const releasedAt = performance.timeOrigin + performance.now();
+    await lock.release();
+    const { at } = await waiter.next('acquired');
+    assert.ok((at as number) >= releasedAt, 'the head had the lock before our last release');
+    assert.equal((await waiter.exited).code, 0);
+    first.child.kill('SIGKILL');
+    await first.exited;
+  })());
+}
+
 test('a release before our event loop turns takes our ticket out of the queue on its way and hands over', { timeout: 60_000 }, (t) => withDir(async (dir) => {
   const sessionFile = join(dir, 's.jsonl');
   const lockPath = `${sessionFile}.lock`;
@@ -272,6 +310,48 @@ test('holderMarked: the holder just judged alive counts by its mark alone; a dea
     writeFileSync(join(queue, `held-${holder.pid}-${start - 1}-0000cafe`), '');
     assert.equal(holderMarked(queue, holder.pid, start), true);
     assert.deepEqual(readdirSync(queue), [`held-${holder.pid}-${start}-0000abcd`]);
+  } finally {
+    holder.stop();
+  }
+}));
+
+test('positionOf: the head, the next in line (only the head ahead, watched as closely as a holder) and those behind; dead tickets ahead are removed', withDir(async (dir) => {
+  const queue = join(dir, 's.jsonl.lock.waiters');
+  mkdirSync(queue);
+  const sleepers = [spawnSleeper(), spawnSleeper(), spawnSleeper()];
+  try {
+    const dead = deadPid();
+    const ticket = (stamp: number, pid: number, start: number): Ticket => {
+      const name = `${String(stamp).padStart(16, '0')}-${pid}-${start}-0000abcd`;
+      writeFileSync(join(queue, name), '');
+      return { name, path: join(queue, name), pid, starttime: start };
+    };
+    const gone = ticket(1, dead, 1);
+    const [a, b, c] = sleepers.map((s, i) => ticket(10 + i, s.pid, startTicksOf(s.pid)));
+    assert.deepEqual(positionOf(queue, a!), { head: true, first: undefined, next: false, lost: false });
+    assert.ok(!existsSync(gone.path), 'a dead ticket ahead is removed');
+    const second = positionOf(queue, b!);
+    assert.equal(second.first?.name, a!.name);
+    assert.deepEqual([second.head, second.next, second.lost], [false, true, false]);
+    const third = positionOf(queue, c!);
+    assert.deepEqual([third.head, third.next, third.lost, third.first?.name], [false, false, false, a!.name]);
+  } finally {
+    for (const s of sleepers) s.stop();
+  }
+}));
+
+test('liveForeignMark: another live process\'s mark, not our own; dead marks are removed', withDir(async (dir) => {
+  const queue = join(dir, 's.jsonl.lock.waiters');
+  mkdirSync(queue);
+  const holder = spawnSleeper();
+  try {
+    const dead = deadPid();
+    writeFileSync(join(queue, `held-${dead}-1-0000beef`), '');
+    writeFileSync(join(queue, `held-${process.pid}-${startTicksOf(process.pid)}-0000cafe`), '');
+    assert.equal(liveForeignMark(queue), undefined, 'only a dead mark and our own');
+    assert.ok(!existsSync(join(queue, `held-${dead}-1-0000beef`)), 'the dead mark is removed');
+    writeFileSync(join(queue, `held-${holder.pid}-${startTicksOf(holder.pid)}-0000abcd`), '');
+    assert.equal(liveForeignMark(queue)?.pid, holder.pid);
   } finally {
     holder.stop();
   }
