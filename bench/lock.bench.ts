@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, unl
 import { open as openAsync, unlink as unlinkAsync, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lockBenchTable } from './lock-table';
+import { combineRounds, lockBenchTable, type Contention } from './lock-table';
 import { emit, exitAfterOutput } from './worker-output';
 import { createInterface } from 'node:readline';
 import * as properLockfile from 'proper-lockfile';
@@ -84,6 +84,7 @@ type WorkerJob =
   | { kind: 'idle-wait'; impl: ImplName; sessionFile: string; settleMs: number }
   | { kind: 'hold'; impl: ImplName; sessionFile: string }
   | { kind: 'wait'; impl: ImplName; sessionFile: string };
+
 
 function waitForLine(expected: string): Promise<void> {
   return new Promise((resolve) => {
@@ -390,6 +391,7 @@ async function runParent(quick: boolean): Promise<void> {
     const iterations = quick ? 1000 : 3000;
     const handoffs = quick ? 40 : 100;
     const contendMs = quick ? 800 : 1500;
+    const contendRounds = quick ? 1 : 3;
     const reclaimSamples = quick ? 4 : 10;
 
     const stillMissing = provisionOpenClawLock();
@@ -406,13 +408,23 @@ async function runParent(quick: boolean): Promise<void> {
     for (const impl of [...IMPLS, 'floor-sync'] as const) un[impl] = await uncontended(impl, dir, iterations);
     const ho: Record<string, { p50: number; p99: number; n: number }> = {};
     for (const impl of IMPLS) ho[impl] = await handoff(impl, dir, handoffs);
-    const co: Record<string, Record<number, ContentionResult>> = {};
-    for (const impl of IMPLS) {
-      co[impl] = {};
-      for (const n of [2, 4, 8]) co[impl]![n] = await contention(impl, dir, n, contendMs);
+    // Rounds: every implementation in turn at each process count, starting with a different one
+    // each round, so that a slow or fast stretch of a shared machine falls on all of them alike.
+    const byRound: Record<string, Record<number, ContentionResult[]>> = {};
+    const mixedByRound: Record<number, ContentionResult[]> = {};
+    for (let round = 0; round < contendRounds; round++) {
+      for (const n of [2, 4, 8]) {
+        for (let i = 0; i < IMPLS.length; i++) {
+          const impl = IMPLS[(i + round) % IMPLS.length]!;
+          ((byRound[impl] ??= {})[n] ??= []).push(await contention(impl, dir, n, contendMs));
+        }
+        if (withOpenClaw) (mixedByRound[n] ??= []).push(await contention(['core', 'openclaw'], dir, n, contendMs));
+      }
     }
-    const mixed: Record<number, ContentionResult> = {};
-    if (withOpenClaw) for (const n of [2, 4, 8]) mixed[n] = await contention(['core', 'openclaw'], dir, n, contendMs);
+    const co: Record<string, Record<number, Contention>> = {};
+    for (const impl of IMPLS) co[impl] = Object.fromEntries([2, 4, 8].map((n) => [n, combineRounds(byRound[impl]![n]!, median)]));
+    const mixed: Record<number, Contention> = {};
+    if (withOpenClaw) for (const n of [2, 4, 8]) mixed[n] = combineRounds(mixedByRound[n]!, median);
     const coreReclaim = await reclaim('core', dir, reclaimSamples);
     const properReclaim = quick ? [] : await reclaim('proper-lockfile', dir, 1);
     const openclawReclaim = withOpenClaw ? await reclaim('openclaw', dir, quick ? 2 : 4) : [];
@@ -429,6 +441,7 @@ async function runParent(quick: boolean): Promise<void> {
     printTable(table.reference);
     console.log(`\nproper-lockfile options: ${JSON.stringify(PROPER_OPTIONS)} (stale: default 10 s).`);
     console.log(`Handoff: two processes, hold 10 ms, pause 3 ms after release. Contention: ${contendMs} ms per run, read+write a counter file under the lock (plus a marker file that counts overlapping holders).`);
+    if (contendRounds > 1) console.log(`Contention rounds: ${contendRounds}, each running every implementation in turn at 2, 4 and 8 processes (a different one first in each round); ops/s is the median of the rounds, lost updates and overlaps their sum, longest run and longest wait the worst of them.`);
     if (withOpenClaw) console.log('Mixed: the same contention with this core and the real OpenClaw lock in alternate processes (OpenClaw polls every 50 ms and takes no ticket).');
     console.log(`Idle waiter CPU: 4 processes wait ${quick ? 1 : 2} s for a held lock (measured from 300 ms into the wait until before the release); CPU time (user+system) per second of waiting of the busiest waiter.`);
     console.log(`Total ${((Date.now() - began) / 1000).toFixed(1)} s.`);

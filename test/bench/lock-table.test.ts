@@ -1,7 +1,7 @@
 // Issue 10, item 13: the lock benchmark's table reads on its own.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEADER, lockBenchTable, type LockBenchResults } from '../../bench/lock-table';
+import { HEADER, combineRounds, lockBenchTable, targetVerdicts, type LockBenchResults } from '../../bench/lock-table';
 
 const p = (p50: number, p99 = p50 * 3) => ({ p50, p99 });
 const contention = (ops: number) => ({ opsPerSecond: ops, lostUpdates: 0, longestRun: 3, maxWaitMs: 12 });
@@ -57,4 +57,52 @@ test('the table and its notes stand alone: every column explained, no pointer to
   assert.doesNotMatch(all, /issue|anchor/i);
   const legend = table.legend.join(' ');
   for (const column of HEADER.slice(1)) assert.ok(legend.includes(column.replace(/ \(.*\)$/, '')), `the legend explains "${column}"`);
+});
+
+const median = results.median;
+
+test('rounds combine into the median rate and the worst of everything else', () => {
+  const combined = combineRounds([
+    { opsPerSecond: 900, lostUpdates: 0, overlaps: 0, longestRun: 12, maxWaitMs: 40, byImpl: { core: 10, openclaw: 2 } },
+    { opsPerSecond: 1200, lostUpdates: 1, overlaps: 2, longestRun: 16, maxWaitMs: 30, byImpl: { core: 20, openclaw: 1 } },
+    { opsPerSecond: 1000, lostUpdates: 0, overlaps: 1, longestRun: 9, maxWaitMs: 55 },
+  ], median);
+  assert.deepEqual(combined, { opsPerSecond: 1000, lostUpdates: 1, overlaps: 3, longestRun: 16, maxWaitMs: 55, byImpl: { core: 30, openclaw: 3 }, rounds: [900, 1200, 1000] });
+  assert.throws(() => combineRounds([], median), /at least one round/);
+});
+
+test('with several rounds the rate row says so, and a row gives the core/floor ratio of each round', () => {
+  const rounds = (...rates: number[]) => combineRounds(rates.map((ops) => contention(ops)), median);
+  const { rows } = lockBenchTable({ ...results, co: { ...results.co, floor: { 2: rounds(1000, 2000, 1500), 4: rounds(800), 8: rounds(700) }, core: { 2: rounds(900, 1900, 1200), 4: rounds(700), 8: rounds(600) } } });
+  assert.ok(rows.some((r) => r[0] === '2 procs back-to-back: ops/s, median of 3 rounds' && r[1] === '1500' && r[2] === '1200'), JSON.stringify(rows));
+  assert.deepEqual(rows.find((r) => r[0] === '2 procs: core/floor ops/s in each round'), ['2 procs: core/floor ops/s in each round', '', '0.90x 0.95x 0.80x', '', '', '']);
+  const mixed = lockBenchTable({ ...results, openclawVersion: '2026.7.35', co: { ...results.co, openclaw: results.co.core! }, mixed: { 2: combineRounds([{ ...contention(400), byImpl: { core: 300, openclaw: 10 } }, { ...contention(500), byImpl: { core: 310, openclaw: 12 } }], median) } }).rows;
+  // The rate is one round's (the median), the acquisitions are all rounds' together.
+  assert.match(mixed.find((r) => r[0]!.startsWith('mixed core + OpenClaw, 2 procs'))![0]!, /ops\/s \(median\)/);
+  assert.match(mixed.find((r) => r[0]!.startsWith('mixed core + OpenClaw, 2 procs'))![2]!, /\(core 610, OpenClaw 22 acquisitions in 2 rounds\)$/);
+  // One round: no per-round row, and the rate row reads as before.
+  assert.ok(!rows.some((r) => r[0] === '4 procs: core/floor ops/s in each round'));
+  assert.ok(rows.some((r) => r[0] === '4 procs back-to-back: ops/s'));
+});
+
+test('each target gets a verdict from the figures of the run, and a miss is named', () => {
+  const openclaw = { ...results, openclawVersion: '2026.7.35', co: { ...results.co, openclaw: { 2: contention(500), 4: contention(600), 8: contention(650) } }, mixed: { 2: { ...contention(400), overlaps: 0 } } };
+  const met = targetVerdicts({ ...openclaw, co: { ...openclaw.co, core: { 2: contention(1000), 4: contention(850), 8: contention(800) } } });
+  assert.ok(met.every((row) => row[2]!.startsWith('met: ')), JSON.stringify(met));
+  assert.equal(met.find((row) => row[0] === 'contention, 4 procs: rate')![2], 'met: 1.06x floor; 850 vs proper-lockfile 800, OpenClaw 600');
+
+  // 4 procs below 0.9x the floor; 8 procs beaten by OpenClaw; a run of 17; a lost update in a mixed run.
+  const missed = targetVerdicts({
+    ...openclaw,
+    co: { ...openclaw.co, core: { 2: { ...contention(1000), longestRun: 17 }, 4: contention(700), 8: contention(640) }, 'proper-lockfile': { 2: contention(600), 4: contention(600), 8: contention(600) } },
+    mixed: { 2: { ...contention(400), lostUpdates: 1, overlaps: 0 } },
+  });
+  const verdictOf = (target: string) => missed.find((row) => row[0] === target)![2]!;
+  assert.match(verdictOf('contention, 4 procs: rate'), /^MISSED: 0\.88x floor/);
+  assert.match(verdictOf('contention, 8 procs: rate'), /^MISSED: 0\.91x floor; 640 vs proper-lockfile 600, OpenClaw 650$/);
+  assert.match(verdictOf('contention, 2 procs: fairness'), /^MISSED: run 17;/);
+  assert.match(verdictOf('exclusion'), /^MISSED: 1 lost \/ 0 overlapping, mixed runs included$/);
+  assert.match(verdictOf('contention, 2 procs: rate'), /^met: /);
+  // Without the real OpenClaw lock there were no mixed runs: exclusion with it is not shown met.
+  assert.match(targetVerdicts(results).find((row) => row[0] === 'exclusion')![2]!, /^MISSED: .*no mixed runs/);
 });
