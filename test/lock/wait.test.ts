@@ -19,42 +19,35 @@ function heldBySleeper(dir: string): { lockPath: string; inspection: LockInspect
   return { lockPath, inspection, stop: sleeper.stop };
 }
 
-test('sameHeldFile: the same inode with its holder alive keeps the last inspection', () => {
-  const { dir, cleanup } = makeTempDir();
-  const held = heldBySleeper(dir);
-  try {
-    assert.equal(sameHeldFile(held.lockPath, held.inspection), held.inspection);
-  } finally {
-    held.stop();
-    cleanup();
-  }
-});
+/** Runs `check` against a lock held by a live sleeper, then stops it and removes the directory. */
+function withHeldLock(check: (held: { lockPath: string; inspection: LockInspection }) => void): () => void {
+  return () => {
+    const { dir, cleanup } = makeTempDir();
+    const held = heldBySleeper(dir);
+    try {
+      check(held);
+    } finally {
+      held.stop();
+      cleanup();
+    }
+  };
+}
 
-test('sameHeldFile: a holder whose pid now has another start time (it died, the pid was reused) is looked at again', () => {
-  const { dir, cleanup } = makeTempDir();
-  const held = heldBySleeper(dir);
-  try {
-    // What a waiter remembers when the process it judged has since been replaced under the same pid.
-    const remembered: LockInspection = { ...held.inspection, owner: { ...held.inspection.owner!, starttime: held.inspection.owner!.starttime! - 1 } };
-    assert.equal(sameHeldFile(held.lockPath, remembered), undefined);
-  } finally {
-    held.stop();
-    cleanup();
-  }
-});
+test('sameHeldFile: the same inode with its holder alive keeps the last inspection', withHeldLock(({ lockPath, inspection }) => {
+  assert.equal(sameHeldFile(lockPath, inspection), inspection);
+}));
 
-test('sameHeldFile: another file at the lock path, or none, is looked at again', () => {
-  const { dir, cleanup } = makeTempDir();
-  const held = heldBySleeper(dir);
-  try {
-    const bytes = lockBytes({ pid: held.inspection.owner!.pid, createdAt: new Date().toISOString(), starttime: held.inspection.owner!.starttime });
-    writeFileSync(`${held.lockPath}.next`, bytes);
-    renameSync(`${held.lockPath}.next`, held.lockPath);
-    assert.equal(sameHeldFile(held.lockPath, held.inspection), undefined);
-    renameSync(held.lockPath, `${held.lockPath}.gone`);
-    assert.equal(sameHeldFile(held.lockPath, held.inspection), undefined);
-  } finally {
-    held.stop();
-    cleanup();
-  }
-});
+test('sameHeldFile: a holder whose pid now has another start time (it died, the pid was reused) is looked at again', withHeldLock(({ lockPath, inspection }) => {
+  // What a waiter remembers when the process it judged has since been replaced under the same pid.
+  const remembered: LockInspection = { ...inspection, owner: { ...inspection.owner!, starttime: inspection.owner!.starttime! - 1 } };
+  assert.equal(sameHeldFile(lockPath, remembered), undefined);
+}));
+
+test('sameHeldFile: another file at the lock path, or none, is looked at again', withHeldLock(({ lockPath, inspection }) => {
+  const bytes = lockBytes({ pid: inspection.owner!.pid, createdAt: new Date().toISOString(), starttime: inspection.owner!.starttime });
+  writeFileSync(`${lockPath}.next`, bytes);
+  renameSync(`${lockPath}.next`, lockPath);
+  assert.equal(sameHeldFile(lockPath, inspection), undefined);
+  renameSync(lockPath, `${lockPath}.gone`);
+  assert.equal(sameHeldFile(lockPath, inspection), undefined);
+}));
