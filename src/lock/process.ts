@@ -33,35 +33,34 @@ export function pidExists(pid: number): boolean {
 }
 
 /**
- * kill(pid, 0): success or EPERM (someone else's process) means alive; ESRCH means dead.
- * A zombie has exited and will never release anything, so it counts as dead.
+ * The /proc stat fields of a live process (undefined inside when /proc cannot tell), or
+ * undefined when it is dead: kill(pid, 0) failing with ESRCH (EPERM, someone else's process,
+ * and anything unexpected fail closed: alive), or a zombie, which has exited and will never
+ * release anything. One read serves both the state and the start time: waiters judge the
+ * processes they wake and watch at every handover, and each read slows the process read.
  */
+function liveStat(pid: number): { fields: string[] | undefined } | undefined {
+  if (!Number.isInteger(pid) || pid <= 0 || !pidExists(pid)) return undefined;
+  const fields = readStatFields(pid);
+  return fields?.[0] === 'Z' ? undefined : { fields };
+}
+
+/** Whether the process is alive (see liveStat): kill(pid, 0), and not a zombie. */
 export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if (errnoCode(error) === 'ESRCH') return false;
-    // EPERM and anything unexpected: fail closed.
-  }
-  return readProcessState(pid) !== 'Z';
+  return liveStat(pid) !== undefined;
 }
 
 /**
  * isProcessAlive and readProcessStartTime for one judgement of one process (owner.ts): the
- * start time asked for right after the liveness check comes from the /proc stat that check
- * read, so judging a holder reads it once. Each read slows the process read.
+ * start time asked for right after the liveness check comes from the stat that check read.
  */
 export function processFactsForOneJudgement(): { isAlive(pid: number): boolean; startTicks(pid: number): number | undefined } {
   let read: { pid: number; fields: string[] | undefined } | undefined;
   return {
     isAlive(pid) {
-      read = undefined;
-      if (!Number.isInteger(pid) || pid <= 0) return false;
-      if (!pidExists(pid)) return false;
-      const fields = readStatFields(pid);
-      read = { pid, fields };
-      return fields?.[0] !== 'Z';
+      const live = liveStat(pid);
+      read = live && { pid, fields: live.fields };
+      return live !== undefined;
     },
     startTicks(pid) {
       const fields = read?.pid === pid && read.fields ? read.fields : readStatFields(pid);
@@ -79,13 +78,10 @@ export function processFactsForOneJudgement(): { isAlive(pid: number): boolean; 
  */
 export function isNamedProcessAlive(pid: number, starttime: number | undefined): boolean {
   if (pid === process.pid) return starttime === undefined || starttime === selfStartTime();
-  if (!Number.isInteger(pid) || pid <= 0 || !pidExists(pid)) return false;
-  // One read of /proc/<pid>/stat for both the state and the start time: a waiter judges the
-  // process it wakes or watches on every handover, and each read slows that process down.
-  const fields = readStatFields(pid);
-  if (fields?.[0] === 'Z') return false;
+  const live = liveStat(pid);
+  if (!live) return false;
   if (starttime === undefined) return true;
-  const now = startTimeField(fields);
+  const now = startTimeField(live.fields);
   // Unreadable while kill(0) said alive: it exited in between, or /proc is hidden; only the
   // former is dead, and the latter has no start times in its names either.
   return now === undefined ? isProcessAlive(pid) : now === starttime;

@@ -5,7 +5,7 @@
 import { lstatSync, watch, type FSWatcher } from 'node:fs';
 import { DeathWatch } from './death-watch';
 import { visibleOwnerPid } from './owner';
-import { isNamedProcessAlive, isProcessAlive, pidExists } from './process';
+import { isNamedProcessAlive, pidExists } from './process';
 import type { LockInspection } from './types';
 
 const BACKOFF_START_MS = 5;
@@ -157,8 +157,7 @@ export function sameHeldFile(lockPath: string, previous: LockInspection | undefi
     return undefined;
   }
   const { owner } = previous;
-  const alive = owner.starttimeMatches ? isNamedProcessAlive(visibleOwnerPid(owner), owner.starttime) : isProcessAlive(visibleOwnerPid(owner));
-  return alive ? previous : undefined;
+  return isNamedProcessAlive(visibleOwnerPid(owner), owner.starttimeMatches ? owner.starttime : undefined) ? previous : undefined;
 }
 
 /**
