@@ -137,8 +137,9 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         const promiser = liveForeignMark(queueDir);
         if (promiser) {
           waitedForPromise = true;
-          const now = Date.now();
-          const delay = Math.min(Math.max(backoffMs(attempt++), MARKED_BACKSTOP_MIN_MS), Math.max(1, settings.deadline - now));
+          // One step of our backoff, which never outlasts this wait (it is capped at 200 ms).
+          attempt++;
+          const delay = Math.min(MARKED_BACKSTOP_MIN_MS, Math.max(1, settings.deadline - Date.now()));
           unprompted = await sleepUntilChange(wake, delay, promiser.pid, signal);
           wasHead = false;
           continue;

@@ -150,20 +150,16 @@ export interface QueuePosition {
 /** Where `mine` stands, removing dead tickets ahead of it. */
 export function positionOf(dir: string, mine: Ticket): QueuePosition {
   let first: Ticket | undefined;
-  let ahead = 0;
+  // Tickets between the head and ours: then we are not next.
+  let between = false;
   for (const ticket of listTickets(dir)) {
-    if (ticket.name === mine.name) return { head: first === undefined, first, next: ahead === 1, lost: false };
+    if (ticket.name === mine.name) return { head: first === undefined, first, next: first !== undefined && !between, lost: false };
     if (ticket.name > mine.name) break;
-    if (first) {
-      ahead++;
-      continue;
-    }
-    if (ticketOwnerAlive(ticket)) {
-      first = ticket;
-      ahead = 1;
-    } else removeTicket(ticket);
+    if (first) between = true;
+    else if (ticketOwnerAlive(ticket)) first = ticket;
+    else removeTicket(ticket);
   }
-  return { head: first === undefined, first, next: ahead === 1, lost: true };
+  return { head: first === undefined, first, next: first !== undefined && !between, lost: true };
 }
 
 const ticketPrefix = randomBytes(4).toString('hex');
@@ -220,16 +216,15 @@ export function touchTicket(ticket: Ticket): void {
 }
 
 /**
- * Takes our ticket out and tells the next live waiter it is head now (it starts watching the
- * lock); the last one out removes the empty directory (rmdir fails on a non-empty one, so a
- * waiter arriving at the same moment keeps its ticket, or re-creates the directory). Returns how
- * many tickets stay (see seemingWaiters).
+ * A waiter giving up takes its ticket out and tells the next live waiter it is head now (it
+ * starts watching the lock); the last one out removes the empty directory (rmdir fails on a
+ * non-empty one, so a waiter arriving at the same moment keeps its ticket, or re-creates the
+ * directory). A holder leaves with leaveQueueHolding instead.
  */
-export function leaveQueue(ticket: Ticket, dir: string, beforeWake?: () => void): number {
+export function leaveQueue(ticket: Ticket, dir: string): void {
   removeTicket(ticket);
   // Nobody else there (no ticket, no mark): the directory goes in one syscall.
-  if (removeEmptyQueueDir(dir)) return 0;
-  return wakeNextWaiter(dir, beforeWake);
+  if (!removeEmptyQueueDir(dir)) wakeNextWaiter(dir);
 }
 
 /**
@@ -249,19 +244,16 @@ export function leaveQueueHolding(ticket: Ticket, dir: string, mark: () => void)
 /**
  * Touches the oldest waiter's ticket: the cheap look (kill(pid, 0)) first, since that wake is
  * the handoff, then its start time: a recycled pid is no waiter, and the real next one is
- * woken instead. `beforeWake` runs only when someone is there to wake. Returns how many seem to
- * wait (see seemingWaiters).
+ * woken instead.
  */
-export function wakeNextWaiter(dir: string, beforeWake?: () => void): number {
-  const { first, count } = seemingWaiters(dir);
-  if (!first) return 0;
-  beforeWake?.();
+export function wakeNextWaiter(dir: string): void {
+  const { first } = seemingWaiters(dir);
+  if (!first) return;
   touchTicket(first);
-  if (ticketOwnerAlive(first)) return count;
+  if (ticketOwnerAlive(first)) return;
   removeTicket(first);
   const next = firstLiveTicket(dir);
   if (next) touchTicket(next);
-  return count - 1;
 }
 
 /**
