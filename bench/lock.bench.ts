@@ -85,7 +85,6 @@ type WorkerJob =
   | { kind: 'hold'; impl: ImplName; sessionFile: string }
   | { kind: 'wait'; impl: ImplName; sessionFile: string };
 
-
 function waitForLine(expected: string): Promise<void> {
   return new Promise((resolve) => {
     const lines = createInterface({ input: process.stdin });
@@ -182,14 +181,12 @@ async function runWorker(job: WorkerJob): Promise<void> {
       const used = process.cpuUsage(cpu);
       emit({ cpuMsPerSecond: (used.user + used.system) / 1000 / ((now() - from) / 1000) });
       await (await pending)();
-      exitAfterOutput(0);
       return;
     }
     case 'wait': {
       emit({ ready: true });
       await acquireWith(job.impl, job.sessionFile);
       emit({ acquired: now() });
-      exitAfterOutput(0);
       return;
     }
   }
@@ -282,18 +279,8 @@ async function handoff(impl: ImplName, dir: string, holds: number): Promise<{ p5
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length };
 }
 
-interface ContentionResult {
-  opsPerSecond: number;
-  lostUpdates: number;
-  overlaps: number;
-  longestRun: number;
-  maxWaitMs: number;
-  /** Mixed runs: acquisitions per implementation. */
-  byImpl?: Record<string, number>;
-}
-
 /** `impl` for every process, or a list (mixed runs: one implementation per process, round robin). */
-async function contention(impl: ImplName | ImplName[], dir: string, processes: number, durationMs: number): Promise<ContentionResult> {
+async function contention(impl: ImplName | ImplName[], dir: string, processes: number, durationMs: number): Promise<Contention> {
   const impls = Array.isArray(impl) ? impl : [impl];
   const name = impls.join('+');
   const sessionFile = join(dir, `contend-${name}-${processes}.jsonl`);
@@ -410,8 +397,8 @@ async function runParent(quick: boolean): Promise<void> {
     for (const impl of IMPLS) ho[impl] = await handoff(impl, dir, handoffs);
     // Rounds: every implementation in turn at each process count, starting with a different one
     // each round, so that a slow or fast stretch of a shared machine falls on all of them alike.
-    const byRound: Record<string, Record<number, ContentionResult[]>> = {};
-    const mixedByRound: Record<number, ContentionResult[]> = {};
+    const byRound: Record<string, Record<number, Contention[]>> = {};
+    const mixedByRound: Record<number, Contention[]> = {};
     for (let round = 0; round < contendRounds; round++) {
       for (const n of [2, 4, 8]) {
         for (let i = 0; i < IMPLS.length; i++) {
@@ -454,7 +441,7 @@ if (process.argv[2] === 'worker') {
   // Exiting explicitly releases the stdin pipe the 'go' line came through.
   const job = JSON.parse(process.argv[3]!) as WorkerJob;
   runWorker(job).then(() => {
-    if (job.kind !== 'hold' && job.kind !== 'idle-wait' && job.kind !== 'wait') exitAfterOutput(0);
+    if (job.kind !== 'hold') exitAfterOutput(0);
   }, (error) => {
     console.error(error);
     process.exit(1);
