@@ -112,6 +112,18 @@ async function until(what: string, condition: () => boolean, ms = 5000): Promise
   }
 }
 
+/** The waiter's ticket, once the waiter sleeps on it and not on the lock file (as /proc tells). */
+async function ticketSleptOn(waiter: Worker, lockPath: string): Promise<string> {
+  const queueDir = queueDirFor(lockPath);
+  const pid = waiter.child.pid!;
+  const ticket = join(queueDir, readdirSync(queueDir).find((name) => name.includes(`-${pid}-`))!);
+  await until('the waiter sleeps on its ticket only', () => {
+    const watched = watchedInodes(pid);
+    return watched.has(statSync(ticket).ino) && !watched.has(statSync(lockPath).ino);
+  });
+  return ticket;
+}
+
 test('a holder taking the lock again while another process queues wakes nobody: the head sleeps on its ticket, not on the lock, until the holder lets go and touches it', { timeout: 60_000, skip: process.platform !== 'linux' && 'reads /proc/<pid>/fdinfo' }, (t) => withDir(async (dir) => {
   const sessionFile = join(dir, 's.jsonl');
   const lockPath = `${sessionFile}.lock`;
@@ -119,16 +131,12 @@ test('a holder taking the lock again while another process queues wakes nobody: 
   const { first, ours, waiter } = await comeThroughQueue(t, sessionFile);
   let lock = await ours;
   const waiterPid = waiter.child.pid!;
-  const waiterTicket = join(queueDir, readdirSync(queueDir).find((name) => name.includes(`-${waiterPid}-`))!);
   // We leave the queue (and mark) once our event loop turns: the caller's work comes first.
   assert.ok(readdirSync(queueDir).some(isTicketOf(process.pid)), 'our ticket left the queue before our event loop turned');
   await new Promise((resolve) => setImmediate(resolve));
   assert.ok(!readdirSync(queueDir).some(isTicketOf(process.pid)), 'our ticket is still in the queue after a turn of our event loop');
   assert.ok(readdirSync(queueDir).some((name) => name.startsWith(`held-${process.pid}-`)), 'our held mark is in the queue');
-  await until('the head watches its ticket only', () => {
-    const watched = watchedInodes(waiterPid);
-    return watched.has(statSync(waiterTicket).ino) && !watched.has(statSync(lockPath).ino);
-  });
+  const waiterTicket = await ticketSleptOn(waiter, lockPath);
   // Long enough for the head's backstop timer to reach its cap (a wake every 100-200 ms): the
   // head is then unlikely to look in the middle of our batch.
   await sleep(1500);
@@ -168,14 +176,9 @@ for (const [stalls, stallMs] of [[4, 20], [1, 150]] as const) {
     let lock = await ours;
     await new Promise((resolve) => setImmediate(resolve));
     assert.ok(readdirSync(queueDir).some((name) => name.startsWith(`held-${process.pid}-`)), 'our held mark is in the queue');
-    const waiterPid = waiter.child.pid!;
-    const waiterTicket = join(queueDir, readdirSync(queueDir).find((name) => name.includes(`-${waiterPid}-`))!);
-    await until('the head sleeps on its ticket, counting on our wake', () => {
-      const watched = watchedInodes(waiterPid);
-      return watched.has(statSync(waiterTicket).ino) && !watched.has(statSync(lockPath).ino);
-    }, 5000);
-    // Each stall blocks our event loop (a
-    // descheduled process, a GC pause), so our release's wake is still pending when we come back.
+    await ticketSleptOn(waiter, lockPath);
+    // Each stall blocks our event loop (a descheduled process, a GC pause), so our release's
+    // wake is still pending when we come back.
     for (let i = 0; i < stalls; i++) {
       await lock.release();
       for (const until = performance.now() + stallMs; performance.now() < until;) {
