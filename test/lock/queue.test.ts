@@ -198,6 +198,52 @@ for (const [stalls, stallMs] of [[4, 20], [1, 150]] as const) {
   })());
 }
 
+/** Read syscalls made so far by the process (/proc/<pid>/io): each look at the queue reads the head's /proc/<pid>/stat. */
+function readSyscalls(pid: number): number {
+  return Number(/^syscr: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+}
+
+test('a waiter behind the head sleeps until it is woken: no look at the queue on a timer in its first 50 ms', { timeout: 60_000, skip: process.platform !== 'linux' && 'reads /proc/<pid>/io' }, (t) => withDir(async (dir) => {
+  const sessionFile = join(dir, 's.jsonl');
+  const lockPath = `${sessionFile}.lock`;
+  const holder = spawnWorker({ mode: 'hold', sessionFile });
+  t.after(() => holder.child.kill('SIGKILL'));
+  await holder.next('held');
+  const head = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 30_000 });
+  t.after(() => head.child.kill('SIGKILL'));
+  await waitForTickets(lockPath, 1);
+  // The window is timed from the waiter's own ticket stamp; a test process that comes late to it
+  // tries again with another waiter rather than measure a part of it.
+  let measured: { looks: number; windowMs: number } | undefined;
+  const behind: Worker[] = [];
+  for (let attempt = 0; attempt < 5 && !measured; attempt++) {
+    const waiter = spawnWorker({ mode: 'acquire-once', sessionFile, timeoutMs: 30_000 });
+    t.after(() => waiter.child.kill('SIGKILL'));
+    behind.push(waiter);
+    const pid = waiter.child.pid!;
+    let ticket: string | undefined;
+    await until('the waiter queues', () => (ticket = readdirSync(queueDirFor(lockPath)).find(isTicketOf(pid))) !== undefined);
+    const joinedAt = Number(ticket!.slice(0, 16)) / 1000;
+    const wall = () => performance.timeOrigin + performance.now();
+    // Its first look (right after joining) is over by then.
+    await sleep(Math.max(0, joinedAt + 5 - wall()));
+    const from = wall();
+    const before = readSyscalls(pid);
+    await sleep(joinedAt + 40 - wall());
+    const after = readSyscalls(pid);
+    const to = wall();
+    if (from - joinedAt < 25 && to - joinedAt < 45) measured = { looks: after - before, windowMs: to - from };
+  }
+  assert.ok(measured, 'the test process never came in time to the window it measures');
+  // The backoff's first timers would have woken it at least once in this window (2.5-5 ms, then 5-10).
+  assert.equal(measured.looks, 0, `the waiter behind the head made ${measured.looks} reads in ${measured.windowMs.toFixed(0)} ms of sleep`);
+  // Still in order, and all of it works: the holder lets go, the head and then the others get the lock.
+  holder.send('release');
+  await head.next('acquired');
+  for (const waiter of behind) assert.equal((await waiter.exited).code, 0);
+  assert.equal((await head.exited).code, 0);
+})());
+
 test('a release before our event loop turns takes our ticket out of the queue on its way and hands over', { timeout: 60_000 }, (t) => withDir(async (dir) => {
   const sessionFile = join(dir, 's.jsonl');
   const lockPath = `${sessionFile}.lock`;
