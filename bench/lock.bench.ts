@@ -7,7 +7,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, unl
 import { open as openAsync, unlink as unlinkAsync, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { combineRounds, lockBenchTable, type Contention } from './lock-table';
+import { combineRounds, contentionRates, lockBenchTable, type Contention } from './lock-table';
 import { emit, exitAfterOutput } from './worker-output';
 import { createInterface } from 'node:readline';
 import * as properLockfile from 'proper-lockfile';
@@ -80,7 +80,7 @@ function syncFloorOnce(lockPath: string): void {
 type WorkerJob =
   | { kind: 'uncontended'; impl: ImplName | 'floor-sync'; dir: string; iterations: number }
   | { kind: 'handoff'; impl: ImplName; sessionFile: string; holds: number; holdMs: number; pauseMs: number }
-  | { kind: 'contend'; impl: ImplName; sessionFile: string; counterFile: string; markerFile: string; durationMs: number }
+  | { kind: 'contend'; impl: ImplName; sessionFile: string; counterFile: string; markerFile: string; warmupMs: number; durationMs: number }
   | { kind: 'idle-wait'; impl: ImplName; sessionFile: string; settleMs: number }
   | { kind: 'hold'; impl: ImplName; sessionFile: string }
   | { kind: 'wait'; impl: ImplName; sessionFile: string };
@@ -136,7 +136,9 @@ async function runWorker(job: WorkerJob): Promise<void> {
     case 'contend': {
       emit({ ready: true });
       await waitForGo();
-      const deadline = now() + job.durationMs;
+      // The warm-up runs the same loop: it is the contended paths that have to be compiled.
+      const measureFrom = now() + job.warmupMs;
+      const deadline = measureFrom + job.durationMs;
       const holds: Array<[number, number, number]> = [];
       let count = 0;
       let overlaps = 0;
@@ -157,7 +159,7 @@ async function runWorker(job: WorkerJob): Promise<void> {
         await release();
         holds.push([requested, acquired, releasing]);
       }
-      emit({ count, holds, overlaps });
+      emit({ count, holds, overlaps, measureFrom });
       return;
     }
     case 'hold': {
@@ -280,7 +282,7 @@ async function handoff(impl: ImplName, dir: string, holds: number): Promise<{ p5
 }
 
 /** `impl` for every process, or a list (mixed runs: one implementation per process, round robin). */
-async function contention(impl: ImplName | ImplName[], dir: string, processes: number, durationMs: number): Promise<Contention> {
+async function contention(impl: ImplName | ImplName[], dir: string, processes: number, timing: { warmupMs: number; durationMs: number }): Promise<Contention> {
   const impls = Array.isArray(impl) ? impl : [impl];
   const name = impls.join('+');
   const sessionFile = join(dir, `contend-${name}-${processes}.jsonl`);
@@ -289,9 +291,9 @@ async function contention(impl: ImplName | ImplName[], dir: string, processes: n
   writeFileSync(sessionFile, '');
   writeFileSync(counterFile, '0');
   writeFileSync(markerFile, '');
-  const children = Array.from({ length: processes }, (_, i) => spawnJob({ kind: 'contend', impl: impls[i % impls.length]!, sessionFile, counterFile, markerFile, durationMs }));
+  const children = Array.from({ length: processes }, (_, i) => spawnJob({ kind: 'contend', impl: impls[i % impls.length]!, sessionFile, counterFile, markerFile, ...timing }));
   await startTogether(children);
-  const results = (await Promise.all(children.map((c) => c.next()))) as Array<{ count: number; overlaps: number; holds: Array<[number, number, number]> }>;
+  const results = (await Promise.all(children.map((c) => c.next()))) as Array<{ count: number; overlaps: number; holds: Array<[number, number, number]>; measureFrom: number }>;
   await Promise.all(children.map((c) => c.exited));
   const total = results.reduce((sum, r) => sum + r.count, 0);
   const merged = mergeHolds(results);
@@ -309,11 +311,11 @@ async function contention(impl: ImplName | ImplName[], dir: string, processes: n
     longestRun = Math.max(longestRun, run);
     maxWaitMs = Math.max(maxWaitMs, hold.acquired - hold.requested);
   }
-  const span = (merged.at(-1)!.releasing - merged[0]!.acquired) / 1000;
   const byImpl: Record<string, number> = {};
   results.forEach((r, i) => (byImpl[impls[i % impls.length]!] = (byImpl[impls[i % impls.length]!] ?? 0) + r.count));
   return {
-    opsPerSecond: total / span,
+    // The last process to start its clock decides when the measured window opens.
+    ...contentionRates(merged, Math.max(...results.map((r) => r.measureFrom))),
     lostUpdates: total - Number(readFileSync(counterFile, 'utf8')),
     overlaps: results.reduce((sum, r) => sum + r.overlaps, 0),
     longestRun,
@@ -378,6 +380,8 @@ async function runParent(quick: boolean): Promise<void> {
     const iterations = quick ? 1000 : 3000;
     const handoffs = quick ? 40 : 100;
     const contendMs = quick ? 800 : 1500;
+    // See contentionRates: 3 s took the core and the floor to their steady rate at 4 processes.
+    const warmupMs = quick ? 1000 : 3000;
     const contendRounds = quick ? 1 : 3;
     const reclaimSamples = quick ? 4 : 10;
 
@@ -403,9 +407,9 @@ async function runParent(quick: boolean): Promise<void> {
       for (const n of [2, 4, 8]) {
         for (let i = 0; i < IMPLS.length; i++) {
           const impl = IMPLS[(i + round) % IMPLS.length]!;
-          ((byRound[impl] ??= {})[n] ??= []).push(await contention(impl, dir, n, contendMs));
+          ((byRound[impl] ??= {})[n] ??= []).push(await contention(impl, dir, n, { warmupMs, durationMs: contendMs }));
         }
-        if (withOpenClaw) (mixedByRound[n] ??= []).push(await contention(['core', 'openclaw'], dir, n, contendMs));
+        if (withOpenClaw) (mixedByRound[n] ??= []).push(await contention(['core', 'openclaw'], dir, n, { warmupMs, durationMs: contendMs }));
       }
     }
     const co: Record<string, Record<number, Contention>> = {};
@@ -418,7 +422,7 @@ async function runParent(quick: boolean): Promise<void> {
     const idle: Record<string, number> = {};
     for (const impl of IMPLS) idle[impl] = await idleWaiterCpu(impl, dir, 4, quick ? 1000 : 2000);
 
-    const table = lockBenchTable({ un, ho, co, mixed, coreReclaim, properReclaim, openclawReclaim, idle, median, openclawVersion: withOpenClaw ? OPENCLAW_LOCK_VERSION : undefined });
+    const table = lockBenchTable({ un, ho, co, mixed, coreReclaim, properReclaim, openclawReclaim, idle, median, warmupMs, openclawVersion: withOpenClaw ? OPENCLAW_LOCK_VERSION : undefined });
     console.log('');
     printTable(table.rows);
     console.log('');
@@ -427,7 +431,7 @@ async function runParent(quick: boolean): Promise<void> {
     console.log(table.referenceTitle);
     printTable(table.reference);
     console.log(`\nproper-lockfile options: ${JSON.stringify(PROPER_OPTIONS)} (stale: default 10 s).`);
-    console.log(`Handoff: two processes, hold 10 ms, pause 3 ms after release. Contention: ${contendMs} ms per run, read+write a counter file under the lock (plus a marker file that counts overlapping holders).`);
+    console.log(`Handoff: two processes, hold 10 ms, pause 3 ms after release. Contention: ${contendMs} ms per run after ${warmupMs} ms of warm-up, read+write a counter file under the lock (plus a marker file that counts overlapping holders).`);
     if (contendRounds > 1) console.log(`Contention rounds: ${contendRounds}, each running every implementation in turn at 2, 4 and 8 processes (a different one first in each round); ops/s is the median of the rounds, lost updates and overlaps their sum, longest run and longest wait the worst of them.`);
     if (withOpenClaw) console.log('Mixed: the same contention with this core and the real OpenClaw lock in alternate processes (OpenClaw polls every 50 ms and takes no ticket).');
     console.log(`Idle waiter CPU: 4 processes wait ${quick ? 1 : 2} s for a held lock (measured from 300 ms into the wait until before the release); CPU time (user+system) per second of waiting of the busiest waiter.`);

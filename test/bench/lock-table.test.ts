@@ -1,7 +1,7 @@
 // Issue 10, item 13: the lock benchmark's table reads on its own.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HEADER, combineRounds, lockBenchTable, targetVerdicts, type LockBenchResults } from '../../bench/lock-table';
+import { HEADER, combineRounds, contentionRates, lockBenchTable, targetVerdicts, type LockBenchResults } from '../../bench/lock-table';
 
 const p = (p50: number, p99 = p50 * 3) => ({ p50, p99 });
 const contention = (ops: number) => ({ opsPerSecond: ops, lostUpdates: 0, longestRun: 3, maxWaitMs: 12 });
@@ -105,4 +105,35 @@ test('each target gets a verdict from the figures of the run, and a miss is name
   assert.match(verdictOf('contention, 2 procs: rate'), /^met: /);
   // Without the real OpenClaw lock there were no mixed runs: exclusion with it is not shown met.
   assert.match(targetVerdicts(results).find((row) => row[0] === 'exclusion')![2]!, /^MISSED: .*no mixed runs/);
+});
+
+test('a run\'s rate counts the holds after its warm-up; the warm-up gets its own rate', () => {
+  // 10 holds of 100 ms from t=0 to 1 s (warm-up), then 30 holds of 50 ms from 1 s to 2.5 s.
+  const holds = [
+    ...Array.from({ length: 10 }, (_, i) => ({ acquired: i * 100, releasing: i * 100 + 90 })),
+    ...Array.from({ length: 30 }, (_, i) => ({ acquired: 1000 + i * 50, releasing: 1000 + i * 50 + 50 })),
+  ];
+  assert.deepEqual(contentionRates(holds, 1000), { opsPerSecond: 20, warmupOpsPerSecond: 10 });
+  // No warm-up (the window opens before the first hold): one rate over the whole run.
+  assert.deepEqual(contentionRates(holds, -5), { opsPerSecond: 16 });
+  assert.throws(() => contentionRates(holds, 5000), /shorter than its warm-up/);
+  assert.throws(() => contentionRates([], 0), /at least one hold/);
+});
+
+test('rounds combine their warm-up rates too, and the table and verdicts show them beside the steady rate', () => {
+  const warmed = (ops: number, warmup: number) => ({ ...contention(ops), warmupOpsPerSecond: warmup });
+  assert.equal(combineRounds([warmed(900, 500), warmed(1000, 700), warmed(1100, 600)], median).warmupOpsPerSecond, 600);
+  // A round without one (no warm-up) leaves the combined run without one rather than half a median.
+  assert.equal('warmupOpsPerSecond' in combineRounds([warmed(900, 500), contention(1000)], median), false);
+
+  const co = { ...results.co, floor: { 2: warmed(1000, 800), 4: warmed(1000, 800), 8: warmed(1000, 800) }, core: { 2: warmed(950, 720), 4: warmed(950, 720), 8: warmed(950, 720) } };
+  const table = lockBenchTable({ ...results, co, warmupMs: 3000 });
+  const warmRow = table.rows.find((r) => r[0] === '4 procs: ops/s during the warm-up')!;
+  assert.deepEqual([warmRow[1], warmRow[2], warmRow[5]], ['800', '720', '0.90x']);
+  assert.ok(table.rows.some((r) => r[0] === '4 procs back-to-back: ops/s after the warm-up'));
+  assert.match(table.legend.join(' '), /first 3\.0 s/);
+  assert.match(targetVerdicts({ ...results, co }).find((row) => row[0] === 'contention, 4 procs: rate')![2]!, /^met: 0\.95x floor \(0\.90x during the warm-up\); 950 vs/);
+  // Without a warm-up nothing of it shows.
+  const plain = lockBenchTable(results);
+  assert.ok(!plain.rows.some((r) => /warm-up/.test(r[0]!)) && !/warm-up/.test(plain.legend.join(' ')));
 });
