@@ -78,7 +78,7 @@ export interface LockBenchResults {
   openclawReclaim?: number[];
   /** Mixed runs (this core and the real OpenClaw lock in alternate processes) by process count. */
   mixed?: Record<number, Contention>;
-  /** CPU milliseconds per second of the busiest of the idle waiters, by implementation. */
+  /** CPU milliseconds per second of the busiest of the idle waiters, by implementation ('none': processes waiting for nothing). */
   idle?: Record<string, number>;
   /** The real OpenClaw release measured in this run, if any. */
   openclawVersion?: string | undefined;
@@ -159,6 +159,7 @@ export function lockBenchTable(r: LockBenchResults): { rows: string[][]; legend:
   if (r.idle) {
     const cpu = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? 'n/a' : `${v.toFixed(v >= 10 ? 0 : 2)} ms/s`);
     rows.push(['idle waiter CPU time per second of waiting (busiest of 4)', cpu(r.idle.floor), cpu(r.idle.core), cpu(r.idle['proper-lockfile']), oc ? cpu(r.idle.openclaw) : 'not run', '']);
+    if (r.idle.none !== undefined) rows.push(['  the same for a Node process that waits for nothing', '', cpu(r.idle.none), '', '', '']);
   }
   // The core's own p50 sits in its column, so the ratio next to it has both of its values in view.
   rows.push(['uncontended p50 against a sync-syscall floor*', ms(un['floor-sync']!.p50), ms(un.core!.p50), '', '', ratio(un.core!.p50, un['floor-sync']!.p50)]);

@@ -81,7 +81,7 @@ type WorkerJob =
   | { kind: 'uncontended'; impl: ImplName | 'floor-sync'; dir: string; iterations: number }
   | { kind: 'handoff'; impl: ImplName; sessionFile: string; holds: number; holdMs: number; pauseMs: number }
   | { kind: 'contend'; impl: ImplName; sessionFile: string; counterFile: string; markerFile: string; warmupMs: number; durationMs: number }
-  | { kind: 'idle-wait'; impl: ImplName; sessionFile: string; settleMs: number }
+  | { kind: 'idle-wait'; impl: ImplName | 'none'; sessionFile: string; settleMs: number }
   | { kind: 'hold'; impl: ImplName; sessionFile: string }
   | { kind: 'wait'; impl: ImplName; sessionFile: string };
 
@@ -174,15 +174,17 @@ async function runWorker(job: WorkerJob): Promise<void> {
     case 'idle-wait': {
       // CPU spent by a waiter while the lock stays held: from settling in until the parent asks,
       // which it does before the holder lets go (the acquisition that follows is no idling).
+      // 'none' waits for nothing: what an idle Node process costs here, the floor under every waiter's figure.
       emit({ ready: true });
-      const pending = acquireWith(job.impl, job.sessionFile);
+      const pending = job.impl === 'none' ? undefined : acquireWith(job.impl, job.sessionFile);
       await sleep(job.settleMs);
-      const cpu = process.cpuUsage();
+      // The clock first: its first use in a process loads a module (~1 ms of CPU here), which is no waiting.
       const from = now();
+      const cpu = process.cpuUsage();
       await waitForLine('measure');
       const used = process.cpuUsage(cpu);
       emit({ cpuMsPerSecond: (used.user + used.system) / 1000 / ((now() - from) / 1000) });
-      await (await pending)();
+      if (pending) await (await pending)();
       return;
     }
     case 'wait': {
@@ -324,21 +326,21 @@ async function contention(impl: ImplName | ImplName[], dir: string, processes: n
   };
 }
 
-/** CPU time of each of `waiters` processes waiting while one process holds the lock for `holdMs`. */
-async function idleWaiterCpu(impl: ImplName, dir: string, waiters: number, holdMs: number): Promise<number> {
+/** CPU time of each of `waiters` processes waiting while one process holds the lock for `holdMs` ('none': waiting for nothing, no holder). */
+async function idleWaiterCpu(impl: ImplName | 'none', dir: string, waiters: number, holdMs: number): Promise<number> {
   const sessionFile = join(dir, `idle-${impl}.jsonl`);
   writeFileSync(sessionFile, '');
-  const holder = spawnJob({ kind: 'hold', impl, sessionFile });
-  await holder.next();
+  const holder = impl === 'none' ? undefined : spawnJob({ kind: 'hold', impl, sessionFile });
+  await holder?.next();
   const children = Array.from({ length: waiters }, () => spawnJob({ kind: 'idle-wait', impl, sessionFile, settleMs: 300 }));
   await Promise.all(children.map((c) => c.next()));
   await sleep(holdMs);
   for (const c of children) c.process.stdin!.write('measure\n');
   const results = (await Promise.all(children.map((c) => c.next()))) as Array<{ cpuMsPerSecond: number }>;
-  holder.process.stdin!.write('release\n');
+  holder?.process.stdin!.write('release\n');
   await Promise.all(children.map((c) => c.exited));
-  holder.process.kill('SIGKILL');
-  await holder.exited;
+  holder?.process.kill('SIGKILL');
+  await holder?.exited;
   // The busiest waiter: the queue's head watches the holder, the others only the head.
   return Math.max(...results.map((r) => r.cpuMsPerSecond));
 }
@@ -420,7 +422,7 @@ async function runParent(quick: boolean): Promise<void> {
     const properReclaim = quick ? [] : await reclaim('proper-lockfile', dir, 1);
     const openclawReclaim = withOpenClaw ? await reclaim('openclaw', dir, quick ? 2 : 4) : [];
     const idle: Record<string, number> = {};
-    for (const impl of IMPLS) idle[impl] = await idleWaiterCpu(impl, dir, 4, quick ? 1000 : 2000);
+    for (const impl of [...IMPLS, 'none'] as const) idle[impl] = await idleWaiterCpu(impl, dir, 4, quick ? 1000 : 2000);
 
     const table = lockBenchTable({ un, ho, co, mixed, coreReclaim, properReclaim, openclawReclaim, idle, median, warmupMs, openclawVersion: withOpenClaw ? OPENCLAW_LOCK_VERSION : undefined });
     console.log('');

@@ -48,6 +48,10 @@ test('the real OpenClaw column: measured values when it ran, "not run" otherwise
   assert.equal(withOc.find((r) => r[0]!.startsWith('uncontended acquire+release p50'))![4], '0.80 ms');
   assert.match(withOc.find((r) => r[0]!.startsWith('mixed core + OpenClaw, 2 procs'))![2]!, /^400; 0 \/ 0 \(core 300, OpenClaw 100 acquisitions\)$/);
   assert.equal(withOc.find((r) => r[0]!.startsWith('idle waiter CPU'))![2], '0.30 ms/s');
+  // Without processes that wait for nothing there is no baseline row; with them, it sits in the core's column.
+  assert.ok(!withOc.some((r) => /waits for nothing/.test(r[0]!)));
+  const baseline = lockBenchTable({ ...results, idle: { floor: 120, core: 3.2, 'proper-lockfile': 100, none: 1.8 } }).rows.find((r) => /waits for nothing/.test(r[0]!))!;
+  assert.deepEqual(baseline.slice(1), ['', '1.80 ms/s', '', '', '']);
   assert.match(withOc.find((r) => r[0]!.startsWith('SIGKILLed holder'))![4]!, /\(2 runs\)$/);
 });
 
