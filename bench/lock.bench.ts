@@ -436,7 +436,7 @@ async function runParent(quick: boolean): Promise<void> {
     console.log(`Handoff: two processes, hold 10 ms, pause 3 ms after release. Contention: ${contendMs} ms per run after ${warmupMs} ms of warm-up, read+write a counter file under the lock (plus a marker file that counts overlapping holders).`);
     if (contendRounds > 1) console.log(`Contention rounds: ${contendRounds}, each running every implementation in turn at 2, 4 and 8 processes (a different one first in each round); ops/s is the median of the rounds, lost updates and overlaps their sum, longest run and longest wait the worst of them.`);
     if (withOpenClaw) console.log('Mixed: the same contention with this core and the real OpenClaw lock in alternate processes (OpenClaw polls every 50 ms and takes no ticket).');
-    console.log(`Idle waiter CPU: 4 processes wait ${quick ? 1 : 2} s for a held lock (measured from 300 ms into the wait until before the release); CPU time (user+system) per second of waiting of the busiest waiter.`);
+    console.log(`Idle waiter CPU: 4 processes wait ${quick ? 1 : 2} s for a held lock (measured from 300 ms into the wait until before the release); CPU time (user+system) per second of waiting of the busiest waiter; "waits for nothing": 4 processes started and measured the same way with no lock to wait for.`);
     console.log(`Total ${((Date.now() - began) / 1000).toFixed(1)} s.`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
