@@ -62,6 +62,10 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
   const wake = newWakeState();
   let ticket: Ticket | undefined;
   let attempt = 0;
+  // Our next backstop timer: the next step of our backoff (capped higher while both wakes that
+  // matter are events), at least `floorMs`, never past our deadline.
+  const nextBackstopMs = (watched: boolean, floorMs: number, now: number): number =>
+    Math.min(Math.max(floorMs, backoffMs(attempt++, watched ? WATCHED_BACKOFF_CAP_MS : undefined)), Math.max(1, settings.deadline - now));
   let lastInspection: LockInspection | undefined;
   // The first wait reports the holder at once; later ones at most once a second.
   let lastOnWait = Number.NEGATIVE_INFINITY;
@@ -124,7 +128,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
           if (now >= settings.deadline) throw timeoutError(lockPath, settings.timeoutMs, undefined);
           reportWait(now);
           const watched = position.first !== undefined && wake.death.watching(position.first.pid);
-          const delay = Math.min(Math.max(QUEUED_BACKSTOP_MIN_MS, backoffMs(attempt++, watched ? WATCHED_BACKOFF_CAP_MS : undefined)), Math.max(1, settings.deadline - now));
+          const delay = nextBackstopMs(watched, QUEUED_BACKSTOP_MIN_MS, now);
           // The head's death would be the only one to stall us: its connection tells of it.
           if (position.first) wake.death.watch(position.first.pid, position.first.starttime);
           backstop = await sleepUntilChange(wake, delay, position.first?.pid, signal, position.next ? LIVENESS_CHECK_MS : QUEUED_LIVENESS_CHECK_MS);
@@ -145,9 +149,8 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
         const promiser = liveForeignMark(queueDir);
         if (promiser) {
           waitedForPromise = true;
-          // One step of our backoff, which never outlasts this wait (it is capped at 200 ms).
-          attempt++;
-          const delay = Math.min(MARKED_BACKSTOP_MIN_MS, Math.max(1, settings.deadline - Date.now()));
+          // One step of our backoff: unwatched, it is capped at this wait's 200 ms.
+          const delay = nextBackstopMs(false, MARKED_BACKSTOP_MIN_MS, Date.now());
           unprompted = await sleepUntilChange(wake, delay, promiser.pid, signal);
           wasHead = false;
           continue;
@@ -239,8 +242,7 @@ export async function acquireOnDisk(settings: DiskAcquireSettings): Promise<{ pa
       reportWait(now);
       // The release wakes us by an event (the lock's inode, or the marked holder's touch of our ticket), its death by another.
       const watched = holderPid !== undefined && wake.death.watching(holderPid) && (marked || wake.lock !== undefined);
-      const backoff = backoffMs(attempt++, watched ? WATCHED_BACKOFF_CAP_MS : undefined);
-      const delay = Math.min(marked ? Math.max(backoff, MARKED_BACKSTOP_MIN_MS) : backoff, Math.max(1, settings.deadline - now));
+      const delay = nextBackstopMs(watched, marked ? MARKED_BACKSTOP_MIN_MS : 0, now);
       unprompted = await sleepUntilChange(wake, delay, holderPid, signal);
       if (unprompted) wasHead = false;
     }
