@@ -37,8 +37,9 @@ export function contentionRates(holds: ReadonlyArray<{ acquired: number; releasi
   if (measured.length === 0) throw new Error('no hold began after the warm-up: the run was shorter than its warm-up');
   const end = Math.max(...measured.map((h) => h.releasing));
   const rates: { opsPerSecond: number; warmupOpsPerSecond?: number } = { opsPerSecond: measured.length / ((end - from) / 1000) };
+  // Holds before the window exist exactly when it opened after the first hold.
   const warming = holds.length - measured.length;
-  if (from > first && warming > 0) rates.warmupOpsPerSecond = warming / ((from - first) / 1000);
+  if (warming > 0) rates.warmupOpsPerSecond = warming / ((from - first) / 1000);
   return rates;
 }
 

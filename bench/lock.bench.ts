@@ -384,6 +384,7 @@ async function runParent(quick: boolean): Promise<void> {
     const contendMs = quick ? 800 : 1500;
     // See contentionRates: 3 s took the core and the floor to their steady rate at 4 processes.
     const warmupMs = quick ? 1000 : 3000;
+    const timing = { warmupMs, durationMs: contendMs };
     const contendRounds = quick ? 1 : 3;
     const reclaimSamples = quick ? 4 : 10;
 
@@ -409,9 +410,9 @@ async function runParent(quick: boolean): Promise<void> {
       for (const n of [2, 4, 8]) {
         for (let i = 0; i < IMPLS.length; i++) {
           const impl = IMPLS[(i + round) % IMPLS.length]!;
-          ((byRound[impl] ??= {})[n] ??= []).push(await contention(impl, dir, n, { warmupMs, durationMs: contendMs }));
+          ((byRound[impl] ??= {})[n] ??= []).push(await contention(impl, dir, n, timing));
         }
-        if (withOpenClaw) (mixedByRound[n] ??= []).push(await contention(['core', 'openclaw'], dir, n, { warmupMs, durationMs: contendMs }));
+        if (withOpenClaw) (mixedByRound[n] ??= []).push(await contention(['core', 'openclaw'], dir, n, timing));
       }
     }
     const co: Record<string, Record<number, Contention>> = {};
